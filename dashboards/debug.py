@@ -1,0 +1,63 @@
+"""Debug: where requests fail or slow down, and whether the monitoring itself works."""
+
+from generator import panels as P
+
+from dashboards._common import JOB, TAGS, feature_variable, links_from, model_variable
+from rules._config import DEBUG
+
+SEL = 'feature=~"$feature", model=~"$model"'
+RATE = "[$__rate_interval]"
+
+
+def p99_by(label: str) -> str:
+    return (f"topk(5, histogram_quantile(0.99, sum by ({label}, le) "
+            f"(rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE}))))")
+
+
+dashboard = P.dashboard(
+    uid=DEBUG,
+    title="AI Service / Debug",
+    description="Errors by feature, model and type; latency distribution; provider limits, guards, tools, "
+                "scrapes and firing alerts.",
+    tags=TAGS,
+    links=links_from(DEBUG),
+    variables=[feature_variable(), model_variable()],
+    time_from="now-3h",
+    rows=[
+        P.row(
+            "Errors",
+            P.table("Errors by feature, model and type", "Failed requests over the selected time range.", "short",
+                    P.target(f"sum by (feature, model, error_type) (increase(ai_errors_total{{{SEL}}}[$__range]))"),
+                    sort_by="Value"),
+            P.timeseries("Rate-limit errors by provider", "Requests refused by a provider's rate limit, per "
+                         "second.", "reqps",
+                         P.target(f'sum by (provider) (rate(ai_errors_total{{error_type="rate_limit", {SEL}}}{RATE}))',
+                                  "{{provider}}")),
+            P.timeseries("Guard rejections", "Inputs or outputs rejected by a safety guard, per second.", "reqps",
+                         P.target(f'sum by (guard, feature) (rate(ai_guard_rejections_total{{feature=~"$feature"}}{RATE}))',
+                                  "{{guard}} / {{feature}}")),
+        ),
+        P.row(
+            "Latency",
+            P.heatmap("Latency distribution", "Requests per second in each duration bucket.", "s",
+                      P.target(f"sum by (le) (rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE}))", "{{le}}",
+                               heatmap=True)),
+            P.bar_gauge("Slowest models (P99)", "The five models with the highest 99th percentile duration.", "s",
+                        P.target(p99_by("model"), "{{model}}")),
+            P.bar_gauge("Slowest features (P99)", "The five features with the highest 99th percentile duration.", "s",
+                        P.target(p99_by("feature"), "{{feature}}")),
+        ),
+        P.row(
+            "Tools and monitoring",
+            P.timeseries("Tool-call failures", "Failed tool calls per second, by agent and tool.", "reqps",
+                         P.target(f'sum by (agent, tool) (rate(ai_tool_calls_total{{status="error"}}{RATE}))',
+                                  "{{agent}} / {{tool}}"), width=8),
+            P.timeseries("Scrape health", "1 when Prometheus' last scrape of a target succeeded.", "none",
+                         P.target(f'up{{job="{JOB}"}}', "{{instance}}"), min=0, max=1, width=8),
+            P.timeseries("Scrape duration", "How long each scrape of the service takes.", "s",
+                         P.target(f'scrape_duration_seconds{{job="{JOB}"}}', "{{instance}}"), width=8),
+            P.table("Firing alerts", "Alerts Prometheus currently fires, with their severity.", "short",
+                    P.target('sum by (alertname, severity) (ALERTS{alertstate="firing"})'), sort_by="alertname"),
+        ),
+    ],
+)

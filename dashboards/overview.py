@@ -1,0 +1,79 @@
+"""Overview: is the AI service healthy right now, and where should I look next?"""
+
+from generator import panels as P
+
+from dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, links_from
+from rules._config import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW
+
+UP_DOWN = [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1},
+                                         "1": {"text": "UP", "color": "green", "index": 0}}}]
+RATE = "[$__rate_interval]"
+
+
+def latency(q: float, by: str = "") -> str:
+    group = f"{by}, le" if by else "le"
+    return f"histogram_quantile({q}, sum by ({group}) (rate(ai_request_duration_seconds_bucket{RATE})))"
+
+
+dashboard = P.dashboard(
+    uid=OVERVIEW,
+    title="AI Service / Overview",
+    description="Health, traffic, errors, latency and spend of the AI service at a glance.",
+    tags=TAGS,
+    links=links_from(OVERVIEW),
+    rows=[
+        P.row(
+            "Health",
+            P.stat("Components", "Health each dependency reports (ai_component_up): UP or DOWN.", "none",
+                   P.target(f'max by (component) (ai_component_up{{job="{JOB}"}})', "{{component}}"),
+                   width=8, graph=False, mappings=UP_DOWN,
+                   steps=P.thresholds((None, P.RED), (1, P.GREEN))),
+            P.stat("Request rate", "Requests per second, every feature and model.", "reqps",
+                   f"sum(rate(ai_requests_total{RATE}))", width=4),
+            P.stat("Error ratio", f"Share of failed requests. HighErrorRate pages above {ERROR_RATIO:.0%}.",
+                   "percentunit",
+                   f'sum(rate(ai_requests_total{{status="error"}}{RATE})) / sum(rate(ai_requests_total{RATE}))',
+                   width=4, decimals=2, steps=P.thresholds((None, P.GREEN), (ERROR_RATIO, P.RED))),
+            P.stat("Active requests", f"Requests in flight. HighActiveRequests fires above {MAX_ACTIVE_REQUESTS}.",
+                   "short", "sum(ai_active_requests)", width=4,
+                   steps=P.thresholds((None, P.GREEN), (MAX_ACTIVE_REQUESTS, P.RED))),
+            P.stat("Cost today", "Provider cost since midnight (browser time), all features.", "currencyUSD",
+                   P.target("sum(increase(ai_cost_dollars_total[$__range]))", instant=True),
+                   width=4, graph=False, decimals=2, time_from="now/d"),
+        ),
+        P.row(
+            "Traffic",
+            P.timeseries("Request rate by feature", "Requests per second by feature. Click a series for its "
+                         "Feature Detail.", "reqps",
+                         P.target(f"sum by (feature) (rate(ai_requests_total{RATE}))", "{{feature}}"),
+                         links=[TO_FEATURE_DETAIL]),
+            P.timeseries("Error ratio by feature", "Failed share of requests over 5 minutes, the series "
+                         f"HighErrorRate evaluates; the dashed line is its {ERROR_RATIO:.0%} threshold.",
+                         "percentunit",
+                         P.target("feature:ai_request_error_ratio:rate5m", "{{feature}}"),
+                         steps=P.thresholds((None, P.GREEN), (ERROR_RATIO, P.RED)), links=[TO_FEATURE_DETAIL]),
+            P.timeseries("Token rate", "Tokens per second sent to models (input) and received (output).",
+                         "short",
+                         P.target(f"sum by (direction) (rate(ai_tokens_total{RATE}))", "{{direction}}")),
+            P.timeseries("Active requests by feature", "Requests in flight, by feature.", "short",
+                         P.target("sum by (feature) (ai_active_requests)", "{{feature}}"), stack=True),
+        ),
+        P.row(
+            "Latency",
+            P.timeseries("Latency P50 / P95 / P99", "Request duration percentiles over every feature; the dashed "
+                         f"line is HighLatency's {LATENCY_P95_SECONDS}s threshold on P95.", "s",
+                         P.target(latency(0.5), "P50"), P.target(latency(0.95), "P95"),
+                         P.target(latency(0.99), "P99"),
+                         steps=P.thresholds((None, P.GREEN), (LATENCY_P95_SECONDS, P.RED))),
+            P.timeseries("P95 latency by model", "95th percentile of request duration by model.", "s",
+                         P.target(latency(0.95, "model"), "{{model}}")),
+        ),
+        P.row(
+            "Errors",
+            P.timeseries("Errors by type", "Failed requests per second by cause (timeouts, rate limits, guards…).",
+                         "reqps",
+                         P.target(f"sum by (error_type) (rate(ai_errors_total{RATE}))", "{{error_type}}"),
+                         stack=True, width=24),
+        ),
+    ],
+)

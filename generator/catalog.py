@@ -1,0 +1,334 @@
+"""The metric catalog: what the service really exposes, loaded from YAML into plain Python objects.
+
+A catalog directory holds one or more ``*.yml`` files; their ``labels:`` and ``metrics:`` are merged and the
+settings (``scrape_interval``, ``job``, ``forbidden_labels``, ``target_labels``) may appear in any one of them.
+Every mistake is reported with the file, the metric and what is wrong, all at once.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import promql_parser
+import yaml
+
+from .errors import CatalogError
+
+METRIC_TYPES = ("counter", "gauge", "histogram", "summary")
+HISTOGRAM_SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
+SUMMARY_SERIES_SUFFIXES = ("_sum", "_count")
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    help: str = ""
+    values: tuple[str, ...] = ()
+    bound: int | None = None
+
+    @property
+    def cardinality(self) -> int:
+        return len(self.values) if self.values else (self.bound or 0)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    type: str
+    unit: str
+    help: str
+    labels: tuple[str, ...]
+    buckets: tuple[float, ...] = ()
+    source: str = "service"  # "prometheus" for series Prometheus writes itself (up, ALERTS, ...)
+    file: str = ""
+
+    @property
+    def series_names(self) -> tuple[str, ...]:
+        """The names Prometheus stores for this metric (histograms expose three)."""
+        if self.type == "histogram":
+            return tuple(self.name + s for s in HISTOGRAM_SERIES_SUFFIXES)
+        if self.type == "summary":
+            return (self.name,) + tuple(self.name + s for s in SUMMARY_SERIES_SUFFIXES)
+        return (self.name,)
+
+    @property
+    def largest_finite_bucket(self) -> float | None:
+        finite = [b for b in self.buckets if math.isfinite(b)]
+        return max(finite) if finite else None
+
+
+@dataclass(frozen=True)
+class Series:
+    """One stored series name and what it is: ``ai_request_duration_seconds_bucket`` is a counter with ``le``."""
+
+    name: str
+    metric: Metric
+    type: str
+    labels: tuple[str, ...]
+
+
+@dataclass
+class Catalog:
+    scrape_interval: timedelta
+    job: str
+    metrics: dict[str, Metric]
+    labels: dict[str, Label]
+    forbidden_labels: tuple[str, ...] = ()
+    target_labels: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    _series: dict[str, Series] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for metric in self.metrics.values():
+            base = metric.labels + self.target_labels
+            if metric.type == "histogram":
+                self._series[metric.name + "_bucket"] = Series(metric.name + "_bucket", metric, "counter", base + ("le",))
+                self._series[metric.name + "_sum"] = Series(metric.name + "_sum", metric, "counter", base)
+                self._series[metric.name + "_count"] = Series(metric.name + "_count", metric, "counter", base)
+            elif metric.type == "summary":
+                self._series[metric.name] = Series(metric.name, metric, "gauge", base + ("quantile",))
+                self._series[metric.name + "_sum"] = Series(metric.name + "_sum", metric, "counter", base)
+                self._series[metric.name + "_count"] = Series(metric.name + "_count", metric, "counter", base)
+            else:
+                self._series[metric.name] = Series(metric.name, metric, metric.type, base)
+
+    def series(self, name: str) -> Series | None:
+        """The stored series called ``name`` (``x_bucket`` of histogram ``x`` included), or None."""
+        return self._series.get(name)
+
+    @property
+    def series_names(self) -> list[str]:
+        return sorted(self._series)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_catalog(path: str) -> Catalog:
+    """Load a catalog from a directory of ``*.yml`` files or from one file; raise CatalogError listing every mistake."""
+    if os.path.isdir(path):
+        files = sorted(
+            os.path.join(path, f) for f in os.listdir(path) if f.endswith((".yml", ".yaml")) and not f.startswith(".")
+        )
+        if not files:
+            raise CatalogError(f"{path}: no catalog files (*.yml) in this directory")
+    elif os.path.isfile(path):
+        files = [path]
+    else:
+        raise CatalogError(f"{path}: catalog not found")
+    return _Loader(files).load()
+
+
+class _Loader:
+    def __init__(self, files: list[str]):
+        self.files = files
+        self.errors: list[str] = []
+        self.settings: dict[str, tuple[str, object]] = {}
+        self.labels: dict[str, tuple[str, Label]] = {}
+        self.raw_metrics: list[tuple[str, str, dict]] = []
+
+    def error(self, file: str, where: str, message: str) -> None:
+        self.errors.append(f"{file}: {where}: {message}" if where else f"{file}: {message}")
+
+    def load(self) -> Catalog:
+        for file in self.files:
+            self._read(file)
+        catalog = self._assemble()
+        if self.errors:
+            raise CatalogError("invalid metric catalog:\n  " + "\n  ".join(self.errors))
+        return catalog
+
+    def _read(self, file: str) -> None:
+        try:
+            with open(file, encoding="utf-8") as fh:
+                doc = yaml.safe_load(fh)
+        except (OSError, UnicodeDecodeError) as e:
+            self.error(file, "", f"cannot read: {e}")
+            return
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else ""
+            self.error(file, where, f"not valid YAML: {getattr(e, 'problem', e)}")
+            return
+        if doc is None:
+            return
+        if not isinstance(doc, dict):
+            self.error(file, "", "expected a mapping with `metrics:` and `labels:` at the top level")
+            return
+        known = {"scrape_interval", "job", "forbidden_labels", "target_labels", "labels", "metrics"}
+        for key in doc:
+            if key not in known:
+                self.error(file, "", f"unknown top-level key {key!r} (expected one of {', '.join(sorted(known))})")
+        for key in ("scrape_interval", "job", "forbidden_labels", "target_labels"):
+            if key in doc:
+                if key in self.settings:
+                    self.error(file, key, f"already set in {self.settings[key][0]}")
+                self.settings[key] = (file, doc[key])
+        labels = doc.get("labels") or {}
+        if not isinstance(labels, dict):
+            self.error(file, "labels", "expected a mapping of label name to {values: [...]} or {bound: N}")
+            labels = {}
+        for name, spec in labels.items():
+            self._read_label(file, str(name), spec)
+        metrics = doc.get("metrics") or {}
+        if not isinstance(metrics, dict):
+            self.error(file, "metrics", "expected a mapping of metric name to its definition")
+            metrics = {}
+        for name, spec in metrics.items():
+            self.raw_metrics.append((file, str(name), spec))
+
+    def _read_label(self, file: str, name: str, spec: object) -> None:
+        where = f"label {name}"
+        if name in self.labels:
+            self.error(file, where, f"duplicate label, already declared in {self.labels[name][0]}")
+            return
+        if not isinstance(spec, dict):
+            self.error(file, where, "expected a mapping with `values: [...]` or `bound: N`")
+            return
+        values = spec.get("values")
+        bound = spec.get("bound")
+        if values is None and bound is None:
+            self.error(file, where, "declares neither `values` nor `bound`; list its allowed values or bound its count")
+            return
+        if values is not None and (not isinstance(values, list) or not values):
+            self.error(file, where, "`values` must be a non-empty list")
+            return
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int) or bound < 1):
+            self.error(file, where, "`bound` must be a positive integer")
+            return
+        vals = tuple(str(v) for v in values or ())
+        if len(set(vals)) != len(vals):
+            self.error(file, where, "`values` lists a value twice")
+        self.labels[name] = (file, Label(name, str(spec.get("help", "")), vals, bound))
+
+    def _assemble(self) -> Catalog:
+        interval = timedelta(seconds=15)
+        if "scrape_interval" in self.settings:
+            file, raw = self.settings["scrape_interval"]
+            try:
+                interval = promql_parser.parse_duration(str(raw))
+            except ValueError:
+                self.error(file, "scrape_interval", f"{raw!r} is not a duration like 15s or 1m")
+        forbidden = self._names_setting("forbidden_labels")
+        target = self._names_setting("target_labels")
+        job = str(self.settings.get("job", ("", "")) [1] or "")
+
+        for name in forbidden:
+            if name in self.labels:
+                self.error(self.labels[name][0], f"label {name}", "is a forbidden label (see `forbidden_labels`); remove it")
+
+        metrics: dict[str, Metric] = {}
+        seen_series: dict[str, str] = {}
+        for file, name, spec in self.raw_metrics:
+            metric = self._metric(file, name, spec, forbidden, target)
+            if metric is None:
+                continue
+            if name in metrics:
+                self.error(file, f"metric {name}", f"duplicate metric, already declared in {metrics[name].file}")
+                continue
+            for series in metric.series_names:
+                if series in seen_series:
+                    self.error(file, f"metric {name}", f"exposes series {series}, which metric {seen_series[series]} exposes too")
+                seen_series[series] = name
+            metrics[name] = metric
+        return Catalog(
+            scrape_interval=interval,
+            job=job,
+            metrics=metrics,
+            labels={n: label for n, (_, label) in self.labels.items()},
+            forbidden_labels=forbidden,
+            target_labels=target,
+            files=tuple(self.files),
+        )
+
+    def _names_setting(self, key: str) -> tuple[str, ...]:
+        if key not in self.settings:
+            return ()
+        file, raw = self.settings[key]
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            self.error(file, key, "expected a list of label names")
+            return ()
+        return tuple(raw)
+
+    def _metric(self, file, name, spec, forbidden, target) -> Metric | None:
+        where = f"metric {name}"
+        if not isinstance(spec, dict):
+            self.error(file, where, "expected a mapping with type, unit, help and labels")
+            return None
+        ok = True
+        known = {"type", "unit", "help", "labels", "buckets", "source"}
+        for key in spec:
+            if key not in known:
+                self.error(file, where, f"unknown key {key!r} (expected one of {', '.join(sorted(known))})")
+                ok = False
+        mtype = spec.get("type")
+        if mtype not in METRIC_TYPES:
+            self.error(file, where, f"unknown type {mtype!r}; expected one of {', '.join(METRIC_TYPES)}")
+            ok = False
+        if mtype == "counter" and not name.endswith("_total"):
+            self.error(file, where, f"is a counter but its name lacks `_total`; Prometheus scrapes it as {name}_total")
+            ok = False
+        if mtype != "counter" and name.endswith("_total"):
+            self.error(file, where, f"ends in `_total` but is a {mtype}; only counters end in `_total`")
+            ok = False
+        if "help" not in spec or not str(spec.get("help") or "").strip():
+            self.error(file, where, "has no `help`; say what it counts or measures")
+            ok = False
+        if "unit" not in spec:
+            self.error(file, where, "has no `unit` (use \"\" for a dimensionless value)")
+            ok = False
+        labels = spec.get("labels", [])
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            self.error(file, where, "`labels` must be a list of label names")
+            ok = False
+            labels = []
+        for label in labels:
+            if label in forbidden:
+                self.error(file, where, f"uses forbidden label {label!r}; unbounded labels explode the series count")
+                ok = False
+            elif label not in self.labels:
+                self.error(file, where, f"uses label {label!r}, which is not declared under `labels:` with values or a bound")
+                ok = False
+            elif label in target:
+                self.error(file, where, f"lists {label!r}, which Prometheus adds itself; drop it")
+                ok = False
+        if len(set(labels)) != len(labels):
+            self.error(file, where, "lists a label twice")
+            ok = False
+        buckets = spec.get("buckets")
+        if mtype == "histogram":
+            if not buckets:
+                self.error(file, where, "is a histogram without `buckets`; list its bucket upper bounds")
+                ok = False
+            elif not isinstance(buckets, list) or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in buckets):
+                self.error(file, where, "`buckets` must be a list of numbers")
+                ok = False
+            elif list(buckets) != sorted(set(buckets)):
+                self.error(file, where, "`buckets` must be strictly increasing")
+                ok = False
+        elif buckets is not None:
+            self.error(file, where, f"has `buckets` but is a {mtype}; only histograms have buckets")
+            ok = False
+        if "le" in labels or "quantile" in labels:
+            self.error(file, where, "lists `le` or `quantile`; histograms and summaries add them")
+            ok = False
+        source = spec.get("source", "service")
+        if source not in ("service", "prometheus"):
+            self.error(file, where, f"unknown source {source!r}; expected service or prometheus")
+            ok = False
+        if not ok:
+            return None
+        return Metric(
+            name=name,
+            type=mtype,
+            unit=str(spec.get("unit") or ""),
+            help=str(spec["help"]).strip(),
+            labels=tuple(labels),
+            buckets=tuple(float(b) for b in buckets or ()),
+            source=source,
+            file=file,
+        )

@@ -1,0 +1,291 @@
+"""House-style building blocks for dashboards: grafanalib objects with this project's defaults.
+
+A dashboard module reads like the dashboard: rows of panels, each one call to a helper here. Helpers give every
+panel the templated datasource, a unit, a description and a sensible size; :func:`dashboard` lays the rows out on
+Grafana's 24-column grid, so no module computes a coordinate by hand.
+
+Every helper records the file and line that called it, so that the compiler and the linter can point at the
+declaration rather than at the generated JSON.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+import attr
+import grafanalib.core as G
+
+from .source import caller_location, declared_at, remember_location
+
+GRID_WIDTH = 24
+DATASOURCE_VARIABLE = "datasource"
+DATASOURCE = {"type": "prometheus", "uid": "${%s}" % DATASOURCE_VARIABLE}
+
+# Threshold colours of the house style.
+GREEN, YELLOW, RED = "green", "#EAB839", "red"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Queries
+
+
+def target(expr: str, legend: str = "", *, instant: bool = False, table: bool = False, heatmap: bool = False,
+           suppress: dict[str, str] | None = None) -> G.Target:
+    """One PromQL query of a panel. ``legend`` uses Grafana's ``{{label}}`` syntax.
+
+    ``suppress`` maps lint check names to the reason they do not apply to this query.
+    """
+    fmt = G.TABLE_TARGET_FORMAT if table else ("heatmap" if heatmap else G.TIME_SERIES_TARGET_FORMAT)
+    t = G.Target(expr=expr.strip(), legendFormat=legend, instant=instant, format=fmt, datasource=DATASOURCE)
+    object.__setattr__(t, "_suppress", dict(suppress or {}))
+    return remember_location(t)
+
+
+def _targets(queries) -> list[G.Target]:
+    """Accept Targets or bare expressions; give each a refId A, B, C, ..."""
+    out = []
+    for letter, q in zip(string.ascii_uppercase, queries):
+        t = q if isinstance(q, G.Target) else target(q)
+        out.append(_carry(t, attr.evolve(t, refId=letter)))
+    if len(queries) > len(string.ascii_uppercase):
+        raise ValueError("a panel holds at most 26 queries")
+    return out
+
+
+def _carry(old, new):
+    """attr.evolve makes a new object; keep what the helpers recorded on the old one."""
+    for key in ("_declared_at", "_suppress", "_size"):
+        if hasattr(old, key):
+            object.__setattr__(new, key, getattr(old, key))
+    return new
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Panels
+
+
+def thresholds(*steps: tuple[float | None, str]) -> list[dict]:
+    """Threshold steps as (value, colour); the first value is None (minus infinity)."""
+    return [{"value": value, "color": colour} for value, colour in steps]
+
+
+def _sized(panel, width: int, height: int, suppress: dict[str, str] | None):
+    if not 1 <= width <= GRID_WIDTH:
+        raise ValueError(f"panel {panel.title!r}: width {width} is outside 1..{GRID_WIDTH}")
+    if height < 1:
+        raise ValueError(f"panel {panel.title!r}: height {height} must be at least 1")
+    object.__setattr__(panel, "_size", (width, height))
+    object.__setattr__(panel, "_suppress", dict(suppress or {}))
+    return remember_location(panel, caller_location())
+
+
+def timeseries(title: str, description: str, unit: str, *queries, width: int = 12, height: int = 8,
+               stack: bool = False, fill: int = 10, min: float | None = 0, max: float | None = None,
+               steps: list[dict] | None = None, legend_calcs: tuple[str, ...] = ("mean", "max"),
+               bars: bool = False, interval: str | None = None, links: list[dict] | None = None,
+               suppress: dict[str, str] | None = None) -> G.TimeSeries:
+    """A time series graph. ``steps`` (see :func:`thresholds`) are drawn as dashed lines; ``interval`` is the
+    smallest step between points (``1d`` with ``[$__interval]`` gives one bar per day)."""
+    panel = G.TimeSeries(
+        title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=_targets(queries),
+        fillOpacity=fill, stacking={"mode": "normal", "group": "A"} if stack else {"mode": "none", "group": "A"},
+        legendDisplayMode="table", legendPlacement="bottom", legendCalcs=list(legend_calcs),
+        tooltipMode="multi", tooltipSort="desc", valueMin=min, valueMax=max, extraJson=_data_links(links),
+        thresholds=steps or thresholds((None, GREEN)),
+        thresholdsStyleMode="dashed" if steps else "off", drawStyle="bars" if bars else "line",
+        interval=interval,
+    )
+    return _sized(panel, width, height, suppress)
+
+
+def stat(title: str, description: str, unit: str, query, *, width: int = 6, height: int = 5,
+         steps: list[dict] | None = None, decimals: int | None = None, graph: bool = True,
+         calc: str = "lastNotNull", mappings: list[dict] | None = None, links: list[dict] | None = None,
+         time_from: str | None = None, suppress: dict[str, str] | None = None) -> G.Stat:
+    """One big number (with a sparkline unless ``graph`` is False). ``time_from`` overrides the time range
+    (``now/d``: since midnight)."""
+    panel = G.Stat(
+        title=title, description=description, format=unit, dataSource=DATASOURCE, targets=_targets([query]),
+        thresholds=steps or thresholds((None, GREEN)), decimals=decimals, reduceCalc=calc,
+        graphMode="area" if graph else "none", colorMode="value", extraJson=_data_links(links),
+        mappings=list(mappings or []), timeFrom=time_from, noValue=None,
+    )
+    return _sized(panel, width, height, suppress)
+
+
+def table(title: str, description: str, unit: str, *queries, width: int = 24, height: int = 9,
+          hide: tuple[str, ...] = ("Time",), sort_by: str | None = None, links: list[dict] | None = None,
+          suppress: dict[str, str] | None = None) -> G.Table:
+    """A table of instant queries, one row per series, labels as columns."""
+    targets = [_carry(t, attr.evolve(t, instant=True, format=G.TABLE_TARGET_FORMAT)) for t in _targets(queries)]
+    transformations = [{"id": "merge", "options": {}}] if len(targets) > 1 else []
+    transformations.append({"id": "organize", "options": {"excludeByName": {name: True for name in hide}}})
+    panel = G.Table(
+        title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=targets,
+        transformations=transformations, extraJson=_data_links(links),
+        sortBy=[G.TableSortByField(displayName=sort_by, desc=True)] if sort_by else [],
+    )
+    return _sized(panel, width, height, suppress)
+
+
+@attr.s
+class Heatmap(G.Panel):
+    """Grafana's current heatmap panel (grafanalib 0.7 only knows the legacy one), fed by histogram buckets."""
+
+    unit = attr.ib(default="s")
+
+    def to_json_data(self):
+        return self.panel_json({
+            "type": "heatmap",
+            "fieldConfig": {"defaults": {"unit": self.unit, "custom": {"scaleDistribution": {"type": "linear"}}}},
+            "options": {
+                "calculate": False,
+                "cellGap": 1,
+                "color": {"mode": "scheme", "scheme": "Oranges", "scale": "exponential", "exponent": 0.5,
+                          "fill": "dark-orange", "steps": 64, "reverse": False},
+                "exemplars": {"color": "rgba(255,0,255,0.7)"},
+                "filterValues": {"le": 1e-9},
+                "legend": {"show": True},
+                "rowsFrame": {"layout": "auto"},
+                "tooltip": {"mode": "single", "yHistogram": True, "showColorScale": False},
+                "yAxis": {"axisPlacement": "left", "unit": self.unit, "reverse": False},
+            },
+        })
+
+
+def heatmap(title: str, description: str, unit: str, query, *, width: int = 24, height: int = 9,
+            suppress: dict[str, str] | None = None) -> Heatmap:
+    """A heatmap of a histogram's buckets; ``query`` must return one series per ``le``."""
+    t = query if isinstance(query, G.Target) else target(query, "{{le}}", heatmap=True)
+    t = _carry(t, attr.evolve(t, format="heatmap", legendFormat=t.legendFormat or "{{le}}"))
+    panel = Heatmap(title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=_targets([t]))
+    return _sized(panel, width, height, suppress)
+
+
+def bar_gauge(title: str, description: str, unit: str, query, *, width: int = 12, height: int = 8,
+              steps: list[dict] | None = None, suppress: dict[str, str] | None = None) -> G.Panel:
+    """Horizontal bars, one per series, for rankings (top models, top features)."""
+    panel = _BarGauge(title=title, description=description, unit=unit, dataSource=DATASOURCE,
+                      targets=_targets([query]), thresholds=steps or thresholds((None, GREEN)))
+    return _sized(panel, width, height, suppress)
+
+
+@attr.s
+class _BarGauge(G.Panel):
+    """Grafana's current bar gauge (grafanalib 0.7 emits the pre-7 ``fieldOptions`` form)."""
+
+    unit = attr.ib(default="")
+
+    def to_json_data(self):
+        return self.panel_json({
+            "type": "bargauge",
+            "fieldConfig": {"defaults": {"unit": self.unit, "min": 0, "color": {"mode": "continuous-GrYlRd"}}},
+            "options": {
+                "displayMode": "gradient", "orientation": "horizontal", "showUnfilled": True, "valueMode": "color",
+                "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+            },
+        })
+
+
+def _data_links(links: list[dict] | None) -> dict | None:
+    """Data links live on the fields (a click on a series), not on the panel header."""
+    return {"fieldConfig": {"defaults": {"links": list(links)}}} if links else None
+
+
+def panel_link(title: str, uid: str, *variables: str) -> dict:
+    """A data link from a panel to another dashboard, keeping the time range and the clicked series' labels."""
+    params = "&".join(["${__url_time_range}", "var-datasource=${datasource}"]
+                      + [f"var-{v}=${{__field.labels.{v}}}" for v in variables])
+    # The schema types field links like dashboard links, so they carry every key a DashboardLink requires.
+    return {"title": title, "url": f"/d/{uid}?{params}", "type": "link", "icon": "dashboard", "tooltip": title,
+            "tags": [], "asDropdown": False, "targetBlank": False, "includeVars": False, "keepTime": False}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Variables and links
+
+
+def datasource_variable(default: str = "Prometheus") -> G.Template:
+    """The ``datasource`` variable every panel and variable query of a house dashboard uses."""
+    return G.Template(name=DATASOURCE_VARIABLE, label="Data source", type="datasource", query="prometheus",
+                      default=default, hide=0)
+
+
+def query_variable(name: str, label: str, query: str, *, multi: bool = True, include_all: bool = True) -> G.Template:
+    """A variable filled from Prometheus (``label_values(metric, label)``); "All" matches every value."""
+    return G.Template(name=name, label=label, query=query, dataSource=DATASOURCE, multi=multi,
+                      includeAll=include_all, allValue=".*" if include_all else None, refresh=2, sort=1,
+                      default="All" if include_all else "")
+
+
+def link(title: str, uid: str) -> G.DashboardLink:
+    """A link to another dashboard of this repository that keeps the time range and variables."""
+    return G.DashboardLink(title=title, uri=f"/d/{uid}", type="link", keepTime=True, includeVars=True,
+                           icon="dashboard", tooltip=f"Open {title}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows and dashboards
+
+
+@dataclass
+class Row:
+    """A titled band of panels; panels flow left to right and wrap at the grid's width."""
+
+    title: str
+    panels: list = field(default_factory=list)
+    collapsed: bool = False
+
+
+def row(title: str, *panels, collapsed: bool = False) -> Row:
+    return remember_location(Row(title, list(panels), collapsed))
+
+
+def dashboard(uid: str, title: str, description: str, rows: list[Row], *, variables: list[G.Template] = (),
+              links: list[G.DashboardLink] = (), tags: list[str] = (), time_from: str = "now-6h",
+              refresh: str = "1m") -> G.Dashboard:
+    """Assemble a dashboard: datasource variable first, panels laid out row by row, ids numbered in order."""
+    if not variables or variables[0].name != DATASOURCE_VARIABLE:
+        variables = [datasource_variable(), *variables]
+    panels = layout(rows)
+    dash = G.Dashboard(
+        uid=uid, title=title, description=description, tags=sorted(tags), panels=panels,
+        templating=G.Templating(list=list(variables)), links=list(links), refresh=refresh,
+        time=G.Time(time_from, "now"), timezone="browser", graphTooltip=G.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
+    )
+    return remember_location(dash)
+
+
+def layout(rows: list[Row]) -> list:
+    """Give every panel a gridPos and an id: rows stack vertically, panels fill each row left to right.
+
+    A pure function of the declaration order, so the same module always yields the same ids and positions.
+    """
+    out = []
+    y = 0
+    next_id = 1
+    for r in rows:
+        row_panel = G.RowPanel(title=r.title, collapsed=r.collapsed, id=next_id,
+                               gridPos=G.GridPos(h=1, w=GRID_WIDTH, x=0, y=y))
+        out.append(_carry(r, row_panel))
+        next_id += 1
+        y += 1
+        x, line_height = 0, 0
+        for panel in r.panels:
+            width, height = getattr(panel, "_size", (12, 8))
+            if x + width > GRID_WIDTH:
+                x, y, line_height = 0, y + line_height, 0
+            placed = _carry(panel, attr.evolve(panel, id=next_id, gridPos=G.GridPos(h=height, w=width, x=x, y=y)))
+            out.append(placed)
+            next_id += 1
+            x += width
+            line_height = max(line_height, height)
+        y += line_height
+    return out
+
+
+def declared(obj) -> str:
+    """``file:line`` where a helper's result was declared, for messages."""
+    loc = declared_at(obj)
+    return str(loc) if loc else "<unknown>"

@@ -1,0 +1,82 @@
+"""Where a repository keeps its content and output: ``[tool.generator]`` in its ``pyproject.toml``."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+
+from .errors import GeneratorError
+
+DEFAULTS = {
+    "catalog": "catalog",
+    "dashboards": "dashboards",
+    "rules": "rules",
+    "generated": "generated",
+    "runbooks": "docs/runbooks",
+    "grafana_url": "http://localhost:3000",
+    "runbook_url": "docs/runbooks",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    root: str
+    catalog: str
+    dashboards: str
+    rules: str
+    generated: str
+    runbooks: str
+    grafana_url: str
+    runbook_url: str
+
+    @classmethod
+    def find(cls, start: str | None = None) -> "Project":
+        """The project whose ``pyproject.toml`` has ``[tool.generator]``, searching upwards from ``start``."""
+        here = os.path.abspath(start or os.getcwd())
+        probe = here
+        while True:
+            candidate = os.path.join(probe, "pyproject.toml")
+            if os.path.isfile(candidate):
+                settings = _settings(candidate)
+                if settings is not None:
+                    return cls.from_settings(probe, settings)
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                raise GeneratorError(
+                    f"no pyproject.toml with a [tool.generator] table in {here} or above; "
+                    "run from the repository, or pass --root"
+                )
+            probe = parent
+
+    @classmethod
+    def from_settings(cls, root: str, settings: dict) -> "Project":
+        unknown = set(settings) - set(DEFAULTS)
+        if unknown:
+            raise GeneratorError(f"{root}/pyproject.toml: unknown [tool.generator] keys: {', '.join(sorted(unknown))}")
+        merged = {**DEFAULTS, **settings}
+        root = os.path.abspath(root)
+        paths = {k: os.path.join(root, merged[k]) for k in ("catalog", "dashboards", "rules", "generated", "runbooks")}
+        return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
+                   runbook_url=merged["runbook_url"].rstrip("/"), **paths)
+
+    def relative(self, path: str) -> str:
+        return os.path.relpath(path, self.root)
+
+    def runbook_path(self, alert: str) -> str:
+        return os.path.join(self.runbooks, f"{alert}.md")
+
+    def runbook_url_for(self, alert: str) -> str:
+        return f"{self.runbook_url}/{alert}.md"
+
+    def dashboard_url_for(self, uid: str) -> str:
+        return f"{self.grafana_url}/d/{uid}"
+
+
+def _settings(path: str) -> dict | None:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise GeneratorError(f"{path}: cannot read: {e}") from e
+    return data.get("tool", {}).get("generator")
