@@ -1,0 +1,84 @@
+"""Shared fixtures: the repository, a scratch copy of it, Grafana's dashboard schema, promtool."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONTENT = ("pyproject.toml", "catalog", "dashboards", "rules", "docs", "generated")
+
+
+def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m generator ARGS`` in a fresh interpreter, as a user would run it."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the repository's content (not the engine) to break in a test."""
+    dest = tmp_path / "repo"
+    dest.mkdir()
+    for name in CONTENT:
+        src = os.path.join(ROOT, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif os.path.exists(src):
+            shutil.copy(src, dest / name)
+    return dest
+
+
+def snapshot(directory) -> dict[str, bytes]:
+    """Every file under ``directory`` with its bytes, to prove something left it alone."""
+    out = {}
+    for base, _, files in os.walk(directory):
+        for f in files:
+            full = os.path.join(base, f)
+            with open(full, "rb") as fh:
+                out[os.path.relpath(full, directory)] = fh.read()
+    return out
+
+
+def _schema_dir() -> str | None:
+    candidates = [os.environ.get("GRAFANA_SCHEMA_DIR", ""), os.path.join(ROOT, "..", "shared", "grafana"),
+                  "/work/shared/grafana"]
+    for c in candidates:
+        if c and os.path.isfile(os.path.join(c, "dashboard.jsonschema.json")):
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def dashboard_validator():
+    """A draft-07 validator of Grafana's Dashboard definition (from ../shared/grafana, not copied here)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    where = _schema_dir()
+    if where is None:
+        pytest.skip("Grafana's dashboard.jsonschema.json not found (set GRAFANA_SCHEMA_DIR)")
+    with open(os.path.join(where, "dashboard.jsonschema.json")) as fh:
+        schema = json.load(fh)
+    schema["$ref"] = "#/definitions/Dashboard"
+    return jsonschema.Draft7Validator(schema)
+
+
+@pytest.fixture(scope="session")
+def grafana_api_spec():
+    where = _schema_dir()
+    if where is None:
+        pytest.skip("Grafana's API spec not found (set GRAFANA_SCHEMA_DIR)")
+    with open(os.path.join(where, "grafana-11.4.0-api-merged.json")) as fh:
+        return json.load(fh)
+
+
+@pytest.fixture(scope="session")
+def promtool():
+    path = shutil.which("promtool")
+    if path is None:
+        pytest.fail("promtool is missing: run `make tools` (make test does it for you)")
+    return path
