@@ -131,6 +131,11 @@ def _where(project: Project, obj, fallback: str) -> str:
 # Compiling
 
 
+def render_dashboard(dash: G.Dashboard) -> dict:
+    """The dashboard JSON a build writes for one grafanalib dashboard."""
+    return normalize_dashboard(dash.to_json_data())
+
+
 def compile_project(project: Project) -> Output:
     """Everything a build writes, in memory. Raises BuildError (or CatalogError) listing the problems."""
     catalog = load_catalog(project.catalog)
@@ -151,7 +156,7 @@ def compile_project(project: Project) -> Output:
             errors.append(f"{where}: dashboard uid {dash.uid!r} is also used by {out.dashboards[dash.uid].module}")
             continue
         try:
-            data = normalize_dashboard(dash.to_json_data())
+            data = render_dashboard(dash)
         except BuildError as e:
             errors.append(f"{where}: {e}")
             continue

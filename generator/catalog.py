@@ -215,7 +215,7 @@ class _Loader:
                 self.error(file, "scrape_interval", f"{raw!r} is not a duration like 15s or 1m")
         forbidden = self._names_setting("forbidden_labels")
         target = self._names_setting("target_labels")
-        job = str(self.settings.get("job", ("", "")) [1] or "")
+        job = str(self.settings["job"][1]) if "job" in self.settings else ""
 
         for name in forbidden:
             if name in self.labels:
