@@ -47,14 +47,24 @@ LINK_KEYS = {"title", "type", "icon", "tooltip", "url", "tags", "asDropdown", "t
              "keepTime", "placement"}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_plain(obj: Any) -> Any:
     """grafanalib objects to plain dicts and lists, without the json round trip."""
-    while hasattr(obj, "to_json_data"):
-        obj = obj.to_json_data()
-    if isinstance(obj, dict):
-        return {str(k): to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
+    kind = type(obj)
+    if kind in _SCALARS:
+        return obj
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_plain(v) for k, v in obj.items()}
+    if kind is list or kind is tuple:
         return [to_plain(v) for v in obj]
+    if hasattr(obj, "to_json_data"):
+        return to_plain(obj.to_json_data())
+    if isinstance(obj, dict):
+        return to_plain(dict(obj))
+    if isinstance(obj, (list, tuple)):
+        return to_plain(list(obj))
     return obj
 
 
