@@ -12,7 +12,7 @@ from typing import Any
 
 from .labels import LabelInference
 from .problem import Place, Scope
-from .promql import Node
+from .promql import Node, Selector, walk
 from .templating import Expansion
 
 
@@ -32,6 +32,18 @@ class Query:
     variable_label: str | None = None  # label_values(expr, label): the label the variable lists
     target: dict | None = None  # the panel target it came from
     _labels: LabelInference | None = field(default=None, repr=False)
+    _nodes: list | None = field(default=None, repr=False)
+
+    @property
+    def nodes(self) -> list[Node]:
+        """Every node of the parsed expression, parents first (computed once, shared by the checks)."""
+        if self._nodes is None:
+            self._nodes = list(walk(self.node)) if self.node is not None else []
+        return self._nodes
+
+    @property
+    def selectors(self) -> list[Selector]:
+        return [n for n in self.nodes if isinstance(n, Selector)]
 
     @property
     def place(self) -> Place:

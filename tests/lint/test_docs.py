@@ -46,3 +46,9 @@ def test_every_check_module_is_registered():
     modules = {f[:-3] for f in os.listdir(CHECK_DIR) if f.endswith(".py") and not f.startswith("_")}
     assert modules == {c.__name__.rsplit(".", 1)[-1] for c in CHECKS}
     assert len(check_names()) == len(CHECKS)
+
+
+def test_readme_lists_every_check():
+    with open(os.path.join(os.path.dirname(CHECK_DIR), "..", "..", "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    assert [c.NAME for c in CHECKS if f"`{c.NAME}` | {c.SEVERITY} |" not in readme] == []

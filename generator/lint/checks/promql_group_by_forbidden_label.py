@@ -15,7 +15,7 @@ Passing example:
     sum by (tier) (rate(ai_requests_total[5m]))
 """
 
-from ..promql import Aggregate, Binary, Selector, walk
+from ..promql import Aggregate, Binary, Selector
 
 NAME = "promql/group-by-forbidden-label"
 SEVERITY = "error"
@@ -26,7 +26,7 @@ def check(query, ctx):
     forbidden = set(ctx.catalog.forbidden_labels)
     if query.node is None or not forbidden:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         used = ()
         if isinstance(node, Aggregate) and node.grouping:
             used = node.grouping

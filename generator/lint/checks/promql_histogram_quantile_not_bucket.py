@@ -15,7 +15,7 @@ Passing example:
     histogram_quantile(0.95, sum by (le) (rate(ai_request_duration_seconds_bucket[5m])))
 """
 
-from ..promql import Call, selectors, walk
+from ..promql import Call, selectors
 
 NAME = "promql/histogram-quantile-not-bucket"
 SEVERITY = "error"
@@ -25,7 +25,7 @@ ENTRY = "query"
 def check(query, ctx):
     if query.node is None:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         if not (isinstance(node, Call) and node.func == "histogram_quantile" and len(node.args) == 2):
             continue
         for sel in selectors(node.args[1]):

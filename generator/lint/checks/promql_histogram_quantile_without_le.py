@@ -15,7 +15,7 @@ Passing example:
     histogram_quantile(0.95, sum by (feature, le) (rate(ai_request_duration_seconds_bucket[5m])))
 """
 
-from ..promql import Call, walk
+from ..promql import Call
 
 NAME = "promql/histogram-quantile-without-le"
 SEVERITY = "error"
@@ -25,7 +25,7 @@ ENTRY = "query"
 def check(query, ctx):
     if query.node is None:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         if isinstance(node, Call) and node.func == "histogram_quantile" and len(node.args) == 2:
             labels = query.labels_of(node.args[1], ctx)
             if labels is not None and "le" not in labels:

@@ -22,7 +22,7 @@ from datetime import timedelta
 import promql_parser
 
 from ..problem import Hit
-from ..promql import Call, Matrix, Subquery, walk
+from ..promql import Call, Matrix, Subquery
 
 NAME = "promql/range-too-short"
 SEVERITY = "warning"
@@ -50,7 +50,7 @@ def check(query, ctx):
         return
     scrape = ctx.scrape_interval
     minimum = scrape * 4
-    for node in walk(query.node):
+    for node in query.nodes:
         if not (isinstance(node, Call) and node.func in RANGE_FUNCTIONS and node.args):
             continue
         arg = node.args[0]

@@ -14,7 +14,7 @@ Passing example:
     sum by (feature) (rate(ai_requests_total[5m]))
 """
 
-from ..promql import Aggregate, Call, Subquery, unwrap, walk
+from ..promql import Aggregate, Call, Subquery, unwrap
 
 NAME = "promql/rate-of-sum"
 SEVERITY = "error"
@@ -24,7 +24,7 @@ ENTRY = "query"
 def check(query, ctx):
     if query.node is None:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         if isinstance(node, Call) and node.func in ("rate", "irate", "increase") and node.args:
             arg = node.args[0]
             if isinstance(arg, Subquery) and isinstance(unwrap(arg.expr), Aggregate):

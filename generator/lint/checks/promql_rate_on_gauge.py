@@ -16,7 +16,7 @@ Passing example:
     avg_over_time(ai_active_requests[5m])
 """
 
-from ..promql import Call, Matrix, Selector, Subquery, unwrap, walk
+from ..promql import Call, Matrix, Selector, Subquery, unwrap
 
 NAME = "promql/rate-on-gauge"
 SEVERITY = "error"
@@ -28,7 +28,7 @@ COUNTER_FUNCTIONS = ("rate", "irate", "increase", "resets")
 def check(query, ctx):
     if query.node is None:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         if not (isinstance(node, Call) and node.func in COUNTER_FUNCTIONS and node.args):
             continue
         arg = node.args[0]

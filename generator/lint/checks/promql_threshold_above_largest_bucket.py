@@ -15,7 +15,7 @@ Passing example:
     histogram_quantile(0.95, sum by (le) (rate(ai_request_duration_seconds_bucket[5m]))) > 5
 """
 
-from ..promql import Binary, number, walk
+from ..promql import Binary, number
 
 NAME = "promql/threshold-above-largest-bucket"
 SEVERITY = "error"
@@ -27,7 +27,7 @@ FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 def check(query, ctx):
     if query.node is None:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         if not (isinstance(node, Binary) and node.op in FLIP):
             continue
         for side, other, op in ((node.lhs, node.rhs, node.op), (node.rhs, node.lhs, FLIP[node.op])):

@@ -16,7 +16,7 @@ Passing example:
     sum by (model) (rate(ai_requests_total[5m]))
 """
 
-from ..promql import Aggregate, Binary, Selector, walk
+from ..promql import Aggregate, Binary, Selector
 from ..templating import is_placeholder
 
 NAME = "promql/unknown-label"
@@ -40,7 +40,7 @@ def _names(available) -> str:
 def check(query, ctx):
     if query.node is None:
         return
-    for node in walk(query.node):
+    for node in query.nodes:
         if isinstance(node, Selector):
             available = query.labels_of(node, ctx)
             names = [m.name for m in node.label_matchers()]

@@ -19,7 +19,7 @@ Passing example:
 import re
 from functools import lru_cache
 
-from ..promql import selectors
+
 from ..templating import contains_variable
 
 NAME = "promql/unknown-label-value"
@@ -38,7 +38,7 @@ def _regex(pattern: str):
 def check(query, ctx):
     if query.node is None:
         return
-    for sel in selectors(query.node):
+    for sel in query.selectors:
         info = ctx.series(sel.name)
         if info is None or info.recorded and info.labels is None:
             continue

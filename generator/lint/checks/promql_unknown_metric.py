@@ -20,7 +20,7 @@ Passing example:
 
 import difflib
 
-from ..promql import selectors
+
 from ..templating import is_placeholder
 
 NAME = "promql/unknown-metric"
@@ -56,7 +56,7 @@ def suggest(name: str, ctx) -> str | None:
 def check(query, ctx):
     if query.node is None:
         return
-    for sel in selectors(query.node):
+    for sel in query.selectors:
         name = sel.name
         if not name or is_placeholder(name) or ctx.series(name) is not None:
             continue
