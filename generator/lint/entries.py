@@ -33,6 +33,7 @@ class Query:
     target: dict | None = None  # the panel target it came from
     _labels: LabelInference | None = field(default=None, repr=False)
     _nodes: list | None = field(default=None, repr=False)
+    _selectors: list | None = field(default=None, repr=False)
 
     @property
     def nodes(self) -> list[Node]:
@@ -43,7 +44,9 @@ class Query:
 
     @property
     def selectors(self) -> list[Selector]:
-        return [n for n in self.nodes if isinstance(n, Selector)]
+        if self._selectors is None:
+            self._selectors = [n for n in self.nodes if isinstance(n, Selector)]
+        return self._selectors
 
     @property
     def place(self) -> Place:

@@ -168,10 +168,23 @@ def check_complexity(text: str) -> None:
         raise TooComplex(f"chains {operators + words} operators (at most {MAX_OPERATORS} are linted)")
 
 
+_PARSED: dict[str, Node] = {}
+_PARSED_LIMIT = 50_000
+
+
 def parse(text: str) -> Node:
-    """Parse ``text``; raise ValueError (TooComplex included) with the parser's message when it is not PromQL."""
-    check_complexity(text)
-    return _convert(promql_parser.parse(text))
+    """Parse ``text``; raise ValueError (TooComplex included) with the parser's message when it is not PromQL.
+
+    Trees are never modified after parsing, so an expression repeated across rules or panels is parsed once.
+    """
+    node = _PARSED.get(text)
+    if node is None:
+        check_complexity(text)
+        node = _convert(promql_parser.parse(text))
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[text] = node
+    return node
 
 
 def _duration(value) -> timedelta | None:

@@ -26,6 +26,8 @@ CASES = [
     ("promql/unknown-metric", q(f"sum(rate(ai_cost_dollars{R}))"), q(f"sum(rate(ai_cost_dollars_total{R}))")),
     ("promql/unknown-metric", rules(alert("histogram_quantile(0.9, sum by (le) (rate(ai_request_duration[5m]))) > 1")),
      rules(alert("histogram_quantile(0.9, sum by (le) (rate(ai_request_duration_seconds_bucket[5m]))) > 1"))),
+    ("promql/unknown-metric", q("feature:ai_requests:rate1m"),
+     rules({"record": "feature:ai_requests:rate1m", "expr": "sum by (feature) (rate(ai_requests_total[1m]))"})),
     ("promql/unknown-label", q(f"sum by (modle) (rate(ai_requests_total{R}))"),
      q(f"sum by (model) (rate(ai_requests_total{R}))")),
     ("promql/unknown-label", q(f'sum(rate(ai_tool_calls_total{{feature="chat"}}{R}))'),

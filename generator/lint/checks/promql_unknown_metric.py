@@ -7,6 +7,9 @@ What it catches:
     ``_bucket``/``_sum``/``_count`` (``ai_cost_dollars`` -> ``ai_cost_dollars_total``, ``ai_request_duration`` ->
     ``ai_request_duration_seconds_bucket``).
 
+    A name with a colon (``level:metric:operations``) is a recording rule's by convention; when no rule linted
+    records it the problem is a warning: pass the rule file that records it along.
+
 Why it matters:
     A selector of a series that does not exist returns nothing: the panel stays empty and the alert never fires,
     silently.
@@ -20,6 +23,7 @@ Passing example:
 
 import difflib
 
+from ..problem import Hit
 
 from ..templating import is_placeholder
 
@@ -59,6 +63,10 @@ def check(query, ctx):
     for sel in query.selectors:
         name = sel.name
         if not name or is_placeholder(name) or ctx.series(name) is not None:
+            continue
+        if ":" in name:
+            yield Hit(f"series `{name}` is not recorded by any rule file linted; lint the rule file that records "
+                      "it together with this one, or fix the name", severity="warning")
             continue
         hint = suggest(name, ctx)
         did_you_mean = f"; did you mean `{hint}`?" if hint else "; add it to the catalog if the service exposes it"
