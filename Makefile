@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build check test clean
+.PHONY: help venv tools dashboards build lint check test clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,8 +20,12 @@ venv: $(STAMP) ## create .venv and install the project into it
 tools: ## install promtool, prometheus, alertmanager and amtool when missing (Debian packages)
 	@./deploy/install-tools.sh
 
-dashboards: $(STAMP) ## compile dashboards/ and rules/ into generated/
+dashboards: $(STAMP) ## compile dashboards/ and rules/ into generated/, then lint them
 	$(PY) -m generator build
+	$(PY) -m generator lint
+
+lint: $(STAMP) ## lint dashboards, rules and the catalog against the catalog (fails on errors)
+	$(PY) -m generator lint
 
 build: dashboards
 

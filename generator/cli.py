@@ -45,6 +45,30 @@ def cmd_check(args) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_lint(args) -> int:
+    from .catalog import load_catalog
+    from .errors import CatalogError
+    from .lint import lint_files, lint_project, output
+    from .lint.documents import InputError
+    from .lint.registry import CHECKS, summary
+
+    if args.list_checks:
+        for check in CHECKS:
+            print(f"{check.NAME:45} {check.SEVERITY:8} {summary(check)}")
+        return EXIT_OK
+    try:
+        project = None if args.files and args.catalog else _project(args)
+        catalog = load_catalog(args.catalog or project.catalog) if args.catalog or args.files else None
+        report = lint_files(args.files, catalog) if args.files else lint_project(project, catalog)
+    except (InputError, CatalogError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(output.FORMATS[args.format](report))
+    if args.format != "text":
+        print("\n".join(output.summary(report)), file=sys.stderr)
+    return EXIT_PROBLEMS if report.failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m generator",
@@ -58,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("check", help="fail when generated/ differs from what a build would write")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("lint", help="check dashboards, rules and the catalog against the catalog (exit 1 on errors)",
+                       description="With no files, lint this repository's compiled dashboards and rules and its "
+                                   "catalog; with files, lint those Grafana dashboard JSON and Prometheus rule files.")
+    p.add_argument("files", nargs="*", help="dashboard JSON or rule YAML files (default: this repository)")
+    p.add_argument("--catalog", help="metric catalog directory or file (default: this repository's)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
+    p.set_defaults(func=cmd_lint)
     return parser
 
 

@@ -1,0 +1,52 @@
+"""alert/no-comparison: an alert expression that does not filter, so it fires whenever the series exists.
+
+What it catches:
+    Alert expressions without a comparison (``>``, ``==``, ... without ``bool``), ``absent()``, ``unless`` or an
+    ``and`` with a filtering side. ``vector(1)`` (a deliberate always-firing watchdog) is allowed.
+
+Why it matters:
+    An alert fires for every series its expression returns. ``sum(rate(errors[5m]))`` returns a value (often 0)
+    all the time, so the alert fires permanently and gets silenced, and then a real problem goes unnoticed.
+
+Failing example:
+    expr: sum by (feature) (rate(ai_errors_total[5m]))
+
+Passing example:
+    expr: sum by (feature) (rate(ai_errors_total[5m])) > 1
+"""
+
+from ..promql import Aggregate, Binary, Call, Number, Paren, Subquery, Unary, unwrap
+
+NAME = "alert/no-comparison"
+SEVERITY = "error"
+ENTRY = "rule"
+
+
+def filters(node) -> bool:
+    node = unwrap(node)
+    if isinstance(node, Binary):
+        if node.is_comparison and not node.bool:
+            return True
+        if node.op == "unless":
+            return True
+        if node.op == "or":
+            return filters(node.lhs) and filters(node.rhs)
+        return filters(node.lhs) or filters(node.rhs)
+    if isinstance(node, Call):
+        if node.func in ("absent", "absent_over_time"):
+            return True
+        return any(filters(a) for a in node.args)
+    if isinstance(node, (Aggregate, Subquery, Unary, Paren)):
+        return filters(node.expr)
+    return False
+
+
+def check(rule, ctx):
+    if not rule.is_alert or rule.query is None or rule.query.node is None:
+        return
+    node = unwrap(rule.query.node)
+    if isinstance(node, Call) and node.func == "vector" and node.args and isinstance(unwrap(node.args[0]), Number):
+        return  # a watchdog that fires on purpose
+    if not filters(node):
+        yield "the expression has no comparison, so the alert fires whenever it returns a value; compare it with " \
+              "a threshold (`> 0.05`) or use absent() for missing data"

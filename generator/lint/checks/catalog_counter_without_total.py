@@ -1,0 +1,31 @@
+"""catalog/counter-without-total: a counter whose name lacks ``_total``, or a non-counter that has it.
+
+What it catches:
+    Catalog metrics of type counter not ending in ``_total`` (the OpenTelemetry exporter appends it, so the
+    series Prometheus stores is ``<name>_total``), and gauges, histograms or summaries ending in ``_total``.
+    The catalog loader refuses both as well; this check names the rule for catalogs built in code.
+
+Why it matters:
+    Dashboards and alerts written against the catalog name would query a series that does not exist.
+
+Failing example:
+    ai_cost_dollars: {type: counter, unit: dollars, ...}
+
+Passing example:
+    ai_cost_dollars_total: {type: counter, unit: dollars, ...}
+"""
+
+from ..problem import Hit
+
+NAME = "catalog/counter-without-total"
+SEVERITY = "error"
+ENTRY = "catalog"
+
+
+def check(entry, ctx):
+    for metric in entry.catalog.metrics.values():
+        if metric.type == "counter" and not metric.name.endswith("_total"):
+            yield Hit(f"counter {metric.name} lacks `_total`; Prometheus scrapes it as {metric.name}_total",
+                      at=entry.metric_at(metric))
+        elif metric.type != "counter" and metric.name.endswith("_total"):
+            yield Hit(f"{metric.type} {metric.name} ends in `_total`, which only counters do", at=entry.metric_at(metric))

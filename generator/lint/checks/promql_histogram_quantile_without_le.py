@@ -1,0 +1,33 @@
+"""promql/histogram-quantile-without-le: histogram_quantile() over series that no longer carry ``le``.
+
+What it catches:
+    ``histogram_quantile(q, sum by (feature) (rate(x_bucket[5m])))``: an aggregation inside histogram_quantile
+    that drops the ``le`` label (``by`` without ``le``, ``without (le)``, or no grouping at all).
+
+Why it matters:
+    histogram_quantile needs one series per bucket boundary (``le``). Without it Prometheus returns nothing, so
+    the latency panel is empty and the latency alert can never fire.
+
+Failing example:
+    histogram_quantile(0.95, sum by (feature) (rate(ai_request_duration_seconds_bucket[5m])))
+
+Passing example:
+    histogram_quantile(0.95, sum by (feature, le) (rate(ai_request_duration_seconds_bucket[5m])))
+"""
+
+from ..promql import Call
+
+NAME = "promql/histogram-quantile-without-le"
+SEVERITY = "error"
+ENTRY = "query"
+
+
+def check(query, ctx):
+    if query.node is None:
+        return
+    for node in query.nodes:
+        if isinstance(node, Call) and node.func == "histogram_quantile" and len(node.args) == 2:
+            labels = query.labels_of(node.args[1], ctx)
+            if labels is not None and "le" not in labels:
+                yield "histogram_quantile() reads series without an `le` label, so it returns nothing; " \
+                      "keep `le` in the aggregation: `sum by (..., le) (rate(..._bucket[...]))`"

@@ -1,0 +1,25 @@
+"""promql/syntax-error: an expression that PromQL cannot parse.
+
+What it catches:
+    Panel targets, variable queries (``label_values(expr, label)``, ``query_result(expr)``), alerts and recording
+    rules whose expression does not parse once Grafana's variables are expanded, or that nests too deeply to lint.
+
+Why it matters:
+    Prometheus refuses a rule file with a broken expression, and Grafana shows an error instead of the panel.
+
+Failing example:
+    sum by (feature) (rate(ai_requests_total[5m])
+
+Passing example:
+    sum by (feature) (rate(ai_requests_total[5m]))
+"""
+
+NAME = "promql/syntax-error"
+SEVERITY = "error"
+ENTRY = "query"
+
+
+def check(query, ctx):
+    if query.error is not None:
+        shown = query.expr if len(query.expr) <= 120 else query.expr[:117] + "..."
+        yield f"does not parse: {query.error}; expression: {shown}"

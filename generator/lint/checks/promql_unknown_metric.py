@@ -1,0 +1,73 @@
+"""promql/unknown-metric: a selector names a series the catalog does not declare.
+
+What it catches:
+    Metric names that are neither in the catalog, nor recorded by a recording rule being linted, nor one of
+    Prometheus' own series (``up``, ``scrape_*``, ``ALERTS``). The message suggests the name the OpenTelemetry
+    exporter really exposes: counters gain ``_total``, units become suffixes, histograms are read through
+    ``_bucket``/``_sum``/``_count`` (``ai_cost_dollars`` -> ``ai_cost_dollars_total``, ``ai_request_duration`` ->
+    ``ai_request_duration_seconds_bucket``).
+
+    A name with a colon (``level:metric:operations``) is a recording rule's by convention; when no rule linted
+    records it the problem is a warning: pass the rule file that records it along.
+
+Why it matters:
+    A selector of a series that does not exist returns nothing: the panel stays empty and the alert never fires,
+    silently.
+
+Failing example:
+    sum(rate(ai_cost_dollars[5m]))
+
+Passing example:
+    sum(rate(ai_cost_dollars_total[5m]))
+"""
+
+import difflib
+
+from ..problem import Hit
+
+from ..templating import is_placeholder
+
+NAME = "promql/unknown-metric"
+SEVERITY = "error"
+ENTRY = "query"
+
+SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
+
+
+def _strip(name: str, suffix: str) -> str:
+    return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
+
+
+def suggest(name: str, ctx) -> str | None:
+    """The series the exporter would expose for what the user meant, or a close spelling."""
+    wanted_suffix = next((s for s in SERIES_SUFFIXES if name.endswith(s)), "")
+    stem = _strip(_strip(name, wanted_suffix), "_total")
+    for metric in ctx.catalog.metrics.values():
+        unit = f"_{metric.unit}" if metric.unit else ""
+        base = _strip(metric.name, "_total")
+        stems = {metric.name, base, _strip(base, unit)}
+        if stem in stems or _strip(stem, unit) in stems:
+            if metric.type == "histogram":
+                return metric.name + (wanted_suffix or "_bucket")
+            if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
+                return metric.name + wanted_suffix
+            return metric.name
+    known = ctx.catalog.series_names + sorted(ctx.recordings)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def check(query, ctx):
+    if query.node is None:
+        return
+    for sel in query.selectors:
+        name = sel.name
+        if not name or is_placeholder(name) or ctx.series(name) is not None:
+            continue
+        if ":" in name:
+            yield Hit(f"series `{name}` is not recorded by any rule file linted; lint the rule file that records "
+                      "it together with this one, or fix the name", severity="warning")
+            continue
+        hint = suggest(name, ctx)
+        did_you_mean = f"; did you mean `{hint}`?" if hint else "; add it to the catalog if the service exposes it"
+        yield f"metric `{name}` is not in the catalog or a recording rule{did_you_mean}"

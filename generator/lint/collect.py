@@ -1,0 +1,258 @@
+"""Turning a dashboard or a rule file (already read into Python data) into the entries checks look at.
+
+Used for this repository's compiled output and for files given on the command line alike. Malformed input
+(wrong types, missing keys) never raises: it becomes an ``issue`` that the ``*/invalid-*`` checks report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .documents import Document
+from .entries import At as _At, Dashboard, Panel, Query, Rule, RuleSet
+from .problem import Hit, Place, Scope
+from .promql import TooComplex, parse
+from .templating import Expansion, expand
+
+# A key Grafana keeps but ignores, on a dashboard, panel or target of a JSON file: {"check/name": "reason"}.
+SUPPRESS_KEY = "lintIgnore"
+NON_PROMQL_DATASOURCES = ("loki", "tempo", "grafana", "datasource", "__expr__", "testdata", "elasticsearch",
+                          "influxdb", "mysql", "postgres", "cloudwatch", "graphite", "jaeger", "zipkin")
+LABEL_VALUES = re.compile(r"^\s*label_values\s*\((.*),\s*([A-Za-z_]\w*)\s*\)\s*$", re.S)
+QUERY_RESULT = re.compile(r"^\s*query_result\s*\((.*)\)\s*$", re.S)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _suppressions(obj) -> dict:
+    value = obj.get(SUPPRESS_KEY) if isinstance(obj, dict) else None
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def make_query(kind: str, expr: str, scope: Scope, **kw) -> Query:
+    """Expand Grafana variables (dashboards only) and parse once; a parse failure is kept in ``error``."""
+    dashboard = kind in ("panel", "variable")
+    expansion = expand(expr) if dashboard else Expansion(expr)
+    query = Query(kind, expr, scope, expansion, **kw)
+    try:
+        query.node = parse(expansion.text)
+    except TooComplex as e:
+        query.error = str(e)
+    except ValueError as e:
+        retry = expand(expr, numeric_fallback=True) if dashboard and expansion.variables else None
+        if retry is not None:
+            try:
+                query.node, query.expansion = parse(retry.text), retry
+                return query
+            except ValueError:
+                pass
+        query.error = str(e).strip() or "does not parse"
+    except RecursionError:
+        query.error = "nests too deeply to lint"
+    return query
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dashboards
+
+
+def _datasource_type(value) -> str:
+    if isinstance(value, dict):
+        return _text(value.get("type")).lower()
+    return ""
+
+
+def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    uid = _text(data.get("uid")) or "<no uid>"
+    title = _text(data.get("title"))
+    place = Place(doc.file, doc.line(data), (f"dashboard {uid}" + (f" ({title})" if title else ""),), order=(order,))
+    dash = Dashboard(data, Scope(place, _suppressions(data)), uid)
+    _collect_variables(doc, dash)
+    panels = data.get("panels")
+    if panels is None and isinstance(data.get("rows"), list):  # schema before Grafana 5
+        panels = [p for row in data["rows"] if isinstance(row, dict) for p in (row.get("panels") or [])
+                  if isinstance(row.get("panels"), list)]
+    if panels is None:
+        dash.issues.append(Hit("dashboard has no `panels` list; add panels (or export it again from Grafana)"))
+        panels = []
+    if not isinstance(panels, list):
+        dash.issues.append(Hit(f"`panels` is a {type(panels).__name__}, expected a list of panels"))
+        panels = []
+    for index, raw in enumerate(panels):
+        _collect_panel(doc, dash, raw, index, nested=False)
+        if isinstance(raw, dict) and raw.get("type") == "row" and isinstance(raw.get("panels"), list):
+            for sub, nested in enumerate(raw["panels"]):
+                _collect_panel(doc, dash, nested, index * 1000 + sub + 1, nested=True)
+    return dash
+
+
+def _collect_variables(doc: Document, dash: Dashboard) -> None:
+    data = dash.data
+    if isinstance(data.get("__inputs"), list):
+        dash.inputs = {i.get("name") for i in data["__inputs"] if isinstance(i, dict) and isinstance(i.get("name"), str)}
+    templating = data.get("templating")
+    variables = templating.get("list") if isinstance(templating, dict) else None
+    if templating is not None and not isinstance(variables, list):
+        dash.issues.append(Hit("`templating.list` is missing or not a list of variables"))
+        return
+    for index, var in enumerate(variables or []):
+        if not isinstance(var, dict) or not isinstance(var.get("name"), str):
+            dash.issues.append(Hit(f"variable #{index + 1} is not an object with a `name`"))
+            continue
+        name = var["name"]
+        dash.variables[name] = var
+        if var.get("type", "query") != "query" or _datasource_type(var.get("datasource")) in NON_PROMQL_DATASOURCES:
+            continue
+        raw = var.get("query")
+        if isinstance(raw, dict):
+            raw = raw.get("query")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        scope = Scope(dash.place.child(f"variable {name}", line=doc.line(var), order=-1000 + index),
+                      _suppressions(var), dash.scope)
+        m = LABEL_VALUES.match(raw)
+        if m:
+            dash.queries.append(make_query("variable", m.group(1), scope, variable_label=m.group(2)))
+            continue
+        m = QUERY_RESULT.match(raw)
+        if m:
+            dash.queries.append(make_query("variable", m.group(1), scope))
+
+
+def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool) -> None:
+    if not isinstance(raw, dict):
+        dash.issues.append(Hit(f"panel #{index + 1} is a {type(raw).__name__}, expected an object"))
+        return
+    title = _text(raw.get("title"))
+    pid = raw.get("id")
+    label = f'panel "{title}"' if title else "panel <untitled>"
+    if isinstance(pid, int) and not isinstance(pid, bool):
+        label += f" (id {pid})"
+    scope = Scope(dash.place.child(label, line=doc.line(raw), order=index), _suppressions(raw), dash.scope)
+    panel = Panel(raw, scope, dash, nested)
+    dash.panels.append(panel)
+    targets = raw.get("targets")
+    if targets is None or panel.type == "row":
+        return
+    if not isinstance(targets, list):
+        dash.issues.append(Hit(f"`targets` is a {type(targets).__name__}, expected a list", at=panel))
+        return
+    panel_ds = _datasource_type(raw.get("datasource"))
+    for t_index, target in enumerate(targets):
+        if not isinstance(target, dict):
+            dash.issues.append(Hit(f"target #{t_index + 1} is a {type(target).__name__}, expected an object",
+                                   at=panel))
+            continue
+        ds = _datasource_type(target.get("datasource")) or panel_ds
+        expr = target.get("expr")
+        if ds in NON_PROMQL_DATASOURCES or expr is None:
+            continue
+        ref = _text(target.get("refId")) or chr(ord("A") + t_index % 26)
+        tscope = Scope(scope.place.child(f"target {ref}", line=doc.line(target), order=t_index),
+                       _suppressions(target), scope)
+        if not isinstance(expr, str):
+            dash.issues.append(Hit(f"`expr` is a {type(expr).__name__}, expected a PromQL string",
+                                   at=_At(tscope)))
+            continue
+        legend = target.get("legendFormat")
+        panel.queries.append(make_query("panel", expr, tscope, legend=legend if isinstance(legend, str) else None,
+                                        panel=panel, target=target))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rule files
+
+
+def collect_rules(doc: Document, order: int = 0) -> tuple[list[Rule], list[Hit]]:
+    """The rules of one rule file, and its structural issues (reported by ``alert/invalid-rule``)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    root = Scope(Place(doc.file, doc.line(data), (), order=(order,)))
+    issues: list[Hit] = []
+    rules: list[Rule] = []
+    groups = data.get("groups")
+    if not isinstance(groups, list):
+        issues.append(Hit(f"`groups` is {'empty' if groups is None else 'a ' + type(groups).__name__}, expected a "
+                          "list of rule groups", at=_At(root)))
+        return rules, issues
+    starts = []
+    for g_index, group in enumerate(groups):
+        gplace = root.place.child(f"group #{g_index + 1}", line=doc.line(group), order=g_index)
+        if not isinstance(group, dict):
+            issues.append(Hit("rule group is not a mapping with `name` and `rules`", at=_At(Scope(gplace))))
+            continue
+        name = group.get("name")
+        if not isinstance(name, str) or not name:
+            issues.append(Hit("rule group has no `name`", at=_At(Scope(gplace))))
+            name = f"#{g_index + 1}"
+        gplace = root.place.child(f"group {name}", line=doc.line(group), order=g_index)
+        items = group.get("rules")
+        if not isinstance(items, list):
+            issues.append(Hit(f"group {name} has no `rules` list", at=_At(Scope(gplace))))
+            continue
+        for r_index, raw in enumerate(items):
+            rule = _collect_rule(doc, raw, name, gplace, r_index, issues)
+            if rule is not None:
+                rules.append(rule)
+                starts.append((doc.line(raw) or 0, rule))
+    _attach_comments(doc, starts, issues, root)
+    return rules, issues
+
+
+def _collect_rule(doc, raw, group: str, gplace: Place, index: int, issues: list[Hit]) -> Rule | None:
+    line = doc.line(raw)
+    if not isinstance(raw, dict):
+        issues.append(Hit(f"rule #{index + 1} of group {group} is not a mapping",
+                          at=_At(Scope(gplace.child(f"rule #{index + 1}", order=index)))))
+        return None
+    kinds = [k for k in ("alert", "record") if k in raw]
+    name = raw.get(kinds[0]) if kinds else None
+    label = f"{kinds[0]} {name}" if kinds and isinstance(name, str) else f"rule #{index + 1}"
+    scope = Scope(gplace.child(label, line=line, order=index), {}, None)
+    if len(kinds) != 1 or not isinstance(name, str) or not name:
+        issues.append(Hit("a rule needs exactly one of `alert: Name` or `record: name`", at=_At(scope)))
+        return None
+    rule = Rule(raw, scope, group)
+    expr = raw.get("expr")
+    if isinstance(expr, (int, float)) and not isinstance(expr, bool):
+        expr = str(expr)
+    if not isinstance(expr, str) or not expr.strip():
+        issues.append(Hit(f"{label} has no `expr` (a PromQL string)", at=rule))
+    else:
+        rule.query = make_query("alert" if kinds[0] == "alert" else "recording", expr, scope, rule=rule)
+    for key in ("labels", "annotations"):
+        value = raw.get(key)
+        if value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+            issues.append(Hit(f"`{key}` of {label} must be a mapping of names to strings", at=rule))
+            raw[key] = {}
+    return rule
+
+
+def _attach_comments(doc: Document, starts: list[tuple[int, Rule]], issues: list[Hit], root: Scope) -> None:
+    """A ``# lint: ignore`` comment belongs to the rule that starts right below it (only blank or comment lines
+    between), else to the rule it sits in (the last one starting at or above it)."""
+    if not doc.comments:
+        return
+    starts.sort(key=lambda s: s[0])
+    for line, check, reason in doc.comments:
+        below = next(((s, r) for s, r in starts if s > line), None)
+        rule = below[1] if below and _only_comments_between(doc, line, below[0]) else None
+        if rule is None:
+            above = [r for s, r in starts if s <= line]
+            rule = above[-1] if above else None
+        if rule is None:
+            issues.append(Hit(f"`# lint: ignore` at line {line} is not inside or above a rule",
+                              at=_At(Scope(root.place.child(f"line {line}", line=line)))))
+            continue
+        rule.scope.suppress[check] = reason
+
+
+def _only_comments_between(doc: Document, comment_line: int, start: int) -> bool:
+    """True when every line after the comment and before ``start`` is blank or a comment."""
+    return all(not t.strip() or t.strip().startswith("#") for t in doc.text_lines[comment_line:start - 1])
+
+
+def rule_set(rules: list[Rule], file: str, issues: list[Hit]) -> RuleSet:
+    return RuleSet(rules, Scope(Place(file)), issues)

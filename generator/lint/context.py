@@ -1,0 +1,119 @@
+"""What every check may ask: the catalog, the series recording rules define, the known dashboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ..catalog import Catalog, Metric
+from .labels import LabelInference
+from .promql import Aggregate, Binary, Call, Node, Selector, unwrap, walk
+
+# Series Prometheus writes itself; known even when the catalog does not declare them. None: any labels.
+PROMETHEUS_SERIES = {
+    "up": ("gauge", ()),
+    "scrape_duration_seconds": ("gauge", ()),
+    "scrape_samples_scraped": ("gauge", ()),
+    "scrape_samples_post_metric_relabeling": ("gauge", ()),
+    "scrape_series_added": ("gauge", ()),
+    "ALERTS": ("gauge", None),
+    "ALERTS_FOR_STATE": ("gauge", None),
+}
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    name: str
+    type: str  # counter, gauge (recorded series are gauges unless they hold a raw counter)
+    labels: frozenset | None  # None: unknown
+    metric: Metric | None = None  # the catalog metric (None for recorded and Prometheus' own series)
+    recorded: bool = False
+    quantile_of: Metric | None = None  # recorded histogram_quantile of this histogram
+    ratio: bool = False  # recorded as a division
+
+
+@dataclass
+class Context:
+    catalog: Catalog
+    dashboard_uids: set[str] = field(default_factory=set)
+    uids_complete: bool = True  # False when linting files: other dashboards may exist
+    recordings: dict[str, object] = field(default_factory=dict)  # record name -> Rule (with .query)
+    _cache: dict[str, SeriesInfo | None] = field(default_factory=dict)
+    _resolving: set[str] = field(default_factory=set)
+
+    @property
+    def scrape_interval(self) -> timedelta:
+        return self.catalog.scrape_interval
+
+    def label_values(self, label: str) -> tuple[str, ...]:
+        spec = self.catalog.labels.get(label)
+        return spec.values if spec else ()
+
+    def series(self, name: str | None) -> SeriesInfo | None:
+        if not name:
+            return None
+        if name in self._cache:
+            return self._cache[name]
+        info = self._lookup(name)
+        if name not in self._resolving:
+            self._cache[name] = info
+        return info
+
+    def _lookup(self, name: str) -> SeriesInfo | None:
+        s = self.catalog.series(name)
+        if s is not None:
+            return SeriesInfo(name, s.type, frozenset(s.labels), s.metric)
+        if name in self.recordings:
+            return self._recorded(name)
+        if name in PROMETHEUS_SERIES:
+            kind, labels = PROMETHEUS_SERIES[name]
+            target = frozenset(self.catalog.target_labels)
+            return SeriesInfo(name, kind, None if labels is None else frozenset(labels) | target)
+        return None
+
+    def _recorded(self, name: str) -> SeriesInfo | None:
+        rule = self.recordings[name]
+        query = rule.query
+        if name in self._resolving:  # a cycle: give up on its labels rather than recurse forever
+            return SeriesInfo(name, "gauge", None, recorded=True)
+        self._resolving.add(name)
+        try:
+            if query is None or query.node is None:
+                return SeriesInfo(name, "gauge", None, recorded=True)
+            labels = LabelInference(self.series)(query.node)
+            static = frozenset(str(k) for k in rule.mapping("labels"))
+            if labels is not None:
+                labels = (labels - {"__name__"}) | static
+            node = unwrap(query.node)
+            return SeriesInfo(name, "counter" if self._holds_raw_counter(node) else "gauge", labels,
+                              recorded=True, quantile_of=self.quantile_metric(node),
+                              ratio=isinstance(node, Binary) and node.op == "/")
+        finally:
+            self._resolving.discard(name)
+
+    def _holds_raw_counter(self, node: Node) -> bool:
+        """``sum by (x) (counter_total)`` records a counter; anything with a function or arithmetic does not."""
+        node = unwrap(node)
+        while isinstance(node, Aggregate) and node.op in ("sum", "max", "min"):
+            node = unwrap(node.expr)
+        if isinstance(node, Selector):
+            info = self.series(node.name)
+            return info is not None and info.type == "counter"
+        return False
+
+    def quantile_metric(self, node: Node) -> Metric | None:
+        """The histogram a ``histogram_quantile`` (possibly wrapped in max/topk/...) reads, or a recorded one."""
+        node = unwrap(node)
+        while isinstance(node, Aggregate) and node.op in ("max", "min", "avg", "topk", "bottomk", "sum"):
+            node = unwrap(node.expr)
+        if isinstance(node, Call) and node.func == "histogram_quantile" and len(node.args) == 2:
+            for n in walk(node.args[1]):
+                if isinstance(n, Selector):
+                    info = self.series(n.name)
+                    if info is not None and info.metric is not None and info.metric.type == "histogram":
+                        return info.metric
+            return None
+        if isinstance(node, Selector):
+            info = self.series(node.name)
+            return info.quantile_of if info is not None else None
+        return None

@@ -1,0 +1,63 @@
+"""The three output formats: text for people, JSON for tools, GitHub annotations for pull requests."""
+
+from __future__ import annotations
+
+import json
+
+from .runner import Report
+
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _location(p) -> str:
+    place = p.place
+    return f"{place.file}:{place.line}" if place.line else place.file
+
+
+def text(report: Report) -> str:
+    lines = []
+    for p in report.problems:
+        where = f"{p.place.where}: " if p.place.where else ""
+        source = f" (declared at {p.place.source})" if p.place.source else ""
+        lines.append(f"{_location(p)}: {p.severity} [{p.check}] {where}{p.message}{source}")
+    lines += summary(report)
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: Report) -> list[str]:
+    lines = []
+    if report.suppressed:
+        lines.append(f"{len(report.suppressed)} suppressed:")
+        for p in report.suppressed:
+            where = f" {p.place.where}" if p.place.where else ""
+            lines.append(f"  {_location(p)}:{where} [{p.check}] suppressed: {p.suppressed_by}")
+    counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}"
+                       for s in ("error", "warning", "info"))
+    lines.append(f"lint: {counts}" + (f", {len(report.suppressed)} suppressed" if report.suppressed else ""))
+    return lines
+
+
+def as_json(report: Report) -> str:
+    return json.dumps([p.to_dict() for p in report.problems], indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github(report: Report) -> str:
+    lines = []
+    for p in report.problems:
+        src = p.place.source
+        file, line = (src.file, src.line) if src else (p.place.file, p.place.line)
+        props = f"file={_escape(file, prop=True)}"
+        if line:
+            props += f",line={line}"
+        props += f",title={_escape(p.check, prop=True)}"
+        where = f"{p.place.where}: " if p.place.where else ""
+        lines.append(f"::{GITHUB_LEVEL[p.severity]} {props}::{_escape(where + p.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+FORMATS = {"text": text, "json": as_json, "github": github}

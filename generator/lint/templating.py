@@ -1,0 +1,119 @@
+"""Grafana template variables in queries: found, and expanded so that the query parses as PromQL.
+
+Grafana replaces ``$var``, ``${var}``, ``${var:format}`` and ``[[var]]`` before it sends a query. The linter does
+the same with stand-ins that keep the checks honest:
+
+- inside a quoted string (a label matcher's value) a variable is left as written, and the label-value check skips
+  values that contain one (it cannot know what the user will select);
+- inside a range or after ``offset`` it becomes a *sentinel duration*, one per variable, and
+  :attr:`Expansion.intervals` maps it back, so range checks can tell ``[$__rate_interval]`` from ``[1m]``;
+- anywhere else it becomes an identifier ``__grafana_var_<name>`` (a metric or label name that checks ignore),
+  or, when that does not parse, the number 1 (``topk($n, ...)``, ``> $threshold``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+# Grafana's own pattern (public/app/features/templating/template_srv): $var, [[var]], [[var:fmt]],
+# ${var}, ${var.field}, ${var:fmt}.
+VARIABLE = re.compile(r"\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*?)(?::(\w+))?\]\]|\$\{([A-Za-z_]\w*)(?:\.([^:}]+))?(?::([^}]+))?\}")
+PLACEHOLDER_PREFIX = "__grafana_var_"
+
+# Variables Grafana defines itself. Names starting with "__" are all Grafana's (__field, __series, __data, ...).
+GLOBALS = frozenset({"__interval", "__interval_ms", "__rate_interval", "__rate_interval_ms", "__range", "__range_s",
+                     "__range_ms", "__from", "__to", "__dashboard", "__user", "__org", "__name", "__timeFilter",
+                     "__all", "__auto_interval", "timeFilter"})
+NUMERIC_GLOBALS = frozenset({"__interval_ms", "__rate_interval_ms", "__range_s", "__range_ms", "__from", "__to"})
+_SENTINEL_BASE_MS = 987_000_000  # about 11 days: long enough for every range check, and never written by hand
+
+
+def is_global(name: str) -> bool:
+    return name.startswith("__") or name in GLOBALS
+
+
+def variable_names(text: str) -> list[str]:
+    """Names of the variables referenced in ``text``, in order."""
+    if not isinstance(text, str) or "$" not in text and "[[" not in text:
+        return []
+    return [m.group(1) or m.group(2) or m.group(4) for m in VARIABLE.finditer(text)]
+
+
+def contains_variable(text: str) -> bool:
+    return bool(variable_names(text))
+
+
+def is_placeholder(name: str | None) -> bool:
+    return bool(name) and name.startswith(PLACEHOLDER_PREFIX)
+
+
+@dataclass
+class Expansion:
+    text: str
+    intervals: dict[timedelta, str] = field(default_factory=dict)  # sentinel duration -> variable name
+    variables: list[str] = field(default_factory=list)
+
+    def interval_variable(self, duration: timedelta | None) -> str | None:
+        """The variable a range came from (``__rate_interval``), or None for a literal window."""
+        return self.intervals.get(duration) if duration is not None else None
+
+
+def _string_spans(text: str) -> list[tuple[int, int]]:
+    spans, quote, start, escaped = [], None, 0, False
+    for i, ch in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote != "`":
+                escaped = True
+            elif ch == quote:
+                spans.append((start, i))
+                quote = None
+        elif ch in "\"'`":
+            quote, start = ch, i
+    if quote:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos <= b for a, b in spans)
+
+
+def _duration_position(text: str, start: int) -> bool:
+    """True when a variable at ``start`` stands where PromQL wants a duration: ``[...]``, ``[x:...]``, ``offset``."""
+    before = text[:start].rstrip()
+    if before.endswith(("[", ":")):
+        return True
+    return bool(re.search(r"\boffset$", before)) or before.endswith("offset -")
+
+
+def expand(text: str, numeric_fallback: bool = False) -> Expansion:
+    """Replace every variable of ``text`` with a stand-in (see the module docstring)."""
+    if "$" not in text and "[[" not in text:
+        return Expansion(text)
+    spans = _string_spans(text)
+    out, last = [], 0
+    expansion = Expansion("")
+    sentinels: dict[str, timedelta] = {}
+    for m in VARIABLE.finditer(text):
+        name = m.group(1) or m.group(2) or m.group(4)
+        expansion.variables.append(name)
+        if _in_spans(m.start(), spans):
+            continue
+        out.append(text[last:m.start()])
+        if _duration_position(text, m.start()):
+            if name not in sentinels:
+                sentinels[name] = timedelta(milliseconds=_SENTINEL_BASE_MS + len(sentinels))
+                expansion.intervals[sentinels[name]] = name
+            out.append(f"{int(sentinels[name].total_seconds() * 1000)}ms")
+        elif numeric_fallback or name in NUMERIC_GLOBALS:
+            out.append("1")
+        else:
+            out.append(PLACEHOLDER_PREFIX + name)
+        last = m.end()
+    out.append(text[last:])
+    expansion.text = "".join(out)
+    return expansion
