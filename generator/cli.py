@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("check", help="fail when generated/ differs from what a build would write")
     p.set_defaults(func=cmd_check)
+
+    from .grafana.commands import register as register_grafana_commands
+
+    register_grafana_commands(sub)  # push, diff
     return parser
 
 
