@@ -230,7 +230,7 @@ class StandInGrafana:
         else:
             user = ""
         payload = None
-        if method in ("POST", "PUT"):
+        if method in ("POST", "PUT") and route not in ("404", "405"):
             try:
                 payload = json.loads(body or b"null")
             except ValueError:
@@ -275,7 +275,7 @@ class StandInGrafana:
                 raise HTTPFailure(400, "provisioned dashboard cannot be deleted", "provisioned-dashboard")
             del self.dashboards[args[0]]
             title = entry["dashboard"].get("title", "")
-            return {"title": title, "message": f"Dashboard {title} deleted", "uid": args[0], "id": entry["id"]}
+            return {"title": title, "message": f"Dashboard {title} deleted", "uid": args[0]}
         if route == "GET /api/search":
             return self._search(query)
         if route.startswith("405"):
