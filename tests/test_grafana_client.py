@@ -326,3 +326,21 @@ def test_grafana_down_through_the_cli(project_copy):
     result = cli("push", project_copy, f"http://127.0.0.1:{port}", "--retries", "1")
     assert result.returncode == 1
     assert "cannot connect (connection refused)" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_secrets_never_printed_in_any_scenario(project_copy, grafana, tmp_path):
+    """Token and password, through success, conflicts, failures, retries, and --verbose request logs."""
+    basic = {"GRAFANA_TOKEN": "", "GRAFANA_USER": "admin", "GRAFANA_PASSWORD": PASSWORD}
+    runs = [push(project_copy, grafana, "--verbose"),
+            cli("push", project_copy, grafana.url, "--folder", "AI/Service", "--verbose", token="", env=basic)]
+    grafana.edit_dashboard("ai-cost", lambda d: d.update(title="edited"))
+    grafana.inject("status", status=503, times=2)
+    runs.append(push(project_copy, grafana, "--verbose", "--prune"))
+    runs.append(cli("diff", project_copy, grafana.url, "--raw", "--verbose", token="", env=basic))
+    runs.append(cli("push", project_copy, grafana.url, "--verbose", token="", env={**basic, "GRAFANA_PASSWORD": "x"}))
+    runs.append(cli("push", project_copy, "http://grafana.example.com", "--verbose"))
+    for run in runs:  # cli() asserts already; this test says so explicitly
+        assert_no_secret(run.stdout, run.stderr)
+    assert any("GET /api/dashboards/uid/ai-cost" in r.stderr for r in runs)  # the logs were really on
+    for path in (project_copy / "conflicts").iterdir():
+        assert_no_secret(path.read_text())

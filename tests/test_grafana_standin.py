@@ -28,6 +28,7 @@ RESPONSES = {
     ("POST", r"/api/dashboards/db"): ("responses", "postDashboardResponse"),
     ("GET", r"/api/dashboards/uid/[^/]+"): ("responses", "dashboardResponse"),
     ("DELETE", r"/api/dashboards/uid/[^/]+"): ("responses", "deleteDashboardResponse"),
+    ("DELETE", r"/api/folders/[^/]+"): ("responses", "deleteFolderResponse"),
     ("GET", r"/api/search"): ("responses", "searchResponse"),
 }
 REQUESTS = {("POST", r"/api/folders"): "CreateFolderCommand", ("POST", r"/api/dashboards/db"): "SaveDashboardCommand"}
@@ -102,6 +103,8 @@ def _scenario(grafana, tmp_path):
         client.create_folder("Service", parent_uid=grafana.folders[folder.uid]["parentUid"])
     client.delete_dashboard("missing")
     requests.get(grafana.url + "/api/search", timeout=5)  # no credentials: 401
+    client.create_folder("Scratch", uid="scratch", parent_uid=folder.uid)
+    client.request("DELETE", "/api/folders/scratch")
 
 
 def test_requests_and_responses_match_grafanas_api_spec(grafana, grafana_api_spec, dashboard_validator, tmp_path):

@@ -10,7 +10,7 @@ bodies happen for real. It implements, after Grafana 11's documented behaviour (
   without ``overwrite`` needs the stored ``version`` (otherwise 412 ``version-mismatch``); another dashboard with
   the same title in the folder gives 412 ``name-exists``; an unknown ``folderUid`` gives 400; provisioned
   dashboards cannot be saved (400);
-- ``GET`` and ``DELETE /api/dashboards/uid/:uid``;
+- ``GET`` and ``DELETE /api/dashboards/uid/:uid``, ``DELETE /api/folders/:uid`` (with its content);
 - ``GET /api/search`` (``type``, ``folderUIDs``, ``tag``, ``query``, ``dashboardUIDs``, ``limit``, ``page``);
 - 401 without valid credentials (a bearer token or basic auth), ``{"message": …}`` error bodies with ``status``
   where Grafana sends one.
@@ -260,6 +260,12 @@ class StandInGrafana:
             if folder is None:
                 raise HTTPFailure(404, "folder not found", "not-found")
             return self._folder_json(folder)
+        if route == "DELETE /api/folders/:uid":
+            folder = self.folders.get(args[0])
+            if folder is None:
+                raise HTTPFailure(404, "folder not found", "not-found")
+            self._delete_folder(args[0])
+            return {"id": folder["id"], "title": folder["title"], "message": f"Folder {folder['title']} deleted"}
         if route == "POST /api/dashboards/db":
             return self._save_dashboard(payload, user)
         if route == "GET /api/dashboards/uid/:uid":
@@ -304,6 +310,14 @@ class StandInGrafana:
                   "created": now, "updated": now, "createdBy": user, "updatedBy": user}
         self.folders[uid] = folder
         return folder
+
+    def _delete_folder(self, uid: str) -> None:
+        """Like Grafana: the folder goes with everything in it, sub-folders included."""
+        for child in [f["uid"] for f in self.folders.values() if f.get("parentUid") == uid]:
+            self._delete_folder(child)
+        for dash_uid in [u for u, e in self.dashboards.items() if e["folder_uid"] == uid]:
+            del self.dashboards[dash_uid]
+        del self.folders[uid]
 
     def _folder_json(self, f: dict) -> dict:
         out = {"id": f["id"], "uid": f["uid"], "orgId": 1, "title": f["title"],
@@ -445,6 +459,7 @@ _ROUTES = [
     ("GET", re.compile(r"^/api/folders$"), "GET /api/folders"),
     ("POST", re.compile(r"^/api/folders$"), "POST /api/folders"),
     ("GET", re.compile(r"^/api/folders/([^/]+)$"), "GET /api/folders/:uid"),
+    ("DELETE", re.compile(r"^/api/folders/([^/]+)$"), "DELETE /api/folders/:uid"),
     ("POST", re.compile(r"^/api/dashboards/db$"), "POST /api/dashboards/db"),
     ("GET", re.compile(r"^/api/dashboards/uid/([^/]+)$"), "GET /api/dashboards/uid/:uid"),
     ("DELETE", re.compile(r"^/api/dashboards/uid/([^/]+)$"), "DELETE /api/dashboards/uid/:uid"),
