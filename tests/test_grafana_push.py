@@ -227,3 +227,19 @@ def test_push_help_lists_the_flags_the_docs_promise():
     for flag in ("--grafana-url", "--folder", "--dry-run", "--force", "--prune", "--jobs"):
         assert flag in out.stdout
     assert TOKEN not in out.stdout
+
+
+def test_folder_by_uid_under_a_parent_and_a_lost_create_answer(grafana):
+    from tests.grafana_support import client_for
+    from generator.grafana import folders
+
+    parent = grafana.add_folder("Teams", uid="teams")
+    grafana.inject("drop_after", method="POST", path="/api/folders", times=2)  # created, answer lost: replayed
+    client = client_for(grafana)
+    target = folders.resolve(client, ["AI", "Service"], leaf_uid="ai-svc", parent_uid="teams")
+    assert target.uid == "ai-svc" and target.created == ["AI", "Service"]
+    assert grafana.folder_path("ai-svc") == ["Teams", "AI", "Service"] and len(grafana.folders) == 3
+    again = folders.resolve(client, ["AI", "Service"], leaf_uid="ai-svc", parent_uid=parent["uid"])
+    assert again.uid == "ai-svc" and again.created == []
+    dry = folders.resolve(client, ["New", "Deeper"], create=False)
+    assert not dry.exists and dry.created == ["New", "Deeper"] and len(grafana.folders) == 3

@@ -57,7 +57,8 @@ def resolve(client: GrafanaClient, titles: list[str], *, leaf_uid: str | None = 
 def _find(client: GrafanaClient, title: str, *, uid: str | None, parent: str | None) -> dict | None:
     if uid:
         return client.get_folder(uid)
-    siblings = client.list_folders(parent)
+    # a server without nested folders ignores parentUid and may list every folder: keep those at this level
+    siblings = [f for f in client.list_folders(parent) if (f.get("parentUid") or parent or "") == (parent or "")]
     exact = [f for f in siblings if f.get("title") == title]
     if exact:
         return exact[0]
