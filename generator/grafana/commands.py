@@ -11,18 +11,17 @@ Exit status, for both: 2 for usage problems (bad flags; no URL or credentials; a
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import subprocess
 import sys
 import threading
 
 from ..errors import GeneratorError
 from ..project import Project
-from . import folders as folders_mod
-from .client import GrafanaClient
 from .config import GrafanaSettings, settings_from
 from .errors import GrafanaError, GrafanaUnauthorized, GrafanaUsageError
+
+# requests and the client are imported by the commands themselves, so that `python -m generator --help` and the
+# other commands start as fast as they did without them
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -123,16 +122,6 @@ class _Output:
             self.progress_shown = False
 
 
-class _ScrubFilter(logging.Filter):
-    def __init__(self, output: _Output):
-        super().__init__()
-        self.output = output
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = self.output.scrub(record.getMessage()), ()
-        return True
-
-
 def _settings(args) -> GrafanaSettings:
     return settings_from(url=args.grafana_url, org_id=args.org_id, ca_bundle=args.ca_bundle,
                          insecure_skip_tls_verify=args.insecure_skip_tls_verify,
@@ -153,8 +142,14 @@ def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     settings = _settings(args)
     output.secrets = settings.credentials.secrets() or output.secrets
     if args.verbose:
+        import logging
+
+        def scrub(record: logging.LogRecord) -> bool:
+            record.msg, record.args = output.scrub(record.getMessage()), ()
+            return True
+
         handler = logging.StreamHandler(sys.stderr)
-        handler.addFilter(_ScrubFilter(output))
+        handler.addFilter(scrub)
         handler.setFormatter(logging.Formatter("  %(message)s"))
         log = logging.getLogger("generator.grafana")
         log.addHandler(handler)
@@ -172,7 +167,9 @@ def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     return project, settings, dashboards
 
 
-def _folder(args, project: Project, client: GrafanaClient, *, create: bool):
+def _folder(args, project: Project, client, *, create: bool):
+    from . import folders as folders_mod
+
     if args.folder:
         titles, uid = folders_mod.parse_path(args.folder), args.folder_uid
     else:
@@ -182,6 +179,8 @@ def _folder(args, project: Project, client: GrafanaClient, *, create: bool):
 
 
 def _commit(root: str) -> str | None:
+    import subprocess
+
     try:
         got = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
                              timeout=10)
@@ -202,6 +201,7 @@ def _failure(output: _Output, e: Exception) -> None:
 
 
 def cmd_push(args) -> int:
+    from .client import GrafanaClient
     from .push import CONFLICT, FAILED, ORDER, WOULD, Pusher
 
     output = _Output(_env_secrets())
@@ -268,6 +268,7 @@ def cmd_push(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    from .client import GrafanaClient
     from .diff import CHANGED, LEFTOVER, NEW, compare
 
     output = _Output(_env_secrets())

@@ -7,7 +7,6 @@ flags, which end up in shell history and ``ps``. The objects here never show the
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -71,6 +70,8 @@ class GrafanaSettings:
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress
+
     if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
         return True
     try:

@@ -154,7 +154,8 @@ class Pusher:
         elif recorded != have:
             why = f"edited in Grafana since the last push ({_who(meta, version)})"
         elif moved:
-            why = f"moved in Grafana to folder {meta.get('folderTitle') or meta.get('folderUid') or 'General'!r}"
+            why = (f"is in folder {meta.get('folderTitle') or meta.get('folderUid') or 'General'!r} in Grafana, not "
+                   f"in {self.folder.path!r} (moved in Grafana, or the target folder changed)")
         else:
             return self._write(d, desired, want, version=version, action=UPDATED)
         return self._conflict(d, desired, want, live, why)
