@@ -262,10 +262,10 @@ def test_connection_refused_then_grafana_comes_up(tmp_path):
 
 
 def test_read_timeout_is_retried_for_reads(grafana):
-    grafana.inject("delay", delay=1.5, path="/api/search", times=1)
-    client = client_for(grafana, timeout=0.5)
+    grafana.inject("delay", delay=3, path="/api/search", times=1)
+    client = client_for(grafana, timeout=1)
     assert client.search() == []
-    assert grafana.requests["GET /api/search"] == 2
+    assert grafana.requests["GET /api/search"] >= 2 and client.retries_done >= 1
 
 
 def test_persistent_faults_end_in_a_clear_failure(grafana):

@@ -176,6 +176,10 @@ def test_prune_removes_only_managed_leftovers(project_copy, grafana, tmp_path):
     assert {"by-hand", "elsewhere"} | UIDS == set(grafana.dashboards)
 
 
+def _last_save(grafana) -> dict:
+    return [e for e in grafana.exchanges if e["method"] == "POST" and e["path"] == "/api/dashboards/db"][-1]["request"]
+
+
 def test_in_process_create_update_conflict_force(grafana, tmp_path, grafana_logs):
     report = push_in_process(grafana, conflicts_dir=tmp_path)
     assert set(actions(report).values()) == {"created"} and report.ok
@@ -187,15 +191,17 @@ def test_in_process_create_update_conflict_force(grafana, tmp_path, grafana_logs
                for d in repo_dashboards()]
     report = push_in_process(grafana, changed, conflicts_dir=tmp_path)
     assert actions(report)["ai-debug"] == "updated" and grafana.writes == 1
-    assert grafana.exchanges[-1]["request"]["overwrite"] is False
-    assert grafana.exchanges[-1]["request"]["dashboard"]["version"] == 1  # the version read just before
+    save = _last_save(grafana)
+    assert save["overwrite"] is False and save["dashboard"]["version"] == 1  # the version read just before
+    assert save["folderUid"] == grafana.dashboards["ai-debug"]["folder_uid"]
+    assert save["message"].startswith("pushed by generator")
 
     grafana.edit_dashboard("ai-overview", lambda d: d["panels"].pop())
     report = push_in_process(grafana, changed, conflicts_dir=tmp_path)
     assert actions(report)["ai-overview"] == "conflict" and not report.ok
     report = push_in_process(grafana, changed, conflicts_dir=tmp_path, force=True)
     assert actions(report)["ai-overview"] == "updated" and report.ok
-    assert grafana.exchanges[-1]["request"]["overwrite"] is True
+    assert _last_save(grafana)["overwrite"] is True and "version" not in _last_save(grafana)["dashboard"]
 
 
 def test_many_dashboards_pushed_concurrently(grafana, tmp_path):
