@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
     p.set_defaults(func=cmd_lint)
+
+    from .grafana.commands import register as register_grafana_commands
+
+    register_grafana_commands(sub)  # push, diff
     return parser
 
 

@@ -16,6 +16,9 @@ DEFAULTS = {
     "runbooks": "docs/runbooks",
     "grafana_url": "http://localhost:3000",
     "runbook_url": "docs/runbooks",
+    # Where `push` puts dashboards in Grafana: a folder path ("Parent/Child") and, optionally, the last one's uid.
+    "grafana_folder": "Generated dashboards",
+    "grafana_folder_uid": "",
 }
 
 
@@ -29,6 +32,8 @@ class Project:
     runbooks: str
     grafana_url: str
     runbook_url: str
+    grafana_folder: str = DEFAULTS["grafana_folder"]
+    grafana_folder_uid: str = DEFAULTS["grafana_folder_uid"]
 
     @classmethod
     def find(cls, start: str | None = None) -> "Project":
@@ -58,7 +63,8 @@ class Project:
         root = os.path.abspath(root)
         paths = {k: os.path.join(root, merged[k]) for k in ("catalog", "dashboards", "rules", "generated", "runbooks")}
         return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
-                   runbook_url=merged["runbook_url"].rstrip("/"), **paths)
+                   runbook_url=merged["runbook_url"].rstrip("/"), grafana_folder=merged["grafana_folder"],
+                   grafana_folder_uid=merged["grafana_folder_uid"], **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)

@@ -1,0 +1,304 @@
+"""What a push would change in Grafana, per dashboard, in the terms a reviewer reads.
+
+Changes read from Grafana's live copy to the code: the dashboard's title, description, tags, links and time
+settings; panels added and removed (matched by title, so re-numbered ids do not count as changes); per panel its
+type, description, unit, thresholds, min/max, queries (by refId), legends and position; variables added, removed or
+changed (query, datasource, options). What fits none of these is listed by its JSON path, so nothing is hidden.
+``raw_diff`` gives the unified diff of the JSON as well.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from . import marker
+from .client import GrafanaClient
+from .folders import Folder
+from .push import Dashboard
+
+NEW, UNCHANGED, CHANGED, LEFTOVER = "new", "unchanged", "changed", "not in code"
+MAX_PATHS = 6
+
+
+@dataclass
+class DashboardDiff:
+    uid: str
+    title: str
+    state: str
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    raw: str = ""
+
+
+def compare(client: GrafanaClient, folder: Folder, dashboards: list[Dashboard], *, jobs: int = 4,
+            prune: bool = False, raw: bool = False) -> list[DashboardDiff]:
+    def one(d: Dashboard) -> DashboardDiff:
+        return compare_one(d, client.get_dashboard(d.uid), folder, raw=raw)
+
+    if dashboards:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(dashboards)))) as pool:
+            out = list(pool.map(one, dashboards))
+    else:
+        out = []
+    if prune and folder.exists and folder.uid:
+        declared = {d.uid for d in dashboards}
+        for hit in client.search(type="dash-db", folder_uids=[folder.uid]):
+            if hit.get("uid") not in declared and marker.tags_have_marker(hit.get("tags")):
+                out.append(DashboardDiff(hit["uid"], hit.get("title", ""), LEFTOVER,
+                                         ["- dashboard (no longer declared in code; push --prune deletes it)"]))
+    return out
+
+
+def compare_one(d: Dashboard, live: dict | None, folder: Folder, *, raw: bool = False) -> DashboardDiff:
+    desired = marker.content(d.data)
+    if live is None:
+        panels = [p for p in _panels(desired) if p.get("type") != "row"]
+        return DashboardDiff(d.uid, d.title, NEW, [f"+ dashboard (new, {len(panels)} panels)"],
+                             raw=_raw(None, desired, d) if raw else "")
+    dash, meta = live.get("dashboard") or {}, live.get("meta") or {}
+    current = marker.content(dash)
+    result = DashboardDiff(d.uid, d.title, UNCHANGED)
+    result.changes = describe_changes(current, desired)
+    recorded = marker.marker_of(dash)
+    if recorded is None:
+        result.notes.append("exists in Grafana but was not pushed by this tool: push reports a conflict "
+                            "(--force overwrites)")
+    elif recorded != marker.content_hash(dash):
+        result.notes.append(f"edited in Grafana since the last push (version {meta.get('version')}"
+                            + (f", by {meta['updatedBy']}" if meta.get("updatedBy") else "")
+                            + "): push reports a conflict (--force overwrites)")
+    if (meta.get("folderUid") or "") != (folder.uid or "") and folder.exists:
+        result.changes.append(f"folder: {meta.get('folderTitle') or 'General'!r} → {folder.path!r}")
+    if result.changes:
+        result.state = CHANGED
+    elif recorded != marker.content_hash(d.data):
+        result.notes.append("content as in code; push adds the marker tag")
+        result.state = CHANGED
+    if raw and result.changes:
+        result.raw = _raw(current, desired, d, meta.get("version"))
+    return result
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Describing changes
+
+
+def describe_changes(live: dict, code: dict) -> list[str]:
+    changes: list[str] = []
+    for key in ("title", "description", "refresh", "timezone", "graphTooltip", "editable", "schemaVersion",
+                "liveNow", "weekStart", "fiscalYearStartMonth"):
+        if live.get(key) != code.get(key):
+            changes.append(f"{key}: {_short(live.get(key))} → {_short(code.get(key))}")
+    if (live.get("tags") or []) != (code.get("tags") or []):
+        changes.append(f"tags: {_short(live.get('tags') or [])} → {_short(code.get('tags') or [])}")
+    if live.get("time") != code.get("time"):
+        changes.append(f"time range: {_time(live.get('time'))} → {_time(code.get('time'))}")
+    changes += _links(live.get("links") or [], code.get("links") or [])
+    changes += _panels_changes(_panels(live), _panels(code))
+    changes += _variables(_vars(live), _vars(code))
+    handled = {"title", "description", "refresh", "timezone", "graphTooltip", "editable", "schemaVersion", "liveNow",
+               "weekStart", "fiscalYearStartMonth", "tags", "time", "links", "panels", "templating", "uid"}
+    rest = sorted(k for k in set(live) | set(code) if k not in handled and live.get(k) != code.get(k))
+    changes += [f"{k} changed" for k in rest]
+    if live.get("uid") != code.get("uid"):
+        changes.append(f"uid: {_short(live.get('uid'))} → {_short(code.get('uid'))}")
+    return changes
+
+
+def _panels(dash: dict) -> list[dict]:
+    out = []
+    for p in dash.get("panels") or []:
+        if not isinstance(p, dict):
+            continue
+        out.append(p)
+        out += [c for c in p.get("panels") or [] if isinstance(c, dict)]  # collapsed rows hold their panels
+    return out
+
+
+def _keyed(items: list[dict], key) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for item in items:
+        name = key(item)
+        k, n = name, 2
+        while k in out:
+            k, n = f"{name} #{n}", n + 1
+        out[k] = item
+    return out
+
+
+def _panel_key(p: dict) -> str:
+    kind = "row" if p.get("type") == "row" else "panel"
+    return f'{kind} "{p.get("title") or "(untitled #" + str(p.get("id")) + ")"}"'
+
+
+def _panels_changes(live: list[dict], code: list[dict]) -> list[str]:
+    a, b = _keyed(live, _panel_key), _keyed(code, _panel_key)
+    out = [f"- {k} ({a[k].get('type')})" for k in a if k not in b]
+    out += [f"+ {k} ({b[k].get('type')})" for k in b if k not in a]
+    for k in b:
+        if k in a and a[k] != b[k]:
+            out += [f"{k}: {c}" for c in _panel_changes(a[k], b[k])]
+    return out
+
+
+def _panel_changes(old: dict, new: dict) -> list[str]:
+    out = []
+    for key in ("type", "description", "transparent", "interval", "maxDataPoints"):
+        if old.get(key) != new.get(key):
+            out.append(f"{key}: {_short(old.get(key))} → {_short(new.get(key))}")
+    if old.get("datasource") != new.get("datasource"):
+        out.append(f"datasource: {_ds(old.get('datasource'))} → {_ds(new.get('datasource'))}")
+    od, nd = _defaults(old), _defaults(new)
+    for key in ("unit", "min", "max", "decimals"):
+        if od.get(key) != nd.get(key):
+            out.append(f"{key}: {_short(od.get(key))} → {_short(nd.get(key))}")
+    if od.get("thresholds") != nd.get("thresholds"):
+        out.append(f"thresholds: {_thresholds(od.get('thresholds'))} → {_thresholds(nd.get('thresholds'))}")
+    out += _targets(old.get("targets") or [], new.get("targets") or [])
+    if old.get("gridPos") != new.get("gridPos"):
+        out.append(f"position: {_grid(old.get('gridPos'))} → {_grid(new.get('gridPos'))}")
+    covered = {"type", "description", "transparent", "interval", "maxDataPoints", "datasource", "targets",
+               "gridPos", "id", "panels"}
+    rest_old = {k: v for k, v in old.items() if k not in covered}
+    rest_new = {k: v for k, v in new.items() if k not in covered}
+    paths = _diff_paths(_strip_defaults(rest_old), _strip_defaults(rest_new))
+    if paths:
+        more = f" and {len(paths) - MAX_PATHS} more" if len(paths) > MAX_PATHS else ""
+        out.append("settings changed: " + ", ".join(paths[:MAX_PATHS]) + more)
+    return out
+
+
+def _strip_defaults(panel: dict) -> dict:
+    """The panel without the field-config entries described on their own (unit, thresholds, …)."""
+    panel = json.loads(json.dumps(panel))
+    defaults = (panel.get("fieldConfig") or {}).get("defaults")
+    if isinstance(defaults, dict):
+        for key in ("unit", "min", "max", "decimals", "thresholds"):
+            defaults.pop(key, None)
+    return panel
+
+
+def _targets(old: list, new: list) -> list[str]:
+    def ref(t):
+        return f"query {t.get('refId') or '?'}"
+
+    a, b = _keyed([t for t in old if isinstance(t, dict)], ref), _keyed([t for t in new if isinstance(t, dict)], ref)
+    out = [f"- {k}: {_short(a[k].get('expr'))}" for k in a if k not in b]
+    out += [f"+ {k}: {_short(b[k].get('expr'))}" for k in b if k not in a]
+    for k in b:
+        if k not in a or a[k] == b[k]:
+            continue
+        if a[k].get("expr") != b[k].get("expr"):
+            out.append(f"{k}: {_short(a[k].get('expr'))} → {_short(b[k].get('expr'))}")
+        if a[k].get("legendFormat") != b[k].get("legendFormat"):
+            out.append(f"{k} legend: {_short(a[k].get('legendFormat'))} → {_short(b[k].get('legendFormat'))}")
+        others = [p for p in _diff_paths(a[k], b[k]) if p not in ("expr", "legendFormat")]
+        if others:
+            out.append(f"{k} settings changed: " + ", ".join(others[:MAX_PATHS]))
+    return out
+
+
+def _vars(dash: dict) -> list[dict]:
+    return [v for v in (dash.get("templating") or {}).get("list") or [] if isinstance(v, dict)]
+
+
+def _variables(old: list[dict], new: list[dict]) -> list[str]:
+    def key(v):
+        return f"variable ${v.get('name')}"
+
+    a, b = _keyed(old, key), _keyed(new, key)
+    out = [f"- {k} ({a[k].get('type')})" for k in a if k not in b]
+    out += [f"+ {k} ({b[k].get('type')})" for k in b if k not in a]
+    for k in b:
+        if k not in a or a[k] == b[k]:
+            continue
+        for field_ in ("query", "definition", "datasource", "label", "type", "multi", "includeAll", "regex"):
+            if a[k].get(field_) != b[k].get(field_):
+                out.append(f"{k}: {field_}: {_short(a[k].get(field_))} → {_short(b[k].get(field_))}")
+        others = [p for p in _diff_paths(a[k], b[k]) if p.split(".")[0].split("[")[0] not in
+                  ("query", "definition", "datasource", "label", "type", "multi", "includeAll", "regex")]
+        if others:
+            out.append(f"{k}: settings changed: " + ", ".join(others[:MAX_PATHS]))
+    return out
+
+
+def _links(old: list, new: list) -> list[str]:
+    def key(link):
+        return f'link "{link.get("title") or link.get("url") or "?"}"'
+
+    a = _keyed([x for x in old if isinstance(x, dict)], key)
+    b = _keyed([x for x in new if isinstance(x, dict)], key)
+    out = [f"- {k}" for k in a if k not in b] + [f"+ {k}" for k in b if k not in a]
+    out += [f"{k} changed: " + ", ".join(_diff_paths(a[k], b[k])[:MAX_PATHS]) for k in b if k in a and a[k] != b[k]]
+    return out
+
+
+def _diff_paths(a, b, prefix: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            if a.get(k) != b.get(k):
+                out += _diff_paths(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else str(k))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                out += _diff_paths(x, y, f"{prefix}[{i}]")
+        return out
+    return [prefix or "(value)"] if a != b else []
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Short renderings
+
+
+def _short(value, limit: int = 100) -> str:
+    if value is None:
+        return "(none)"
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = " ".join(text.split())
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"`{text}`" if isinstance(value, str) else text
+
+
+def _defaults(panel: dict) -> dict:
+    return ((panel.get("fieldConfig") or {}).get("defaults") or {}) if isinstance(panel, dict) else {}
+
+
+def _thresholds(t) -> str:
+    if not isinstance(t, dict):
+        return "(none)"
+    steps = [f"{s.get('color')}" + ("" if s.get("value") is None else f" from {s.get('value')}")
+             for s in t.get("steps") or [] if isinstance(s, dict)]
+    return (t.get("mode") or "absolute") + " [" + ", ".join(steps) + "]"
+
+
+def _ds(ds) -> str:
+    if isinstance(ds, dict):
+        return f"{ds.get('type', '?')}:{ds.get('uid', '?')}"
+    return _short(ds)
+
+
+def _grid(g) -> str:
+    if not isinstance(g, dict):
+        return "(none)"
+    return f"x={g.get('x')} y={g.get('y')} w={g.get('w')} h={g.get('h')}"
+
+
+def _time(t) -> str:
+    if not isinstance(t, dict):
+        return _short(t)
+    return f"{t.get('from')} to {t.get('to')}"
+
+
+def _raw(live: dict | None, code: dict, d: Dashboard, version=None) -> str:
+    def lines(obj):
+        return [] if obj is None else (json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+                                       ).splitlines(keepends=True)
+
+    source = f"grafana/{d.uid}" + (f" (version {version})" if version is not None else " (missing)")
+    return "".join(difflib.unified_diff(lines(live), lines(code), fromfile=source, tofile=f"code/{d.uid}"))
