@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import GeneratorError
+from . import fastyaml
 
 MAX_BYTES = 50 * 1024 * 1024
 # `# lint: ignore check/name reason`: a YAML comment suppressing a check for the rule it sits in or above.
@@ -83,6 +84,10 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_yaml_map)
 
 
 def load_yaml(text: str) -> tuple[object, dict[int, int]]:
+    try:
+        return fastyaml.load(text)
+    except fastyaml.Unsupported:
+        pass
     loader = _LineLoader(text)
     try:
         return loader.get_single_data(), loader.mapping_lines

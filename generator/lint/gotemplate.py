@@ -7,6 +7,7 @@ renders as ``<no value>``. :func:`analyse` returns both kinds of facts.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ KEYWORDS = {"if", "else", "end", "range", "with", "define", "template", "block",
             "true", "false"}
 PREDEFINED = {"$", "$labels", "$value", "$externalLabels", "$externalURL"}
 OPENERS = {"if", "range", "with", "define", "block"}
+KNOWN_WORDS = frozenset(GO_BUILTINS | PROMETHEUS_FUNCTIONS | KEYWORDS)
 
 TOKEN = re.compile(r'''\s+|"(?:\\.|[^"\\])*"|`[^`]*`|'(?:\\.|[^'\\])+'|:=|=|\||\(|\)|,|'''
                    r'''\$[A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*|(?:\.[A-Za-z0-9_]+)+|\.|'''
@@ -52,7 +54,9 @@ def _actions(text: str, facts: TemplateFacts) -> list[str]:
         pos = end + 2
 
 
+@functools.lru_cache(maxsize=4096)
 def analyse(text: str) -> TemplateFacts:
+    """The facts of one template; cached, since several checks read the same annotations (do not mutate)."""
     facts = TemplateFacts()
     if "{{" not in text:
         return facts
@@ -112,7 +116,7 @@ def _action(tokens: list[str], action: str, declared: set, stack: list[str], fac
         elif tok.startswith(".Labels."):
             facts.labels.append(tok.split(".")[2])
         elif tok[0].isalpha() or tok[0] == "_":
-            if tok not in GO_BUILTINS | PROMETHEUS_FUNCTIONS | KEYWORDS:
+            if tok not in KNOWN_WORDS:
                 facts.errors.append(f"unknown function `{tok}` in `{{{{ {action} }}}}`")
         if tok == "index" and i + 2 < len(tokens) and tokens[i + 1] == "$labels" and tokens[i + 2][0] in "\"`":
             facts.labels.append(tokens[i + 2][1:-1])

@@ -138,6 +138,10 @@ class TooComplex(ValueError):
 
 def check_complexity(text: str) -> None:
     """Refuse expressions that would overflow the parser's stack (see MAX_NESTING)."""
+    # Cheap upper bounds first (str.count runs in C): most expressions cannot reach either limit.
+    if sum(map(text.count, "([{")) <= MAX_NESTING and \
+            sum(map(text.count, "+-*/%^<>=!")) + text.count(" ") <= MAX_OPERATORS:
+        return
     depth = deepest = operators = 0
     quote = None
     escaped = False
