@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build check test clean
+.PHONY: help venv tools dashboards build check test test-rules clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,8 +28,11 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-test: $(STAMP) tools ## run every test (promtool included)
+test: $(STAMP) tools test-rules ## run every test (promtool included)
 	$(PY) -m pytest
+
+test-rules: $(STAMP) tools ## prove the alerts with promtool: check rules, then every unit-test scenario
+	$(PY) -m generator test-rules
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -45,6 +45,14 @@ def cmd_check(args) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_test_rules(args) -> int:
+    from .testrules import print_report, test_rules
+
+    report = test_rules(_project(args))
+    print_report(report, sys.stdout, sys.stderr)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m generator",
@@ -58,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("check", help="fail when generated/ differs from what a build would write")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("test-rules", help="compile, then run promtool check rules and the rules' unit tests, per scenario")
+    p.set_defaults(func=cmd_test_rules)
     return parser
 
 
