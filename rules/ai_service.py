@@ -568,9 +568,11 @@ tests = [
         interval="1m", evaluation_interval="1m",
     ),
     RuleTest(
-        "zero cost yesterday and $1.05 this hour (just over the $1 floor) fires",
-        cost(f"0x{DAY + 59} 1.05x60"),
-        cost_fires("1d1h30m", "1.05"),
+        "nothing in the same hour yesterday (only earlier that day) and $1.05 this hour (just over the $1 floor) "
+        "fires",
+        cost(f"0x29 1x{DAY + 89} 2.05x60"),  # $1 spent yesterday at 0h30, outside the hour compared with
+        pending("CostSpike", "1d2h29m", {"severity": "warning", "job": JOB}),
+        cost_fires("1d2h30m", "1.05"),
         interval="1m", evaluation_interval="1m",
     ),
     RuleTest(
