@@ -1,6 +1,11 @@
-"""Recording and alerting rules of the AI service. Compiled to generated/rules/ai_service.yml.
+"""Recording and alerting rules of the AI service, and their unit tests. Compiled to
+generated/rules/ai_service.yml and, for the tests, generated/rules/ai_service*.test.yml (promtool's format).
 
-Each alert's runbook is docs/runbooks/<AlertName>.md; thresholds live in rules/_config.py.
+Each alert's runbook is docs/runbooks/<AlertName>.md; thresholds live in rules/_config.py. The `tests` below the
+rules are scenarios (generator.ruletests): every alert needs one where it fires and one where it stays silent,
+every recording rule one that checks its value (`make test-rules` runs them and fails otherwise), and every
+threshold, `for`, comparison and window must be pinned tightly enough that changing it fails a scenario
+(tests/test_rule_mutants.py).
 """
 
 from generator.rules import Alert, Recording, RuleGroup
@@ -537,6 +542,14 @@ tests = [
         up(A2, "1x40"),
         component("redis", "1x40", A1),
         component("redis", "1x19 stale", A2),
+        silent("AIComponentDown", "10m"),
+    ),
+    RuleTest(
+        "one of two instances reports redis down, the other healthy: the healthiest report wins, silent",
+        up(A1, "1x40"),
+        up(A2, "1x40"),
+        component("redis", "1x40", A1),
+        component("redis", "1x19 0x20", A2),
         silent("AIComponentDown", "10m"),
     ),
 

@@ -77,7 +77,8 @@ def _evaluation_steps(compiled) -> dict[str, int]:
     return steps
 
 
-def test_the_unchanged_rules_pass_every_scenario(compiled, promtool):
+def test_every_scenario_passes_alone_against_the_unchanged_rules(compiled, promtool):
+    """The baseline: scenario by scenario, as the mutants run them, the real rules pass."""
     results = run_cases(promtool, {RULE_FILE: compiled.files[RULE_FILE]}, cases_of(compiled))
     failed = [f"{r.case.title}\n{r.run.output}" for r in results if not r.run.ok]
     assert results and not failed, "\n\n".join(failed)
