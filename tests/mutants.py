@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from datetime import timedelta
+
+import promql_parser
 
 from generator.ruletests import duration_text
-import promql_parser
 
 COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
 NUMBER = re.compile(r"(?<![\w.:])(\d+(?:\.\d+)?)(?![\w.:])")
@@ -90,8 +92,6 @@ def _expr_mutations(expr: str):
 
 
 def duration_text_of(seconds: int) -> str:
-    from datetime import timedelta
-
     return duration_text(timedelta(seconds=seconds))
 
 
