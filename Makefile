@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build lint check test clean push diff test-grafana
+.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,7 +32,7 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-test: $(STAMP) tools ## run every test (promtool included)
+test: $(STAMP) tools test-rules ## run every test (promtool included)
 	$(PY) -m pytest
 
 push: $(STAMP) ## push generated/ dashboards to Grafana (GRAFANA_URL, GRAFANA_TOKEN; ARGS="--dry-run" and so on)
@@ -43,6 +43,9 @@ diff: $(STAMP) ## show what `make push` would change in Grafana
 
 test-grafana: $(STAMP) ## run the push/diff/prune suite against the real Grafana at GRAFANA_URL
 	$(PY) -m pytest tests/test_grafana_real.py -rs $(ARGS)
+
+test-rules: $(STAMP) tools ## prove the alerts with promtool: check rules, then every unit-test scenario
+	$(PY) -m generator test-rules
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -24,6 +24,7 @@ from .errors import BuildError
 from .normalize import normalize_dashboard
 from .project import Project
 from .rules import Alert, RuleGroup, validate_group
+from .ruletests import CompiledTests, compile_tests
 from .source import Location, declared_at
 
 
@@ -42,6 +43,7 @@ class CompiledRules:
     groups: list[RuleGroup]
     data: dict
     path: str
+    tests: CompiledTests | None = None  # the module's `tests`, rendered beside the rule file
 
 
 @dataclass
@@ -185,6 +187,7 @@ def compile_project(project: Project) -> Output:
         out_path = f"rules/{os.path.splitext(os.path.basename(path))[0]}.yml"
         out.rules.append(CompiledRules(rel, groups, data, out_path))
         out.files[out_path] = dump_yaml(data)
+        _add_rule_tests(project, catalog, module, out.rules[-1], out, errors)
     _check_unique_across_modules(project, out, errors)
     if errors:
         raise BuildError("build failed, generated/ left as it was:\n  " + "\n  ".join(errors))
@@ -199,6 +202,30 @@ def _check_unique_across_modules(project: Project, out: Output, errors: list[str
                 errors.append(f"{_where(project, group.declared_at, compiled.module)}: rule group {group.name!r} "
                               f"is also declared in {seen[group.name]}")
             seen[group.name] = compiled.module
+
+
+def _add_rule_tests(project: Project, catalog: Catalog, module, compiled: CompiledRules, out: Output,
+                    errors: list[str]) -> None:
+    """Render the module's ``tests`` (generator.ruletests) as promtool test files beside its rule file."""
+    tests = getattr(module, "tests", None)
+    if tests is None:
+        return
+    alerts = {a.name: a for g in compiled.groups for a in g.alerts}
+    records = {r.record for g in compiled.groups for r in g.recordings}
+
+    def added_annotations(alert: Alert) -> dict:
+        rendered = _render_rule(project, alert)["annotations"]
+        return {k: v for k, v in rendered.items() if k not in ("summary", "description")}
+
+    result, problems = compile_tests(tests, module=compiled.module, rule_file=compiled.path,
+                                     group_order=[g.name for g in compiled.groups], alerts=alerts, records=records,
+                                     catalog=catalog, annotations_for=added_annotations)
+    root_prefix = project.root + os.sep
+    errors += [p.replace(root_prefix, "") for p in problems]
+    if result is not None:
+        compiled.tests = result
+        for path, data in result.files.items():
+            out.files[path] = dump_yaml(data)
 
 
 def _render_group(project: Project, group: RuleGroup) -> dict:

@@ -67,6 +67,12 @@ def cmd_lint(args) -> int:
     if args.format != "text":
         print("\n".join(output.summary(report)), file=sys.stderr)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
+def cmd_test_rules(args) -> int:
+    from .testrules import print_report, test_rules
+
+    report = test_rules(_project(args))
+    print_report(report, sys.stdout, sys.stderr)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .grafana.commands import register as register_grafana_commands
 
     register_grafana_commands(sub)  # push, diff
+    p = sub.add_parser("test-rules", help="compile, then run promtool check rules and the rules' unit tests, per scenario")
+    p.set_defaults(func=cmd_test_rules)
     return parser
 
 

@@ -46,7 +46,8 @@ def test_two_builds_are_identical_byte_for_byte(output, project_copy):
 def test_output_files(output):
     assert sorted(output.files) == [
         "dashboards/ai-cost.json", "dashboards/ai-debug.json", "dashboards/ai-feature-detail.json",
-        "dashboards/ai-overview.json", "rules/ai_service.yml",
+        "dashboards/ai-overview.json", "rules/ai_service.every-1m.test.yml", "rules/ai_service.test.yml",
+        "rules/ai_service.yml",
     ]
 
 

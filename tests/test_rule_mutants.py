@@ -1,0 +1,108 @@
+"""Tests that bite: every single mistake in a threshold, a `for`, a comparison or a window of a rule makes at
+least one promtool unit test fail.
+
+Each mutant (tests/mutants.py) is the generated rule file with one change; it is run by the real promtool
+against the unchanged scenarios of the generated ``*.test.yml``. Only scenarios that assert something about the
+changed rule, or a rule reading its output, can notice the change, so only those run, and a mutant stops at the
+first scenario that fails. A mutant no scenario notices is a missing test: add the scenario (rules/ai_service.py),
+do not add it to EQUIVALENT unless no input the service can produce tells the two rules apart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import yaml
+
+from generator.build import compile_project, dump_yaml
+from generator.project import Project
+from generator.ruletests import RuleTest
+from generator.testrules import cases_of, run_cases
+from tests.conftest import ROOT
+from tests.mutants import mutants
+
+RULE_FILE = "rules/ai_service.yml"
+
+# Mutants no realistic input can tell from the original, with the reason. Anything else that survives fails.
+EQUIVALENT = {
+    "AIServiceNoData: `==` -> `>=` at 28": "up is 0 or 1: `up >= 1` is `up == 1`",
+    "AIComponentDown: `==` -> `<=` at 55": "ai_component_up is 0 or 1: `<= 0` is `== 0`",
+    "AIComponentDown: `==` -> `>=` at 240": "up is 0 or 1: `up >= 1` is `up == 1`",
+}
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return compile_project(Project.find(ROOT))
+
+
+def _names_in(case) -> str:
+    """What a scenario's checks mention (not its inputs): alert names and the expressions it evaluates."""
+    test = case.document["tests"][0]
+    checks = [t["alertname"] for t in test.get("alert_rule_test", [])]
+    checks += [t["expr"] for t in test.get("promql_expr_test", [])]
+    return "\n".join(checks)
+
+
+def _affected(rule_file: dict, rule: str) -> set[str]:
+    """``rule`` and every rule that reads its output, directly or not."""
+    rules = [(r.get("alert") or r["record"], r["expr"]) for g in rule_file["groups"] for r in g["rules"]]
+    affected = {rule}
+    grew = True
+    while grew:
+        grew = False
+        for name, expr in rules:
+            if name not in affected and any(re.search(rf"(?<![\w:]){re.escape(a)}(?![\w:])", expr)
+                                            for a in affected):
+                affected.add(name)
+                grew = True
+    return affected
+
+
+def _mentions(text: str, names: set[str]) -> bool:
+    return any(re.search(rf'(?<![\w:]){re.escape(n)}(?![\w:])', text) for n in names)
+
+
+def _evaluation_steps(compiled) -> dict[str, int]:
+    steps: dict[str, int] = {}
+    for rules in compiled.rules:
+        for test in rules.tests.tests:
+            seconds = int(test.evaluation_interval.rstrip("sm")) * (60 if test.evaluation_interval.endswith("m")
+                                                                    else 1)
+            for alert in test.alerts:
+                steps[alert] = max(steps.get(alert, 0), seconds)
+    return steps
+
+
+def test_every_scenario_passes_alone_against_the_unchanged_rules(compiled, promtool):
+    """The baseline: scenario by scenario, as the mutants run them, the real rules pass."""
+    results = run_cases(promtool, {RULE_FILE: compiled.files[RULE_FILE]}, cases_of(compiled))
+    failed = [f"{r.case.title}\n{r.run.output}" for r in results if not r.run.ok]
+    assert results and not failed, "\n\n".join(failed)
+
+
+def test_every_mutant_of_every_rule_is_killed(compiled, promtool):
+    rule_file = yaml.safe_load(compiled.files[RULE_FILE])
+    cases = cases_of(compiled)
+    every = mutants(rule_file, _evaluation_steps(compiled))
+    kinds = {m.change.split(" ")[0] for m in every}
+    assert len(every) > 100 and {"for", "window", "offset"} <= kinds  # thresholds, operators, windows, `for`
+
+    def survives(mutant) -> tuple[str, int]:
+        affected = _affected(rule_file, mutant.rule)
+        relevant = [c for c in cases if _mentions(_names_in(c), affected)]
+        results = run_cases(promtool, {RULE_FILE: dump_yaml(mutant.data)}, relevant, stop_at_first_failure=True)
+        killed = bool(results) and not results[-1].run.ok
+        return ("" if killed else mutant.id), len(relevant)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        outcomes = list(pool.map(survives, every))
+    assert all(n > 0 for _, n in outcomes), "a rule with no scenario mentioning it"
+    survivors = {s for s, _ in outcomes if s}
+    assert survivors - set(EQUIVALENT) == set(), "mutants no test notices (add scenarios):\n" + "\n".join(
+        sorted(survivors - set(EQUIVALENT)))
+    assert survivors == set(EQUIVALENT), f"killed now, remove from EQUIVALENT: {set(EQUIVALENT) - survivors}"
+    print(f"\n{len(every)} mutants, {len(every) - len(survivors)} killed, {len(survivors)} equivalent")

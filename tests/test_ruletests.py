@@ -1,0 +1,130 @@
+"""Rule unit tests: declared in Python, compiled to promtool's format, covered, and run scenario by scenario."""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from generator.build import compile_project
+from generator.errors import BuildError
+from generator.project import Project
+from generator.rulecoverage import coverage_problems
+from generator.ruletests import counter_values
+from tests.conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def output():
+    return compile_project(Project.find(ROOT))
+
+
+def test_the_generated_test_files_pass_alone(promtool):
+    """`promtool test rules generated/rules/*.test.yml` works on its own, as CI or a reviewer runs it."""
+    files = sorted(glob.glob(os.path.join(ROOT, "generated", "rules", "*.test.yml")))
+    assert len(files) == 2
+    result = subprocess.run([promtool, "test", "rules", *files], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("SUCCESS") == len(files)
+
+
+def test_test_files_sit_beside_their_rule_file_and_evaluate_groups_in_order(output):
+    for path in ("rules/ai_service.test.yml", "rules/ai_service.every-1m.test.yml"):
+        data = yaml.safe_load(output.files[path])
+        assert data["rule_files"] == ["ai_service.yml"]
+        assert data["group_eval_order"] == ["ai-service-recording", "ai-service-alerts"]
+        assert all(t["name"] and t["input_series"] for t in data["tests"])
+    assert yaml.safe_load(output.files["rules/ai_service.test.yml"])["evaluation_interval"] == "15s"
+
+
+def test_histogram_inputs_use_the_catalogs_buckets(output):
+    buckets = output.catalog.metrics["ai_request_duration_seconds"].buckets
+    data = yaml.safe_load(output.files["rules/ai_service.test.yml"])
+    test = next(t for t in data["tests"] if "P95 exactly 5s" in t["name"])
+    les = [s["series"].split('le="')[1].split('"')[0] for s in test["input_series"] if "_bucket" in s["series"]]
+    assert les == [f"{b:g}" for b in buckets] + ["+Inf"]
+
+
+def test_changing_the_catalogs_buckets_changes_the_tests(project_copy):
+    catalog = project_copy / "catalog/metrics.yml"
+    catalog.write_text(catalog.read_text().replace("buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5,",
+                                                   "buckets: [0.1, 0.25, 0.5, 1, 2, 3, 4, 7.5,"))
+    text = compile_project(Project.find(str(project_copy))).files["rules/ai_service.test.yml"].decode()
+    assert 'le="4"' in text and 'le="5"' not in text
+
+
+def test_counter_values_chain_phases():
+    assert counter_values([(20, 5), (10, 0)]) == "0+5x20 100+0x9"
+    assert counter_values([(3, 0.5)]) == "0+0.5x3"
+
+
+def test_every_alert_fires_and_stays_silent_somewhere_and_every_recording_is_checked(output):
+    for compiled in output.rules:
+        assert coverage_problems(compiled.groups, compiled.tests.tests, compiled.module) == []
+
+
+def test_coverage_names_the_rule_and_what_is_missing(output):
+    compiled = output.rules[0]
+    without_latency = [t for t in compiled.tests.tests if "HighLatency" not in t.alerts]
+    problems = coverage_problems(compiled.groups, without_latency, compiled.module)
+    text = "\n".join(problems)
+    assert "HighLatency: no test where it fires" in text
+    assert "HighLatency: no test where it stays silent" in text
+    assert "feature:ai_request_duration_seconds:p95_5m: no test checks its value" in text
+    assert all("rules/ai_service.py:" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_test_rules_fails_when_rules_have_no_tests(project_copy):
+    module = project_copy / "rules/ai_service.py"
+    module.write_text(module.read_text().replace("\ntests = [", "\ntests = [] and ["))
+    result = run_cli("test-rules", cwd=str(project_copy))
+    assert result.returncode == 1
+    for alert in ("HighErrorRate", "HighLatency", "CostSpike", "HighActiveRequests", "AIServiceNoData",
+                  "AIComponentDown"):
+        assert f"{alert}: no test where it fires" in result.stderr
+        assert f"{alert}: no test where it stays silent" in result.stderr
+    assert "job:ai_cost_dollars:increase1h: no test checks its value" in result.stderr
+
+
+def test_a_test_naming_an_unknown_alert_fails_the_build_with_file_and_line(project_copy):
+    module = project_copy / "rules/ai_service.py"
+    module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
+                                           'silent("HighErorRate", "1m")))\n')
+    line = len(module.read_text().splitlines())
+    with pytest.raises(BuildError, match=rf"rules/ai_service.py:{line}: test 'typo': silent\(\) names alert "
+                                         r"'HighErorRate', which this module does not declare"):
+        compile_project(Project.find(str(project_copy)))
+
+
+def test_test_rules_reports_each_scenario_and_explains_a_failure(project_copy):
+    module = project_copy / "rules/ai_service.py"
+    text = module.read_text()
+    assert 'error_rate_fires("12m", "chat", "48.65%")' in text
+    module.write_text(text.replace('error_rate_fires("12m", "chat", "48.65%")',
+                                   'error_rate_fires("12m", "chat", "48.66%")'))
+    result = run_cli("test-rules", cwd=str(project_copy))
+    assert result.returncode == 1, result.stdout
+    lines = result.stdout.splitlines()
+    assert "promtool check rules generated/rules/ai_service.yml: ok" in lines
+    assert "  FAIL  HighErrorRate: failures start at 10m; pending for the 2m of `for`, then firing" in lines
+    assert "  PASS  HighErrorRate: exactly 5% failing (3 in 60 requests) stays silent" in lines
+    assert "  PASS  CostSpike: exactly twice the same hour yesterday stays silent" in lines
+    assert 'summary="chat: 48.65% of AI requests fail"' in result.stdout  # promtool's "got"
+    assert sum(line.startswith("  FAIL") for line in lines) == 1
+    assert "FAILED: " in result.stderr and "scenarios pass" in result.stderr
+
+
+def test_missing_promtool_says_how_to_install_it(tmp_path):
+    result = run_cli("test-rules", env={"PATH": str(tmp_path), "PROMTOOL": ""})
+    assert result.returncode == 1
+    assert "promtool not found" in result.stderr
+    assert "make tools" in result.stderr and "apt-get install prometheus" in result.stderr
+
+
+def test_help_lists_test_rules():
+    assert "test-rules" in run_cli("--help").stdout
