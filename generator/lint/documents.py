@@ -29,7 +29,7 @@ class InputError(GeneratorError):
 class Document:
     file: str
     data: object
-    kind: str  # "dashboard", "rules", "catalog"
+    kind: str  # "dashboard", "rules", "ruletests" (skipped), "catalog"
     lines: dict[int, int] = field(default_factory=dict)  # id(mapping) -> line
     comments: list[tuple[int, str, str]] = field(default_factory=list)  # (line, check, reason)
     text_lines: list[str] = field(default_factory=list)
@@ -111,6 +111,8 @@ def classify(data: object) -> str | None:
             return "dashboard"
         if "groups" in data:
             return "rules"
+        if "tests" in data and "rule_files" in data:  # promtool's unit-test files: promtool runs them
+            return "ruletests"
         if any(k in data for k in ("panels", "rows", "templating", "schemaVersion")):
             return "dashboard"
     return None

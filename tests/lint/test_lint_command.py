@@ -1,5 +1,6 @@
 """The lint command end to end: this repository lints clean, clean files stay clean, formats and exit codes."""
 
+import glob
 import json
 import os
 
@@ -101,3 +102,10 @@ def test_problems_sort_by_place(tmp_path):
     assert report.problems == sorted(report.problems, key=lambda p: p.sort_key())
     lines = [p.place.line for p in report.problems if p.place.line]
     assert lines == sorted(lines)
+
+
+def test_promtool_test_files_are_recognised_and_left_to_promtool():
+    tests = sorted(glob.glob(os.path.join(ROOT, "generated", "rules", "*.test.yml")))
+    assert tests
+    result = run_cli("lint", *tests)
+    assert result.returncode == 0, result.stdout + result.stderr
