@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("check", help="fail when generated/ differs from what a build would write")
     p.set_defaults(func=cmd_check)
+    from .live.commands import add_commands as add_live_commands  # workload, stack, validate (issue 6)
+
+    add_live_commands(sub)
     return parser
 
 
