@@ -40,16 +40,18 @@ def cmd_workload(args) -> int:
     target = {"job": catalog.job, "instance": instance}
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
+        # The last hour as often as Prometheus scrapes: short rate windows have data as soon as it starts.
+        recent = dict(recent=3600 / args.speed, recent_step=catalog.scrape_interval.total_seconds() / args.speed)
         if args.write_history:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
             count = write_openmetrics(workload, args.write_history, start=end - length, end=end, step=step,
-                                      target=target)
+                                      target=target, **recent)
             print(f"wrote {count} samples to {args.write_history}")
             return EXIT_OK
         if args.backfill_dir:
             try:
-                backfill(workload, args.backfill_dir, length=length, step=step, target=target,
+                backfill(workload, args.backfill_dir, length=length, step=step, target=target, **recent,
                          log=lambda m: print(m, flush=True))
             except (FileNotFoundError, RuntimeError) as e:
                 raise GeneratorError(str(e)) from e

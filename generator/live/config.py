@@ -22,12 +22,12 @@ def rule_files(generated_rules_dir: str) -> list[str]:
 
 def prometheus_config(catalog: Catalog, profile: Profile, *, target: str, alertmanager: str,
                       rules: list[str]) -> dict:
-    scrape = profile.wall(catalog.scrape_interval)
+    scrape = profile.interval(catalog.scrape_interval)
     return {
         "global": {
             "scrape_interval": scrape,
             "scrape_timeout": scrape,
-            "evaluation_interval": profile.wall(profile.evaluation_interval),
+            "evaluation_interval": profile.interval(profile.evaluation_interval),
         },
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]},
         "rule_files": list(rules),

@@ -32,3 +32,7 @@ def format(value: timedelta) -> str:  # noqa: A001 - mirrors Prometheus' own nam
 
 def seconds(text: str) -> float:
     return parse(text).total_seconds()
+
+
+def format_seconds(value: float) -> str:
+    return format(timedelta(seconds=value))

@@ -25,9 +25,11 @@ def _selector(name: str, labels) -> str:
 
 
 def write_openmetrics(workload: Workload, path: str, *, start: float, end: float, step: float,
-                      target: dict[str, str]) -> int:
+                      target: dict[str, str], recent: float = 0.0, recent_step: float | None = None) -> int:
     """Advance ``workload`` from ``start`` to ``end`` (wall-clock seconds), writing every series every ``step``
-    seconds to ``path``; return the number of samples. ``target`` holds the job and instance labels."""
+    seconds to ``path``, and every ``recent_step`` seconds over the last ``recent`` seconds (as often as
+    Prometheus scrapes, so that short rate windows have data right after the stack starts); return the number
+    of samples. ``target`` holds the job and instance labels."""
     if step <= 0 or end <= start:
         raise ValueError("history needs start < end and a positive step")
     extra = tuple(sorted(target.items()))
@@ -58,7 +60,7 @@ def write_openmetrics(workload: Workload, path: str, *, start: float, end: float
             lines.append(duration + stamp)
             fh.write("".join(lines))
             count += len(lines)
-            t += step
+            t += recent_step if recent_step and t >= end - recent else step
         fh.write("# EOF\n")
     return count
 
@@ -71,7 +73,7 @@ def promtool() -> str:
 
 
 def backfill(workload: Workload, data_dir: str, *, length: float, step: float, target: dict[str, str],
-             end: float | None = None, log=print) -> int:
+             recent: float = 0.0, recent_step: float | None = None, end: float | None = None, log=print) -> int:
     """Write ``length`` seconds of history ending at ``end`` (now) into the Prometheus data dir ``data_dir``."""
     end = time.time() if end is None else end
     start = end - length
@@ -80,7 +82,8 @@ def backfill(workload: Workload, data_dir: str, *, length: float, step: float, t
     os.makedirs(data_dir, exist_ok=True)
     source = os.path.join(data_dir, "history.om")
     began = time.monotonic()
-    samples = write_openmetrics(workload, source, start=start, end=end, step=step, target=target)
+    samples = write_openmetrics(workload, source, start=start, end=end, step=step, target=target, recent=recent,
+                                recent_step=recent_step)
     written = time.monotonic() - began
     try:
         # One block for the whole history: promtool reads the file once per block.

@@ -163,6 +163,8 @@ class Stack:
         ], "/-/ready", timeout, log)
         self.wait_scraped(timeout)
         log(f"scraped: {catalog.job} at {self.urls['workload']}/metrics is up")
+        self.wait_rules_evaluated(timeout)
+        log("rules: every group evaluated at least once")
 
     def _launch(self, name: str, argv: list[str], ready: str, timeout: float, log) -> None:
         proc = spawn(name, argv, self.path("logs", f"{name}.log"), cwd=self.project.root, url=self.urls[name])
@@ -199,6 +201,15 @@ class Stack:
     def _scraped_after(self, job: str, since: float) -> bool:
         result = self.query(f'timestamp(up{{job="{job}"}} == 1)')
         return any(float(r["value"][1]) >= since for r in result)
+
+    def wait_rules_evaluated(self, timeout: float = 60.0) -> None:
+        """Until every rule group has been evaluated once (recording rules then have a value)."""
+        def evaluated():
+            response = requests.get(self.urls["prometheus"] + "/api/v1/rules", timeout=10)
+            response.raise_for_status()
+            groups = response.json()["data"]["groups"]
+            return bool(groups) and all(not g.get("lastEvaluation", "0001").startswith("0001") for g in groups)
+        self.wait_for("the first evaluation of every rule group", evaluated, timeout)
 
     def scenario(self, name: str) -> dict:
         response = requests.post(f"{self.urls['workload']}/scenario/{name}", timeout=10)
