@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build check test clean
+.PHONY: help venv tools dashboards build check test clean up down validate
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +30,15 @@ check: $(STAMP) ## fail when generated/ is stale (differs from what a build writ
 
 test: $(STAMP) tools ## run every test (promtool included)
 	$(PY) -m pytest
+
+up: $(STAMP) tools ## start the local stack (workload, Prometheus, Alertmanager, webhook) on loopback, in .stack/
+	$(PY) -m generator stack up
+
+down: $(STAMP) ## stop the processes `make up` started
+	$(PY) -m generator stack down
+
+validate: $(STAMP) ## run every dashboard query against the stack of `make up`; fail on empty panels
+	$(PY) -m generator validate
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

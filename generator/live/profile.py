@@ -26,6 +26,8 @@ _DURATION = r"(?:\d+(?:ms|[smhdwy]))+"
 # Range selectors ``[5m]`` and subqueries ``[1h:5m]`` (the step may be omitted: ``[1h:]``), and ``offset 1d``.
 _RANGE = re.compile(rf"\[\s*({_DURATION})\s*(?::\s*({_DURATION})?\s*)?\]")
 _OFFSET = re.compile(rf"(\boffset\s+)(-?)({_DURATION})", re.IGNORECASE)
+# String literals (label values, label_replace arguments) are left alone, whatever they contain.
+_STRING = re.compile(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,13 @@ def scale_expr(expr: str, speed: float) -> str:
     def offsets(m: re.Match) -> str:
         return m.group(1) + m.group(2) + scale_duration(m.group(3), speed)
 
-    scaled = _OFFSET.sub(offsets, _RANGE.sub(ranges, expr))
+    parts, last = [], 0
+    for m in _STRING.finditer(expr):
+        code = expr[last:m.start()]
+        parts += [_OFFSET.sub(offsets, _RANGE.sub(ranges, code)), m.group(0)]
+        last = m.end()
+    parts.append(_OFFSET.sub(offsets, _RANGE.sub(ranges, expr[last:])))
+    scaled = "".join(parts)
     expected = [d / speed for d in _windows(expr)]
     found = _windows(scaled)
     if [round(d.total_seconds() * 1000) for d in expected] != [round(d.total_seconds() * 1000) for d in found]:
