@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 import requests

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from generator.live.procs import Proc, StackError, binary, is_ours
 
 
@@ -26,9 +26,11 @@ def stack_dir(tmp_path_factory):
         print(up.stdout)
         yield directory
     finally:
-        with open(os.path.join(directory, "stack.json")) if os.path.exists(os.path.join(directory, "stack.json")) \
-                else open(os.devnull) as fh:
-            recorded = json.loads(fh.read() or "{}").get("processes", {})
+        state = os.path.join(directory, "stack.json")
+        recorded = {}
+        if os.path.exists(state):
+            with open(state) as fh:
+                recorded = json.load(fh)["processes"]
         down = run_cli("stack", "--dir", directory, "down")
         assert down.returncode == 0, down.stderr
         still = [name for name, p in recorded.items() if is_ours(Proc(**p))]

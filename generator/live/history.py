@@ -77,8 +77,8 @@ def backfill(workload: Workload, data_dir: str, *, length: float, step: float, t
     """Write ``length`` seconds of history ending at ``end`` (now) into the Prometheus data dir ``data_dir``."""
     end = time.time() if end is None else end
     start = end - length
-    workload.wall = workload.anchor = start  # the service started when its history starts
-    workload.anchor = end  # ... and simulated time equals wall time now
+    workload.wall = start  # the service started when its history starts,
+    workload.anchor = end  # and its simulated clock meets the wall clock now
     os.makedirs(data_dir, exist_ok=True)
     source = os.path.join(data_dir, "history.om")
     began = time.monotonic()
