@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana
+.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana up down validate
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,15 @@ test-grafana: $(STAMP) ## run the push/diff/prune suite against the real Grafana
 
 test-rules: $(STAMP) tools ## prove the alerts with promtool: check rules, then every unit-test scenario
 	$(PY) -m generator test-rules
+
+up: $(STAMP) tools ## start the local stack (workload, Prometheus, Alertmanager, webhook) on loopback, in .stack/
+	$(PY) -m generator stack up
+
+down: $(STAMP) ## stop the processes `make up` started
+	$(PY) -m generator stack down
+
+validate: $(STAMP) ## run every dashboard query against the stack of `make up`; fail on empty panels
+	$(PY) -m generator validate
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -56,8 +56,12 @@ dashboard = P.dashboard(
                          P.target(f'up{{job="{JOB}"}}', "{{instance}}"), min=0, max=1, width=8),
             P.timeseries("Scrape duration", "How long each scrape of the service takes.", "s",
                          P.target(f'scrape_duration_seconds{{job="{JOB}"}}', "{{instance}}"), width=8),
-            P.table("Firing alerts", "Alerts Prometheus currently fires, with their severity.", "short",
-                    P.target('sum by (alertname, severity) (ALERTS{alertstate="firing"})'), sort_by="alertname"),
+            # `or on () vector(0)`: with nothing firing the panel shows 0 rather than "No data", which reads
+            # the same as a broken Prometheus data source.
+            P.table("Firing alerts", "Alerts Prometheus currently fires, with their severity; a single 0 when "
+                    "none fires.", "short",
+                    P.target('sum by (alertname, severity) (ALERTS{alertstate="firing"}) or on () vector(0)'),
+                    sort_by="alertname"),
         ),
     ],
 )

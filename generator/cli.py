@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     register_grafana_commands(sub)  # push, diff
     p = sub.add_parser("test-rules", help="compile, then run promtool check rules and the rules' unit tests, per scenario")
     p.set_defaults(func=cmd_test_rules)
+
+    from .live.commands import add_commands as add_live_commands  # workload, stack, validate (issue 6)
+
+    add_live_commands(sub)
     return parser
 
 

@@ -1,0 +1,9 @@
+"""Live proof on real servers: a synthetic AI service, a local Prometheus + Alertmanager stack, and a validator
+that runs every dashboard query against a Prometheus.
+
+One module per job: ``durations`` (Prometheus duration strings), ``profile`` (real time or time-compressed),
+``workload`` (the simulated service), ``history`` (backfill through promtool), ``serve`` (its HTTP server),
+``webhook`` (the Alertmanager receiver that logs), ``config`` (Prometheus and Alertmanager configuration),
+``procs`` (processes the stack starts and stops), ``stack`` (up, down, status), ``validate`` (dashboards against
+a Prometheus) and ``commands`` (their command lines).
+"""

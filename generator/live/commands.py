@@ -1,0 +1,166 @@
+"""Command lines of the live proof: ``workload``, ``stack`` and ``validate`` (wired into ``python -m generator``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from ..errors import GeneratorError
+from . import durations
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def _duration(text: str) -> float:
+    try:
+        return durations.seconds(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 15s, 5m or 26h") from e
+
+
+def _project(args):
+    from ..project import Project
+
+    return Project.find(args.root)
+
+
+def cmd_workload(args) -> int:
+    from ..catalog import load_catalog
+    from .history import backfill, write_openmetrics
+    from .serve import serve
+    from .stack import HOST, free_port
+    from .workload import Workload
+
+    catalog = load_catalog(_project(args).catalog)
+    workload = Workload(catalog, scenario=args.scenario, speed=args.speed, seed=args.seed)
+    port = args.port or free_port()
+    instance = args.instance or f"{args.host if args.host != '0.0.0.0' else HOST}:{port}"
+    target = {"job": catalog.job, "instance": instance}
+    if args.history:
+        length, step = args.history / args.speed, args.history_step / args.speed
+        # The last hour as often as Prometheus scrapes: short rate windows have data as soon as it starts.
+        recent = dict(recent=3600 / args.speed, recent_step=catalog.scrape_interval.total_seconds() / args.speed)
+        if args.write_history:
+            end = time.time()
+            workload.wall, workload.anchor = end - length, end
+            count = write_openmetrics(workload, args.write_history, start=end - length, end=end, step=step,
+                                      target=target, **recent)
+            print(f"wrote {count} samples to {args.write_history}")
+            return EXIT_OK
+        if args.backfill_dir:
+            try:
+                backfill(workload, args.backfill_dir, length=length, step=step, target=target, **recent,
+                         log=lambda m: print(m, flush=True))
+            except (FileNotFoundError, RuntimeError) as e:
+                raise GeneratorError(str(e)) from e
+    elif args.write_history or args.backfill_dir:
+        raise GeneratorError("--write-history and --backfill-dir need --history (for example --history 26h)")
+    serve(workload, args.host, port, log=lambda m: print(m, flush=True))
+    return EXIT_OK
+
+
+def cmd_stack(args) -> int:
+    from .procs import StackError
+    from .stack import Stack
+
+    stack = Stack.default(_project(args), args.dir, profile=getattr(args, "profile", "real"),
+                          history=not getattr(args, "no_history", False))
+    try:
+        if args.action == "up":
+            began = time.monotonic()
+            stack.up()
+            print(f"\nstack up in {time.monotonic() - began:.0f} s ({stack.profile.name} time); stop it with "
+                  "`make down`")
+            for name in ("prometheus", "alertmanager", "workload", "webhook"):
+                print(f"  {name:<12} {stack.urls[name]}")
+            print(f"  notifications are logged to {os.path.relpath(stack.webhook_log)}")
+            print(f"  switch faults with: python -m generator stack scenario <name> "
+                  f"(or curl -X POST {stack.urls['workload']}/scenario/<name>)")
+        elif args.action == "down":
+            stack.down()
+        elif args.action == "status":
+            status = stack.status()
+            if not status:
+                print(f"no stack recorded in {stack.directory}")
+                return EXIT_PROBLEMS
+            for name, state in status.items():
+                print(f"  {name:<12} {state:<12} {stack.urls.get(name, '')}")
+            return EXIT_OK if all(s == "running" for s in status.values()) else EXIT_PROBLEMS
+        elif args.action == "scenario":
+            if not stack.load():
+                raise StackError("no stack running; start one with `make up`")
+            if args.name:
+                stack.scenario(args.name)
+            import requests
+
+            print(requests.get(stack.urls["workload"] + "/scenario", timeout=10).text, end="")
+    except StackError as e:
+        raise GeneratorError(str(e)) from e
+    return EXIT_OK
+
+
+def cmd_webhook(args) -> int:
+    from .webhook import serve
+
+    serve(args.host, args.port, args.log, log=lambda m: print(m, flush=True))
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from .validate import run
+
+    return run(_project(args), args)
+
+
+def add_commands(sub) -> None:
+    """Add ``workload``, ``stack`` and ``validate`` to the ``python -m generator`` parser."""
+    from .workload import SCENARIOS
+
+    p = sub.add_parser("workload", help="serve a synthetic AI service emitting every catalog metric",
+                       description="Serve /metrics with every metric of the catalog; switch faults with "
+                                   "POST /scenario/<name>. Scenarios: " + ", ".join(SCENARIOS))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    p.add_argument("--scenario", default="normal", choices=sorted(SCENARIOS))
+    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per wall second (default 1)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--instance", help="instance label of the history (default host:port)")
+    p.add_argument("--history", type=_duration, help="write this much (simulated) history first, e.g. 26h")
+    p.add_argument("--history-step", type=_duration, default=60.0, help="one history sample per step (default 1m)")
+    p.add_argument("--backfill-dir", help="Prometheus data directory to write the history into (promtool)")
+    p.add_argument("--write-history", metavar="FILE", help="only write the history as OpenMetrics to FILE and exit")
+    p.set_defaults(func=cmd_workload)
+
+    p = sub.add_parser("stack", help="start, stop or inspect the local Prometheus + Alertmanager stack",
+                       description="A local stack on free loopback ports: the workload, Prometheus (with the "
+                                   "generated rules), Alertmanager and a webhook receiver; state in .stack/.")
+    p.add_argument("--dir", help="directory for configuration, data and logs (default .stack/)")
+    actions = p.add_subparsers(dest="action", metavar="action")
+    actions.required = True
+    up = actions.add_parser("up", help="start everything and wait until it is ready")
+    up.add_argument("--profile", default="real", choices=["real", "compressed"],
+                    help="real time (default) or time compressed 60x, as the end-to-end tests run it")
+    up.add_argument("--no-history", action="store_true", help="do not backfill a history")
+    actions.add_parser("down", help="stop the processes `up` started")
+    actions.add_parser("status", help="say which of them run")
+    sc = actions.add_parser("scenario", help="show or switch the workload's scenario")
+    sc.add_argument("name", nargs="?", choices=sorted(SCENARIOS))
+    hook = actions.add_parser("webhook")  # the receiver `up` starts (no help: not for users)
+    hook.add_argument("--host", default="127.0.0.1")
+    hook.add_argument("--port", type=int, required=True)
+    hook.add_argument("--log", required=True)
+    hook.set_defaults(func=cmd_webhook)
+    p.set_defaults(func=cmd_stack)
+    for action in (up, actions.choices["down"], actions.choices["status"], sc):
+        action.set_defaults(func=cmd_stack)
+
+    p = sub.add_parser("validate", help="run every dashboard query against a Prometheus; fail on empty panels",
+                       description="Expand the variables of every generated dashboard, run each panel target and "
+                                   "variable query against Prometheus and report ok, empty or error per panel.")
+    p.add_argument("--prometheus", help="Prometheus URL (default: the stack started by `make up`)")
+    p.add_argument("--range", type=_duration, default=24 * 3600.0, help="time range to query (default 24h)")
+    p.add_argument("--dashboard", action="append", help="only this dashboard uid (repeatable)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per query (default 30)")
+    p.set_defaults(func=cmd_validate)

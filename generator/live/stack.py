@@ -1,0 +1,243 @@
+"""A local stack on loopback: the workload, Prometheus, Alertmanager and a webhook receiver, on free ports, with
+everything (configuration, data, logs, pid records) under one directory, ``.stack/`` by default.
+
+``up`` writes the configuration, starts the processes in dependency order, waits until each is ready and the
+workload has been scraped, and records them in ``stack.json``; ``down`` stops exactly the processes recorded there
+(a pid that now belongs to another process is left alone). Every ``up`` starts from empty Prometheus and
+Alertmanager data, with a fresh history written by the workload.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+from ..build import _render_group, compile_project, dump_yaml
+from ..catalog import load_catalog
+from ..project import Project
+from . import durations
+from .config import alertmanager_config, prometheus_config, rule_files
+from .procs import Proc, StackError, binary, is_ours, spawn, stop, wait_ready
+from .profile import PROFILES, REAL, Profile
+
+STATE = "stack.json"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _write_yaml(path: str, data: dict) -> None:
+    with open(path, "wb") as fh:
+        fh.write(dump_yaml(data))
+
+
+@dataclass
+class Stack:
+    project: Project
+    directory: str
+    profile: Profile = REAL
+    history: bool = True
+    procs: dict[str, Proc] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True):
+        if profile not in PROFILES:
+            raise StackError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), PROFILES[profile],
+                   history)
+
+    # -- paths and state ----------------------------------------------------------------------------------------
+
+    def path(self, *parts: str) -> str:
+        return os.path.join(self.directory, *parts)
+
+    @property
+    def webhook_log(self) -> str:
+        return self.path("webhook.log")
+
+    def load(self) -> bool:
+        """Read ``stack.json``; False when there is none."""
+        try:
+            with open(self.path(STATE)) as fh:
+                state = json.load(fh)
+        except FileNotFoundError:
+            return False
+        self.procs = {name: Proc(**p) for name, p in state["processes"].items()}
+        self.urls = state["urls"]
+        self.profile = PROFILES.get(state.get("profile", "real"), REAL)
+        return True
+
+    def _save(self) -> None:
+        state = {"profile": self.profile.name, "urls": self.urls,
+                 "processes": {name: p.to_json() for name, p in self.procs.items()}}
+        tmp = self.path(STATE + ".tmp")
+        with open(tmp, "w") as fh:
+            json.dump(state, fh, indent=2, sort_keys=True)
+        os.replace(tmp, self.path(STATE))
+
+    def running(self) -> dict[str, bool]:
+        return {name: is_ours(p) for name, p in self.procs.items()}
+
+    # -- up -----------------------------------------------------------------------------------------------------
+
+    def up(self, log=print, timeout: float = 120.0) -> "Stack":
+        if self.load():
+            if any(self.running().values()):
+                raise StackError(f"a stack is already running from {self.directory} ({self.urls.get('prometheus')});"
+                                 " stop it first with `make down` (python -m generator stack down)")
+            os.unlink(self.path(STATE))
+        prometheus, alertmanager = binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
+        catalog = load_catalog(self.project.catalog)
+        os.makedirs(self.directory, exist_ok=True)
+        for sub in ("prometheus", "alertmanager", "rules", "logs"):
+            shutil.rmtree(self.path(sub), ignore_errors=True)
+            os.makedirs(self.path(sub))
+        for stale in ("webhook.log",):
+            if os.path.exists(self.path(stale)):
+                os.unlink(self.path(stale))
+        ports = {name: free_port() for name in ("workload", "webhook", "alertmanager", "prometheus")}
+        self.urls = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
+        self.procs = {}
+        try:
+            self._start(catalog, ports, prometheus, alertmanager, log, timeout)
+        except BaseException:
+            self.down(log=lambda *_: None)
+            raise
+        return self
+
+    def _rules(self) -> list[str]:
+        """Rule files for Prometheus: the generated ones, or (compressed profile) the same objects compressed."""
+        if not self.profile.compressed:
+            files = rule_files(os.path.join(self.project.generated, "rules"))
+            if not files:
+                raise StackError(f"no rule files in {self.project.relative(self.project.generated)}/rules; "
+                                 "run `make dashboards` first")
+            return files
+        out = []
+        for compiled in compile_project(self.project).rules:
+            groups = self.profile.groups(compiled.groups)
+            path = self.path("rules", os.path.basename(compiled.path))
+            _write_yaml(path, {"groups": [_render_group(self.project, g) for g in groups]})
+            out.append(path)
+        return out
+
+    def _start(self, catalog, ports, prometheus, alertmanager, log, timeout) -> None:
+        p = self.profile
+        _write_yaml(self.path("prometheus.yml"), prometheus_config(
+            catalog, p, target=f"{HOST}:{ports['workload']}", alertmanager=f"{HOST}:{ports['alertmanager']}",
+            rules=self._rules()))
+        _write_yaml(self.path("alertmanager.yml"),
+                    alertmanager_config(p, webhook_url=self.urls["webhook"] + "/alerts"))
+        python = [sys.executable, "-m", "generator", "--root", self.project.root]
+
+        self._launch("webhook", python + ["stack", "webhook", "--port", str(ports["webhook"]),
+                                          "--log", self.webhook_log], "/-/ready", 30, log)
+        workload = python + ["workload", "--host", HOST, "--port", str(ports["workload"]),
+                             "--speed", f"{p.speed:g}"]
+        if self.history:
+            workload += ["--history", durations.format(p.history), "--history-step", durations.format(p.history_step),
+                         "--backfill-dir", self.path("prometheus")]
+        # Writing the history takes a while: Prometheus starts only once its blocks are in place.
+        self._launch("workload", workload, "/-/ready", max(timeout, 300), log)
+        self._launch("alertmanager", [
+            alertmanager, f"--config.file={self.path('alertmanager.yml')}",
+            f"--storage.path={self.path('alertmanager')}", f"--web.listen-address={HOST}:{ports['alertmanager']}",
+            "--cluster.listen-address=",  # no gossip port: a single local instance
+        ], "/-/ready", timeout, log)
+        self._launch("prometheus", [
+            prometheus, f"--config.file={self.path('prometheus.yml')}",
+            f"--storage.tsdb.path={self.path('prometheus')}", f"--web.listen-address={HOST}:{ports['prometheus']}",
+            "--storage.tsdb.retention.time=30d", f"--rules.alert.resend-delay={p.wall(p.resend_delay)}",
+        ], "/-/ready", timeout, log)
+        self.wait_scraped(timeout)
+        log(f"scraped: {catalog.job} at {self.urls['workload']}/metrics is up")
+        self.wait_rules_evaluated(timeout)
+        log("rules: every group evaluated at least once")
+
+    def _launch(self, name: str, argv: list[str], ready: str, timeout: float, log) -> None:
+        proc = spawn(name, argv, self.path("logs", f"{name}.log"), cwd=self.project.root, url=self.urls[name])
+        self.procs[name] = proc
+        self._save()
+        began = time.monotonic()
+        wait_ready(proc, self.urls[name] + ready, timeout)
+        log(f"{name:<12} {self.urls[name]:<24} ready in {time.monotonic() - began:.1f} s (pid {proc.pid}, "
+            f"log {os.path.relpath(proc.log)})")
+
+    # -- while it runs ------------------------------------------------------------------------------------------
+
+    def query(self, expr: str, timeout: float = 10.0) -> list[dict]:
+        response = requests.get(self.urls["prometheus"] + "/api/v1/query", params={"query": expr}, timeout=timeout)
+        response.raise_for_status()
+        return response.json()["data"]["result"]
+
+    def wait_for(self, what: str, check, timeout: float, interval: float = 0.2):
+        deadline = time.monotonic() + timeout
+        while True:
+            result = check()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise StackError(f"timed out after {timeout:.0f} s waiting for {what}")
+            time.sleep(interval)
+
+    def wait_scraped(self, timeout: float = 60.0) -> None:
+        job = load_catalog(self.project.catalog).job
+        # A live sample (not the history) proves the scrape: its timestamp is newer than the stack's start.
+        since = time.time()
+        self.wait_for(f"the first scrape of job {job}", lambda: self._scraped_after(job, since), timeout)
+
+    def _scraped_after(self, job: str, since: float) -> bool:
+        result = self.query(f'timestamp(up{{job="{job}"}} == 1)')
+        return any(float(r["value"][1]) >= since for r in result)
+
+    def wait_rules_evaluated(self, timeout: float = 60.0) -> None:
+        """Until every rule group has been evaluated once (recording rules then have a value)."""
+        def evaluated():
+            response = requests.get(self.urls["prometheus"] + "/api/v1/rules", timeout=10)
+            response.raise_for_status()
+            groups = response.json()["data"]["groups"]
+            return bool(groups) and all(not g.get("lastEvaluation", "0001").startswith("0001") for g in groups)
+        self.wait_for("the first evaluation of every rule group", evaluated, timeout)
+
+    def scenario(self, name: str) -> dict:
+        response = requests.post(f"{self.urls['workload']}/scenario/{name}", timeout=10)
+        if response.status_code == 404:
+            raise StackError(response.json()["error"])
+        response.raise_for_status()
+        return response.json()
+
+    # -- down ---------------------------------------------------------------------------------------------------
+
+    def down(self, log=print) -> list[str]:
+        if not self.procs and not self.load():
+            log(f"no stack recorded in {self.directory}; nothing to stop")
+            return []
+        done = []
+        for name in ("prometheus", "alertmanager", "workload", "webhook"):
+            proc = self.procs.get(name)
+            if proc is None:
+                continue
+            outcome = stop(proc)
+            log(f"{name:<12} pid {proc.pid}: {outcome}")
+            done.append(name)
+        if os.path.exists(self.path(STATE)):
+            os.unlink(self.path(STATE))
+        self.procs = {}
+        return done
+
+    def status(self) -> dict[str, str]:
+        if not self.load():
+            return {}
+        return {name: ("running" if ok else "not running") for name, ok in self.running().items()}

@@ -1,0 +1,325 @@
+"""Every panel of every generated dashboard, run against a real Prometheus: ok, empty or error, and how long.
+
+For each dashboard of ``generated/dashboards/`` the validator does what Grafana does when it opens it:
+
+- variables: each query variable's query runs (``label_values(metric{...}, label)`` through
+  ``/api/v1/label/<label>/values``, ``query_result(...)`` as an instant query) and is reported like a panel.
+  Its values are the catalog's values of that label (or what the query returned, for a label the catalog does
+  not enumerate). A multi-value or All variable is expanded the way Grafana's Prometheus data source does,
+  ``(v1|v2|...)``; a single-value variable is tried with *each* of its values, so that every feature's Feature
+  Detail view is proven, not only the first.
+- built-in variables: ``$__interval`` is the range divided by ``MAX_DATA_POINTS``, rounded the way Grafana
+  rounds it and never below the scrape interval; ``$__rate_interval`` is ``max($__interval + scrape interval,
+  4 × scrape interval)``; ``$__range`` is the range in seconds.
+- targets: an instant target runs ``/api/v1/query`` at the end of the range, others ``/api/v1/query_range`` with
+  ``$__interval`` as the step. A target is *ok* when Prometheus returns at least one sample, *empty* when it
+  returns none, *error* when the query fails. A panel is as bad as its worst target.
+
+The time of each query is measured on the client; a dashboard's load time is the sum over one view (its variable
+queries and every target), compared with PRODUCT.md's budget of 2 s for 24 h. Exit status 1 when any panel or
+variable is empty or fails.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import requests
+
+from ..catalog import load_catalog
+from ..errors import GeneratorError
+from . import durations
+
+MAX_DATA_POINTS = 1000  # about a full-width panel; Grafana uses the panel's width in pixels
+LOAD_BUDGET_SECONDS = 2.0
+STATUS_ORDER = {"ok": 0, "empty": 1, "error": 2}
+
+# Grafana's kbn.roundInterval: (upper bound in seconds, interval in seconds)
+_ROUND = [(0.015, 0.01), (0.035, 0.02), (0.075, 0.05), (0.15, 0.1), (0.35, 0.2), (0.75, 0.5), (1.5, 1), (3.5, 2),
+          (7.5, 5), (12.5, 10), (17.5, 15), (25, 20), (45, 30), (90, 60), (210, 120), (450, 300), (750, 600),
+          (1050, 900), (1500, 1200), (2700, 1800), (5400, 3600), (9000, 7200), (16200, 10800), (24300, 21600),
+          (54000, 43200), (129600, 86400), (864000, 604800), (2419200, 2592000)]
+
+_VARIABLE = re.compile(r"\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)(?::(\w+))?\]\]|\$(\w+)")
+_LABEL_VALUES = re.compile(r"^\s*label_values\(\s*(?:(.*)\s*,\s*)?([a-zA-Z_]\w*)\s*\)\s*$", re.DOTALL)
+_QUERY_RESULT = re.compile(r"^\s*query_result\((.*)\)\s*$", re.DOTALL)
+
+
+def round_interval(seconds: float) -> float:
+    for bound, value in _ROUND:
+        if seconds < bound:
+            return value
+    return 31536000.0
+
+
+@dataclass
+class Check:
+    dashboard: str
+    kind: str  # "panel" or "variable"
+    title: str
+    status: str
+    seconds: float
+    view: str = ""  # the single-value variables of this run, e.g. "feature=chat"
+    queries: list[dict] = field(default_factory=list)  # {expr, status, series, seconds, error}
+
+
+class Prometheus:
+    def __init__(self, url: str, timeout: float):
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def get(self, path: str, params: dict) -> tuple[str, object, float, str]:
+        """(status, data, seconds, error) of one API call."""
+        began = time.perf_counter()
+        try:
+            response = self.session.get(self.url + path, params=params, timeout=self.timeout)
+            seconds = time.perf_counter() - began
+            body = response.json()
+        except requests.RequestException as e:
+            return "error", None, time.perf_counter() - began, f"{type(e).__name__}: {e}"
+        except ValueError:
+            return "error", None, seconds, f"HTTP {response.status_code}: not JSON"
+        if response.status_code != 200 or body.get("status") != "success":
+            return "error", None, seconds, f"HTTP {response.status_code}: {body.get('error', body)}"
+        return "ok", body["data"], seconds, ""
+
+
+def _format_value(var: dict, values: list[str], all_selected: bool) -> str:
+    if var.get("multi") or var.get("includeAll"):
+        if all_selected and var.get("allValue"):
+            return var["allValue"]
+        return "(" + "|".join(re.sub(r"([\\.^$*+?()\[\]{}|])", r"\\\1", v) for v in values) + ")"
+    return values[0] if values else ""
+
+
+def expand(expr: str, values: dict[str, str]) -> str:
+    """Replace ``$var``, ``${var}``, ``${var:fmt}`` and ``[[var]]`` with ``values``; unknown names stay."""
+    def sub(m: re.Match) -> str:
+        name = m.group(1) or m.group(3) or m.group(5)
+        return values.get(name, m.group(0))
+    return _VARIABLE.sub(sub, expr)
+
+
+def _panels(panels: list[dict]):
+    for panel in panels:
+        if panel.get("type") == "row":
+            yield from _panels(panel.get("panels") or [])
+        else:
+            yield panel
+
+
+def _count_samples(data: dict) -> int:
+    kind, result = data.get("resultType"), data.get("result")
+    if kind == "matrix":
+        return sum(1 for series in result if series.get("values"))
+    if kind == "vector":
+        return len(result)
+    return 1 if result is not None else 0  # scalar, string
+
+
+class Validator:
+    def __init__(self, prometheus: Prometheus, catalog, range_seconds: float, end: float | None = None):
+        self.prom = prometheus
+        self.catalog = catalog
+        self.range = range_seconds
+        self.end = time.time() if end is None else end
+        self.start = self.end - self.range
+        scrape = catalog.scrape_interval.total_seconds()
+        self.interval = max(scrape, round_interval(self.range / MAX_DATA_POINTS))
+        self.builtins = {
+            "__interval": durations.format_seconds(self.interval),
+            "__interval_ms": str(int(self.interval * 1000)),
+            "__rate_interval": durations.format_seconds(max(self.interval + scrape, 4 * scrape)),
+            "__range": f"{int(self.range)}s",
+            "__range_s": str(int(self.range)),
+            "__range_ms": str(int(self.range * 1000)),
+        }
+
+    # -- variables ----------------------------------------------------------------------------------------------
+
+    def _variable_query(self, query: str, values: dict[str, str]) -> tuple[dict, list[str]]:
+        """Run a variable's query; (query record, the values it returned)."""
+        query = expand(query, {**self.builtins, **values})
+        record = {"expr": query}
+        m = _LABEL_VALUES.match(query)
+        if m:
+            selector, label = m.group(1), m.group(2)
+            params = {"start": self.start, "end": self.end}
+            if selector:
+                params["match[]"] = selector.strip()
+            status, data, seconds, error = self.prom.get(f"/api/v1/label/{label}/values", params)
+            found = [str(v) for v in data] if status == "ok" else []
+        elif _QUERY_RESULT.match(query):
+            status, data, seconds, error = self.prom.get("/api/v1/query", {"query": _QUERY_RESULT.match(query).group(1),
+                                                                            "time": self.end})
+            found = [json.dumps(r["metric"], sort_keys=True) for r in data["result"]] if status == "ok" else []
+        else:
+            status, seconds, error, found = "error", 0.0, "only label_values(...) and query_result(...) are supported", []
+        if status == "ok" and not found:
+            status = "empty"
+        record.update(status=status, series=len(found), seconds=round(seconds, 4), error=error)
+        return record, found
+
+    def _values_for(self, var: dict, found: list[str]) -> list[str]:
+        label = None
+        m = _LABEL_VALUES.match(str(var.get("query") or ""))
+        if m:
+            label = m.group(2)
+        declared = self.catalog.labels.get(label) if label else None
+        if declared is not None and declared.values:
+            return list(declared.values)
+        return found
+
+    # -- dashboards ---------------------------------------------------------------------------------------------
+
+    def dashboard(self, data: dict) -> list[Check]:
+        uid = data.get("uid", "?")
+        variables = [v for v in (data.get("templating") or {}).get("list", []) if v.get("type") != "datasource"]
+        single = [v for v in variables if v.get("type") == "query" and not (v.get("multi") or v.get("includeAll"))]
+        # Values of every variable (catalog first), then one view per combination of single-value variables.
+        options: dict[str, list[str]] = {}
+        by_name = {v["name"]: v for v in variables}
+        var_checks: dict[str, Check] = {}
+        for var in variables:
+            name = var["name"]
+            if var.get("type") == "query":
+                query = var.get("query")
+                query = query.get("query") if isinstance(query, dict) else query
+                # Variables the query refers to are taken as All (a single-value one as its first value).
+                values = {n: _format_value(by_name[n], options[n], True) for n in options}
+                record, found = self._variable_query(str(query), values)
+                var_checks[name] = Check(uid, "variable", f"${name}", record["status"], record["seconds"],
+                                         queries=[record])
+                options[name] = self._values_for(var, found)
+            elif var.get("type") == "custom":
+                options[name] = [o["value"] for o in var.get("options", []) if o.get("value") != "$__all"] or \
+                    [x.strip() for x in str(var.get("query", "")).split(",") if x.strip()]
+            else:  # constant, textbox, interval: the current value
+                current = (var.get("current") or {}).get("value") or var.get("query") or ""
+                options[name] = [current if isinstance(current, str) else current[0]]
+        checks = list(var_checks.values())
+        views = itertools.product(*[[(v["name"], value) for value in options[v["name"]]] for v in single]) \
+            if single else [()]
+        for view in views:
+            chosen = dict(view)
+            values = dict(self.builtins)
+            for var in variables:
+                name = var["name"]
+                if name in chosen:
+                    values[name] = chosen[name]
+                else:
+                    values[name] = _format_value(var, options.get(name, []), True)
+            label = ", ".join(f"{k}={v}" for k, v in view)
+            for panel in _panels(data.get("panels") or []):
+                checks.append(self.panel(uid, panel, values, label))
+        return checks
+
+    def panel(self, uid: str, panel: dict, values: dict[str, str], view: str) -> Check:
+        records = []
+        for target in panel.get("targets") or []:
+            if target.get("hide") or not target.get("expr"):
+                continue
+            expr = expand(target["expr"], values)
+            if target.get("instant"):
+                status, data, seconds, error = self.prom.get("/api/v1/query", {"query": expr, "time": self.end})
+            else:
+                status, data, seconds, error = self.prom.get("/api/v1/query_range", {
+                    "query": expr, "start": self.start, "end": self.end, "step": self.interval})
+            series = _count_samples(data) if status == "ok" else 0
+            if status == "ok" and series == 0:
+                status = "empty"
+            records.append({"expr": expr, "status": status, "series": series, "seconds": round(seconds, 4),
+                            "error": error})
+        if not records:
+            return Check(uid, "panel", panel.get("title", "?"), "error", 0.0, view,
+                         [{"expr": "", "status": "error", "series": 0, "seconds": 0, "error": "no targets"}])
+        worst = max((r["status"] for r in records), key=STATUS_ORDER.__getitem__)
+        return Check(uid, "panel", panel.get("title", "?"), worst, sum(r["seconds"] for r in records), view, records)
+
+
+def load_time(checks: list[Check]) -> float:
+    """Seconds of queries to open one view of a dashboard: its variables plus its slowest view's panels."""
+    variables = sum(c.seconds for c in checks if c.kind == "variable")
+    views: dict[str, float] = {}
+    for c in checks:
+        if c.kind == "panel":
+            views[c.view] = views.get(c.view, 0.0) + c.seconds
+    return variables + (max(views.values()) if views else 0.0)
+
+
+def stack_url(project) -> str | None:
+    try:
+        with open(os.path.join(project.root, ".stack", "stack.json")) as fh:
+            return json.load(fh)["urls"]["prometheus"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def run(project, args) -> int:
+    url = args.prometheus or stack_url(project)
+    if not url:
+        raise GeneratorError("no Prometheus to validate against: pass --prometheus URL or start one with `make up`")
+    catalog = load_catalog(project.catalog)
+    files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
+    if not files:
+        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; run `make dashboards`")
+    dashboards = []
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if not args.dashboard or data.get("uid") in args.dashboard:
+            dashboards.append(data)
+    if args.dashboard and len(dashboards) != len(set(args.dashboard)):
+        known = ", ".join(sorted(json.load(open(p)).get("uid", "?") for p in files))
+        raise GeneratorError(f"unknown dashboard uid in {args.dashboard} (known: {known})")
+    prom = Prometheus(url, args.timeout)
+    status, _, _, error = prom.get("/api/v1/status/buildinfo", {})
+    if status != "ok":
+        raise GeneratorError(f"cannot reach Prometheus at {url}: {error}")
+    validator = Validator(prom, catalog, args.range)
+    report = []
+    for data in dashboards:
+        checks = validator.dashboard(data)
+        report.append((data, checks, load_time(checks)))
+    bad = sum(1 for _, checks, _ in report for c in checks if c.status != "ok")
+    if args.format == "json":
+        json.dump({
+            "prometheus": url, "range_seconds": args.range, "interval": validator.builtins["__interval"],
+            "rate_interval": validator.builtins["__rate_interval"], "budget_seconds": LOAD_BUDGET_SECONDS,
+            "dashboards": [{"uid": d.get("uid"), "title": d.get("title"), "load_seconds": round(t, 4),
+                            "checks": [asdict(c) for c in checks]} for d, checks, t in report],
+            "problems": bad,
+        }, sys.stdout, indent=2)
+        print()
+    else:
+        _print_text(url, validator, report)
+    return 1 if bad else 0
+
+
+def _print_text(url: str, validator: Validator, report) -> None:
+    b = validator.builtins
+    print(f"validating against {url}: range {durations.format_seconds(validator.range)}, "
+          f"$__interval {b['__interval']}, $__rate_interval {b['__rate_interval']}")
+    total_bad = 0
+    for data, checks, load in report:
+        print(f"\n{data.get('uid')}  {data.get('title')}")
+        for c in checks:
+            where = f"  [{c.view}]" if c.view else ""
+            kind = "variable " if c.kind == "variable" else ""
+            print(f"  {c.status:<6} {c.seconds * 1000:7.1f} ms  {kind}{c.title}{where}")
+            if c.status != "ok":
+                total_bad += 1
+                for q in c.queries:
+                    if q["status"] != "ok":
+                        print(f"           {q['status']}: {q['expr']}" + (f"\n           {q['error']}" if q["error"] else ""))
+        verdict = "within" if load <= LOAD_BUDGET_SECONDS else "OVER"
+        print(f"  load time {load:.3f} s for one view ({verdict} the {LOAD_BUDGET_SECONDS:g} s budget)")
+    print(f"\n{total_bad} panel(s) or variable(s) empty or failing" if total_bad else "\nevery panel and variable has data")
