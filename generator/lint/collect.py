@@ -32,26 +32,30 @@ def _suppressions(obj) -> dict:
 
 
 def make_query(kind: str, expr: str, scope: Scope, **kw) -> Query:
-    """Expand Grafana variables (dashboards only) and parse once; a parse failure is kept in ``error``."""
+    """A query whose expression is parsed on first use, after expanding Grafana variables (dashboards only)."""
     dashboard = kind in ("panel", "variable")
     expansion = expand(expr) if dashboard else Expansion(expr)
-    query = Query(kind, expr, scope, expansion, **kw)
+    return Query(kind, expr, scope, expansion, parser=_parse_query, **kw)
+
+
+def _parse_query(query: Query):
+    """``(node, error, expansion)``: a parse failure is kept as the error, reported by promql/syntax-error."""
+    expansion = query.expansion
     try:
-        query.node = parse(expansion.text)
+        return parse(expansion.text), None, expansion
     except TooComplex as e:
-        query.error = str(e)
+        return None, str(e), expansion
     except ValueError as e:
-        retry = expand(expr, numeric_fallback=True) if dashboard and expansion.variables else None
+        dashboard = query.kind in ("panel", "variable")
+        retry = expand(query.expr, numeric_fallback=True) if dashboard and expansion.variables else None
         if retry is not None:
             try:
-                query.node, query.expansion = parse(retry.text), retry
-                return query
+                return parse(retry.text), None, retry
             except ValueError:
                 pass
-        query.error = str(e).strip() or "does not parse"
+        return None, str(e).strip() or "does not parse", expansion
     except RecursionError:
-        query.error = "nests too deeply to lint"
-    return query
+        return None, "nests too deeply to lint", expansion
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ Inputs (this repository's compiled output, or files given on the command line) a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .labels import LabelInference
 from .problem import Place, Scope
@@ -24,16 +24,33 @@ class Query:
     expr: str  # as written
     scope: Scope
     expansion: Expansion
-    node: Node | None = None
-    error: str | None = None
     legend: str | None = None
     panel: "Panel | None" = None
     rule: "Rule | None" = None
     variable_label: str | None = None  # label_values(expr, label): the label the variable lists
     target: dict | None = None  # the panel target it came from
+    parser: "Callable[[Query], tuple[Node | None, str | None, Expansion]] | None" = field(default=None, repr=False)
+    _parsed: tuple | None = field(default=None, repr=False)
     _labels: LabelInference | None = field(default=None, repr=False)
     _nodes: list | None = field(default=None, repr=False)
     _selectors: list | None = field(default=None, repr=False)
+
+    def _parse(self) -> tuple:
+        # Parsed on first use: when two processes share a big lint, each parses only the queries it checks.
+        if self._parsed is None:
+            self._parsed = self.parser(self) if self.parser else (None, "not parsed", self.expansion)
+            self.expansion = self._parsed[2]
+        return self._parsed
+
+    @property
+    def node(self) -> Node | None:
+        """The parsed expression (None when it does not parse: see ``error``)."""
+        return self._parse()[0]
+
+    @property
+    def error(self) -> str | None:
+        """Why the expression does not parse, or None."""
+        return self._parse()[1]
 
     @property
     def nodes(self) -> list[Node]:

@@ -54,7 +54,7 @@ def _actions(text: str, facts: TemplateFacts) -> list[str]:
         pos = end + 2
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def analyse(text: str) -> TemplateFacts:
     """The facts of one template; cached, since several checks read the same annotations (do not mutate)."""
     facts = TemplateFacts()

@@ -8,6 +8,9 @@ checks' problems the runner reports, under ``lint/*``, suppressions that name an
 
 from __future__ import annotations
 
+import os
+import pickle
+import threading
 import traceback
 from dataclasses import dataclass, field
 
@@ -59,6 +62,18 @@ def _scopes(entries: Entries) -> list[Scope]:
 
 
 def run(entries: Entries, ctx, checks=CHECKS) -> Report:
+    if _worth_a_second_process(entries):
+        problems, suppressed = _check_in_two_processes(entries, ctx, list(checks))
+    else:
+        problems, suppressed = _check(entries, ctx, checks)
+    problems += _suppression_problems(entries)
+    problems.sort(key=Problem.sort_key)
+    suppressed.sort(key=Problem.sort_key)
+    return Report(_dedupe(problems), suppressed)
+
+
+def _check(entries: Entries, ctx, checks) -> tuple[list[Problem], list[Problem]]:
+    """Run ``checks`` over their entries; mark the suppressions used on the scopes."""
     problems: list[Problem] = []
     suppressed: list[Problem] = []
     for module in checks:
@@ -84,10 +99,65 @@ def run(entries: Entries, ctx, checks=CHECKS) -> Report:
                                               scope.suppress[module.NAME] or "(no reason given)"))
                 else:
                     problems.append(problem)
-    problems += _suppression_problems(entries)
-    problems.sort(key=Problem.sort_key)
-    suppressed.sort(key=Problem.sort_key)
-    return Report(_dedupe(problems), suppressed)
+    return problems, suppressed
+
+
+# Big inputs (thousands of rules) are checked by two processes: a forked child runs every check over every other
+# query, rule and panel, this process over the rest and over the whole-file entries. The child shares what was
+# read without copying it, and since queries are parsed on first use each process parses only its own half.
+# Below this many queries the fork costs more than it saves.
+PARALLEL_MIN_QUERIES = 1500
+SPLIT_KINDS = ("query", "rule", "panel")
+
+
+def _worth_a_second_process(entries: Entries) -> bool:
+    """Fork only where it is safe (no threads) and pays; GENERATOR_LINT_JOBS=1 or 2 forces one or two processes."""
+    jobs = os.environ.get("GENERATOR_LINT_JOBS", "")
+    if jobs == "1" or not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    return jobs == "2" or ((os.cpu_count() or 1) > 1 and len(entries.by_kind["query"]) >= PARALLEL_MIN_QUERIES)
+
+
+def _halves(entries: Entries) -> tuple[Entries, Entries]:
+    mine, theirs = Entries(), Entries()
+    for kind, items in entries.by_kind.items():
+        if kind in SPLIT_KINDS:
+            mine.by_kind[kind], theirs.by_kind[kind] = items[0::2], items[1::2]
+        else:
+            mine.by_kind[kind] = items
+    return mine, theirs
+
+
+def _check_in_two_processes(entries: Entries, ctx, checks) -> tuple[list[Problem], list[Problem]]:
+    """Check half of the entries in a forked child; it sends back its problems and the suppressions it used."""
+    mine, theirs = _halves(entries)
+    scopes = _scopes(entries)  # same order in both processes: they share the objects as they were at the fork
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the caller's code
+        status = 1
+        try:
+            os.close(read_end)
+            problems, suppressed = _check(theirs, ctx, checks)
+            used = [(i, name) for i, scope in enumerate(scopes) for name in scope.used]
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump((problems, suppressed, used), out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    problems, suppressed = _check(mine, ctx, checks)
+    with os.fdopen(read_end, "rb") as inp:
+        data = inp.read()
+    os.waitpid(pid, 0)
+    try:
+        their_problems, their_suppressed, used = pickle.loads(data)
+    except Exception:  # the child died (out of memory, killed): check its half here
+        their_problems, their_suppressed = _check(theirs, ctx, checks)
+        used = []
+    for index, name in used:
+        scopes[index].used.add(name)
+    return problems + their_problems, suppressed + their_suppressed
 
 
 def _suppression_problems(entries: Entries) -> list[Problem]:

@@ -1,0 +1,38 @@
+"""Big lints run in two processes; the report must be exactly the one a single process writes."""
+
+import json
+
+from tests.conftest import run_cli
+
+
+def rule_file(count: int) -> str:
+    lines = ["groups:", "  - name: many", "    rules:"]
+    for i in range(count):
+        if i == 11:  # a suppression that suppresses nothing: must still be reported
+            lines += ["      # lint: ignore promql/rate-on-gauge nothing to suppress here",
+                      f"      - record: job:ok_{i}:rate5m", "        expr: sum by (job) (rate(ai_requests_total[5m]))"]
+        elif i % 7 == 3:  # an unknown metric, suppressed with a reason: the suppression must count as used
+            lines += [f"      # lint: ignore promql/unknown-metric generated on purpose {i}",
+                      f"      - record: job:bench_{i}:rate5m", f"        expr: sum by (job) (rate(not_a_metric_{i}[5m]))"]
+        elif i % 7 == 5:  # a raw counter compared: a real problem
+            lines += [f"      - alert: RawCounter{i}", "        expr: ai_requests_total > 5", "        for: 5m",
+                      "        labels: {severity: warning}",
+                      "        annotations: {summary: s, description: d, runbook_url: r, dashboard_url: u}"]
+        else:
+            lines += [f"      - record: feature:ok_{i}:rate5m",
+                      "        expr: sum by (feature) (rate(ai_requests_total[5m]))"]
+    return "\n".join(lines) + "\n"
+
+
+def test_two_processes_report_what_one_does(tmp_path):
+    path = tmp_path / "rules.yml"
+    path.write_text(rule_file(200))
+    one = run_cli("lint", "--format", "json", str(path), env={"GENERATOR_LINT_JOBS": "1"})
+    two = run_cli("lint", "--format", "json", str(path), env={"GENERATOR_LINT_JOBS": "2"})
+    assert one.returncode == two.returncode
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    problems = json.loads(two.stdout)
+    checks = [p["check"] for p in problems]
+    assert checks.count("promql/raw-counter") == len([i for i in range(200) if i % 7 == 5])
+    assert "promql/unknown-metric" not in checks  # every one suppressed, in both halves
+    assert checks.count("lint/unused-suppression") == 1
