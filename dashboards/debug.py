@@ -9,9 +9,11 @@ SEL = 'feature=~"$feature", model=~"$model"'
 RATE = "[$__rate_interval]"
 
 
+BUCKETS = "feature_model_le:ai_request_duration_seconds_bucket:rate5m"  # recorded: a sixth of the raw series
+
+
 def p99_by(label: str) -> str:
-    return (f"topk(5, histogram_quantile(0.99, sum by ({label}, le) "
-            f"(rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE}))))")
+    return f"topk(5, histogram_quantile(0.99, sum by ({label}, le) ({BUCKETS}{{{SEL}}})))"
 
 
 dashboard = P.dashboard(
@@ -42,9 +44,9 @@ dashboard = P.dashboard(
             P.heatmap("Latency distribution", "Requests per second in each duration bucket.", "s",
                       P.target(f"sum by (le) (rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE}))", "{{le}}",
                                heatmap=True)),
-            P.bar_gauge("Slowest models (P99)", "The five models with the highest 99th percentile duration.", "s",
+            P.bar_gauge("Slowest models (P99)", "The five models with the highest 99th percentile duration (5-minute windows).", "s",
                         P.target(p99_by("model"), "{{model}}")),
-            P.bar_gauge("Slowest features (P99)", "The five features with the highest 99th percentile duration.", "s",
+            P.bar_gauge("Slowest features (P99)", "The five features with the highest 99th percentile duration (5-minute windows).", "s",
                         P.target(p99_by("feature"), "{{feature}}")),
         ),
         P.row(
