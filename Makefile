@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana up down validate
+.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana up down validate bench
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,9 @@ down: $(STAMP) ## stop the processes `make up` started
 
 validate: $(STAMP) ## run every dashboard query against the stack of `make up`; fail on empty panels
 	$(PY) -m generator validate
+
+bench: $(STAMP) tools ## run the benchmarks (about 10 minutes) and print the table of medians and ratios
+	$(PY) bench/run.py
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -76,9 +76,18 @@ def grafana_api_spec():
         return json.load(fh)
 
 
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: run `make tools` (make test does it for you)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def promtool():
-    path = shutil.which("promtool")
-    if path is None:
-        pytest.fail("promtool is missing: run `make tools` (make test does it for you)")
-    return path
+    return _tool("promtool")
+
+
+@pytest.fixture(scope="session")
+def amtool():
+    return _tool("amtool")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -38,14 +37,6 @@ def _mounts(service: dict) -> dict[str, str]:
         host, container = volume.split(":")[:2]
         out[container] = os.path.normpath(os.path.join(DEPLOY, host))
     return out
-
-
-@pytest.fixture(scope="session")
-def amtool():
-    path = shutil.which("amtool")
-    if path is None:
-        pytest.fail("amtool is missing: run `make tools` (make test does it for you)")
-    return path
 
 
 def test_compose_has_the_stack_and_every_mounted_file_exists(compose):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -54,7 +55,8 @@ def test_changing_the_catalogs_buckets_changes_the_tests(project_copy):
     catalog.write_text(catalog.read_text().replace("buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5,",
                                                    "buckets: [0.1, 0.25, 0.5, 1, 2, 3, 4, 7.5,"))
     text = compile_project(Project.find(str(project_copy))).files["rules/ai_service.test.yml"].decode()
-    assert 'le="4"' in text and 'le="5"' not in text
+    inputs = re.findall(r'ai_request_duration_seconds_bucket\{[^}]*\}', text)  # the input series, not expectations
+    assert any('le="4"' in s for s in inputs) and not any('le="5"' in s for s in inputs)
 
 
 def test_counter_values_chain_phases():
@@ -75,8 +77,9 @@ def test_coverage_names_the_rule_and_what_is_missing(output):
     assert "HighLatency: no test where it fires" in text
     assert "HighLatency: no test where it stays silent" in text
     assert "feature:ai_request_duration_seconds:p95_5m: no test checks its value" in text
+    assert "feature_model_le:ai_request_duration_seconds_bucket:rate5m: no test checks its value" in text
     assert all("rules/ai_service.py:" in p for p in problems)
-    assert len(problems) == 3
+    assert len(problems) == 4
 
 
 def test_test_rules_fails_when_rules_have_no_tests(project_copy):
