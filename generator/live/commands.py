@@ -115,7 +115,7 @@ def cmd_validate(args) -> int:
 
 def add_commands(sub) -> None:
     """Add ``workload``, ``stack`` and ``validate`` to the ``python -m generator`` parser."""
-    from .workload import SCENARIOS
+    from .scenarios import SCENARIOS
 
     p = sub.add_parser("workload", help="serve a synthetic AI service emitting every catalog metric",
                        description="Serve /metrics with every metric of the catalog; switch faults with "

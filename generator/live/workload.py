@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from prometheus_client.utils import floatToGoString
 
 from ..catalog import Catalog, Metric
+from .scenarios import SCENARIOS, Scenario
 
 # ---------------------------------------------------------------------------------------------------------------
 # What this service looks like
@@ -83,34 +84,6 @@ TOOLS = {"web_search": (0.35, 0.06), "vector_search": (0.35, 0.02), "ticket_look
 BODY_SIGMA, TAIL_SHARE, TAIL_FACTOR, TAIL_SIGMA = 0.5, 0.03, 4.0, 0.6
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A fault (or the lack of one): how it changes the service."""
-
-    name: str
-    help: str
-    extra_errors: dict[str, float] = field(default_factory=dict)  # error type → added share of requests
-    latency_factor: float = 1.0
-    input_token_factor: float = 1.0
-    active_factor: float = 1.0
-    down: tuple[str, ...] = ()  # components reported as 0
-    unreported: tuple[str, ...] = ()  # components whose series disappear
-    silent: bool = False  # /metrics answers 503
-
-
-SCENARIOS = {s.name: s for s in (
-    Scenario("normal", "healthy traffic: a few errors of each type, tool failures, guard rejections"),
-    Scenario("error_spike", "a provider fails 20% of requests fast (HighErrorRate)",
-             extra_errors={"provider_error": 0.20}),
-    Scenario("latency_spike", "providers answer 5x slower (HighLatency)", latency_factor=5.0),
-    Scenario("cost_spike", "a prompt bug sends 6x the input tokens (CostSpike)", input_token_factor=6.0),
-    Scenario("overload", "requests pile up in flight (HighActiveRequests)", active_factor=20.0),
-    Scenario("component_down", "the vector store reports itself down (AIComponentDown)", down=("vectorstore",)),
-    Scenario("silence_component", "the vector store's health stops being reported (AIComponentDown)",
-             unreported=("vectorstore",)),
-    Scenario("silence", "the service stops answering scrapes: /metrics returns 503 (AIServiceNoData)",
-             silent=True),
-)}
 
 # The simulated clock advances in chunks no longer than this, so the daily curve and the jitter stay smooth.
 MAX_CHUNK_SECONDS = 60.0
