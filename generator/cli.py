@@ -67,6 +67,8 @@ def cmd_lint(args) -> int:
     if args.format != "text":
         print("\n".join(output.summary(report)), file=sys.stderr)
     return EXIT_PROBLEMS if report.failed else EXIT_OK
+
+
 def cmd_test_rules(args) -> int:
     from .testrules import print_report, test_rules
 
@@ -96,16 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
     p.set_defaults(func=cmd_lint)
-
-    from .grafana.commands import register as register_grafana_commands
-
-    register_grafana_commands(sub)  # push, diff
     p = sub.add_parser("test-rules", help="compile, then run promtool check rules and the rules' unit tests, per scenario")
     p.set_defaults(func=cmd_test_rules)
 
-    from .live.commands import add_commands as add_live_commands  # workload, stack, validate (issue 6)
+    # Commands with modules of their own (their heavy imports wait until they run).
+    from .grafana.commands import register as add_grafana_commands
+    from .live.commands import add_commands as add_live_commands
 
-    add_live_commands(sub)
+    add_grafana_commands(sub)  # push, diff
+    add_live_commands(sub)  # workload, stack, validate
     return parser
 
 

@@ -22,7 +22,6 @@ matter. ``uid`` and ``title`` are covered: a copy saved under another uid is "ed
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 
@@ -60,10 +59,11 @@ def content_hash(dashboard: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:HEX_CHARS]
 
 
-def with_marker(dashboard: dict) -> dict:
-    """A copy of ``dashboard`` (from generated/) carrying the marker of its own content; ready to send."""
-    out = copy.deepcopy(content(dashboard))
-    out["tags"] = list(out.get("tags") or []) + [PREFIX + content_hash(dashboard)]
+def with_marker(dashboard: dict, digest: str | None = None) -> dict:
+    """``dashboard`` (from generated/) carrying the marker of its own content (``digest``, computed when not
+    given); ready to send. A new top-level mapping and tag list: the nested parts are shared, never modified."""
+    out = content(dashboard)
+    out["tags"] = list(out.get("tags") or []) + [PREFIX + (digest or content_hash(dashboard))]
     return out
 
 

@@ -128,8 +128,8 @@ class Pusher:
     # One dashboard
 
     def _push_one(self, d: Dashboard) -> Outcome:
-        desired = marker.with_marker(d.data)
         want = marker.content_hash(d.data)
+        desired = marker.with_marker(d.data, want)
         live = self.client.get_dashboard(d.uid)
         if live is None:
             return self._write(d, desired, want, version=None, action=CREATED)
