@@ -56,7 +56,7 @@ down: $(STAMP) ## stop the processes `make up` started
 validate: $(STAMP) ## run every dashboard query against the stack of `make up`; fail on empty panels
 	$(PY) -m generator validate
 
-bench: $(STAMP) tools ## run the benchmarks (about 10 minutes) and print the table of medians and ratios
+bench: $(STAMP) tools ## run the benchmarks (about 8 minutes) and print the table of medians and ratios
 	$(PY) bench/run.py
 
 clean: ## remove the virtual environment and caches
