@@ -20,11 +20,12 @@ venv: $(STAMP) ## create .venv and install the project into it
 tools: ## install promtool, prometheus, alertmanager and amtool when missing (Debian packages)
 	@./deploy/install-tools.sh
 
-dashboards: $(STAMP) ## compile dashboards/ and rules/ into generated/, then lint them
+dashboards: $(STAMP) ## compile the content (service/) into generated/, then lint it
 	$(PY) -m generator build
 	$(PY) -m generator lint
 
-lint: $(STAMP) ## lint dashboards, rules and the catalog against the catalog (fails on errors)
+lint: $(STAMP) ## ruff on the Python, then lint dashboards, rules and the catalog against the catalog
+	$(VENV)/bin/ruff check .
 	$(PY) -m generator lint
 
 build: dashboards

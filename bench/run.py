@@ -33,7 +33,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CATALOG = os.path.join(ROOT, "catalog")
+CATALOG = os.path.join(ROOT, "service", "catalog")
 LATENCY = 0.020  # per request to the stand-in Grafana
 
 

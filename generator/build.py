@@ -1,6 +1,6 @@
 """The compiler: content modules in, the bytes of ``generated/`` out.
 
-:func:`compile_project` imports every module under ``dashboards/`` and ``rules/`` (those not starting with ``_``),
+:func:`compile_project` imports every content module of the dashboards and rules folders (not ``_*.py``),
 validates what they declare and renders it in memory. :func:`write_output` replaces ``generated/`` in one rename,
 so a failed build never leaves it half written, and :func:`stale_files` compares it with what a build would write.
 """
@@ -23,8 +23,8 @@ from .catalog import Catalog, load_catalog
 from .errors import BuildError
 from .normalize import normalize_dashboard
 from .project import Project
-from .rules import Alert, RuleGroup, validate_group
-from .ruletests import CompiledTests, compile_tests
+from .rules.model import Alert, RuleGroup, validate_group
+from .rules.scenarios import CompiledTests, compile_tests
 from .source import Location, declared_at
 
 
@@ -90,22 +90,40 @@ def dump_yaml(data: dict) -> bytes:
 
 
 def _module_files(directory: str) -> list[str]:
+    """The content modules of ``directory``: ``*.py`` not starting with ``_`` and not a rules module's tests."""
     if not os.path.isdir(directory):
         return []
     return sorted(
         os.path.join(directory, f) for f in os.listdir(directory)
-        if f.endswith(".py") and not f.startswith(("_", "."))
+        if f.endswith(".py") and not f.startswith(("_", ".")) and not f.endswith(TESTS_SUFFIX)
     )
 
 
+TESTS_SUFFIX = "_tests.py"  # rules/<name>_tests.py holds the unit tests of rules/<name>.py
+
+
+def _module_name(project: Project, path: str) -> str:
+    """The dotted name of a content file, from the repository root: ``service/rules/x.py`` -> ``service.rules.x``."""
+    rel = os.path.relpath(os.path.splitext(path)[0], project.root)
+    if rel.startswith(".."):
+        raise BuildError(f"{path}: content modules must live inside the repository ({project.root})")
+    return rel.replace(os.sep, ".")
+
+
+def _forget_content_modules(project: Project) -> None:
+    """Import content afresh from ``project.root``, so that an edited module (or a helper it imports, or another
+    checkout of the same content) is read again in the same process."""
+    if project.root in sys.path:
+        sys.path.remove(project.root)
+    sys.path.insert(0, project.root)
+    tops = {_module_name(project, d).split(".")[0] for d in (project.dashboards, project.rules)}
+    for loaded in [m for m in sys.modules if m.split(".")[0] in tops]:
+        del sys.modules[loaded]
+
+
 def _import(project: Project, path: str):
-    """Import a content module by path, fresh, turning any failure into a BuildError naming file and line."""
-    package = os.path.basename(os.path.dirname(path))
-    name = f"{package}.{os.path.splitext(os.path.basename(path))[0]}"
-    if project.root not in sys.path:
-        sys.path.insert(0, project.root)
-    for loaded in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-        del sys.modules[loaded]  # so that an edited module (or helper) is read again in the same process
+    """Import a content module by path, turning any failure into a BuildError naming file and line."""
+    name = _module_name(project, path)
     try:
         return importlib.import_module(name)
     except SyntaxError as e:
@@ -116,11 +134,12 @@ def _import(project: Project, path: str):
 
 def _where_in_content(project: Project, error: BaseException, default: str) -> str:
     """The innermost traceback frame in the project's content (not the engine or a library)."""
-    content_dirs = (project.dashboards, project.rules)
+    engine = os.path.dirname(os.path.abspath(__file__)) + os.sep
     best = None
     for frame in traceback.extract_tb(error.__traceback__):
         filename = os.path.abspath(frame.filename)
-        if filename.startswith(content_dirs):
+        if (filename.startswith(project.root + os.sep) and not filename.startswith(engine)
+                and "site-packages" not in filename):
             best = f"{project.relative(filename)}:{frame.lineno}"
     return best or project.relative(default)
 
@@ -142,6 +161,7 @@ def render_dashboard(dash: G.Dashboard) -> dict:
 def compile_project(project: Project) -> Output:
     """Everything a build writes, in memory. Raises BuildError (or CatalogError) listing the problems."""
     catalog = load_catalog(project.catalog)
+    _forget_content_modules(project)
     out = Output(catalog=catalog)
     errors: list[str] = []
     for path in _module_files(project.dashboards):
@@ -178,7 +198,7 @@ def compile_project(project: Project) -> Output:
         problems = []
         for group in groups:
             problems += validate_group(group, dashboard_uids=uids,
-                                       runbook_exists=lambda name: os.path.isfile(project.runbook_path(name)))
+                                       runbook_path=project.runbook_path)
         if problems:
             root_prefix = project.root + os.sep
             errors += [p.replace(root_prefix, "") for p in problems]
@@ -206,9 +226,14 @@ def _check_unique_across_modules(project: Project, out: Output, errors: list[str
 
 def _add_rule_tests(project: Project, catalog: Catalog, module, compiled: CompiledRules, out: Output,
                     errors: list[str]) -> None:
-    """Render the module's ``tests`` (generator.ruletests) as promtool test files beside its rule file."""
-    tests = getattr(module, "tests", None)
+    """Render the ``tests`` of ``<module>_tests.py`` (generator.rules.scenarios) as promtool test files beside the
+    rule file."""
+    tests_path = module.__file__[:-len(".py")] + TESTS_SUFFIX
+    if not os.path.isfile(tests_path):
+        return
+    tests = getattr(_import(project, tests_path), "tests", None)
     if tests is None:
+        errors.append(f"{project.relative(tests_path)}: defines no `tests` (a list of generator.rules.RuleTest)")
         return
     alerts = {a.name: a for g in compiled.groups for a in g.alerts}
     records = {r.record for g in compiled.groups for r in g.recordings}

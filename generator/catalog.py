@@ -62,7 +62,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class Series:
-    """One stored series name and what it is: ``ai_request_duration_seconds_bucket`` is a counter with ``le``."""
+    """One stored series name and what it is: ``http_request_duration_seconds_bucket`` is a counter with ``le``."""
 
     name: str
     metric: Metric

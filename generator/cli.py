@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import exitcodes
 from .errors import GeneratorError
 from .project import Project
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _project(args) -> Project:
@@ -26,7 +25,7 @@ def cmd_build(args) -> int:
         print(f"  wrote {path}")
     print(f"built {len(output.dashboards)} dashboards and {len(output.rules)} rule files into {gen}/"
           + ("" if changed else " (already up to date)"))
-    return EXIT_OK
+    return exitcodes.OK
 
 
 def cmd_check(args) -> int:
@@ -37,12 +36,12 @@ def cmd_check(args) -> int:
     gen = project.relative(project.generated)
     if not problems:
         print(f"{gen}/ is up to date")
-        return EXIT_OK
+        return exitcodes.OK
     print(f"{gen}/ is stale; run `make dashboards` (or `python -m generator build`) and commit the result:",
           file=sys.stderr)
     for path, reason in problems:
         print(f"  {path}: {reason}", file=sys.stderr)
-    return EXIT_PROBLEMS
+    return exitcodes.PROBLEMS
 
 
 def cmd_lint(args) -> int:
@@ -55,26 +54,26 @@ def cmd_lint(args) -> int:
     if args.list_checks:
         for check in CHECKS:
             print(f"{check.NAME:45} {check.SEVERITY:8} {summary(check)}")
-        return EXIT_OK
+        return exitcodes.OK
     try:
         project = None if args.files and args.catalog else _project(args)
         catalog = load_catalog(args.catalog or project.catalog) if args.catalog or args.files else None
         report = lint_files(args.files, catalog) if args.files else lint_project(project, catalog)
     except (InputError, CatalogError) as e:
         print(f"error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        return exitcodes.USAGE
     sys.stdout.write(output.FORMATS[args.format](report))
     if args.format != "text":
         print("\n".join(output.summary(report)), file=sys.stderr)
-    return EXIT_PROBLEMS if report.failed else EXIT_OK
+    return exitcodes.PROBLEMS if report.failed else exitcodes.OK
 
 
 def cmd_test_rules(args) -> int:
-    from .testrules import print_report, test_rules
+    from .rules.testrun import print_report, test_rules
 
     report = test_rules(_project(args))
     print_report(report, sys.stdout, sys.stderr)
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="command")
     sub.required = True
 
-    p = sub.add_parser("build", help="compile dashboards/ and rules/ into generated/")
+    p = sub.add_parser("build", help="compile the dashboards and rules of [tool.generator] into generated/")
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("check", help="fail when generated/ differs from what a build would write")
     p.set_defaults(func=cmd_check)
@@ -117,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except GeneratorError as e:
         print(f"error: {e}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return exitcodes.PROBLEMS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return exitcodes.INTERRUPTED

@@ -14,6 +14,8 @@ DEFAULTS = {
     "rules": "rules",
     "generated": "generated",
     "runbooks": "docs/runbooks",
+    # The synthetic traffic `python -m generator workload` and `make up` serve (YAML); "" for a generic default.
+    "traffic": "",
     "grafana_url": "http://localhost:3000",
     "runbook_url": "docs/runbooks",
     # Where `push` puts dashboards in Grafana: a folder path ("Parent/Child") and, optionally, the last one's uid.
@@ -34,6 +36,7 @@ class Project:
     runbook_url: str
     grafana_folder: str = DEFAULTS["grafana_folder"]
     grafana_folder_uid: str = DEFAULTS["grafana_folder_uid"]
+    traffic: str = ""  # absolute path, or "" when the repository describes no traffic
 
     @classmethod
     def find(cls, start: str | None = None) -> "Project":
@@ -64,7 +67,8 @@ class Project:
         paths = {k: os.path.join(root, merged[k]) for k in ("catalog", "dashboards", "rules", "generated", "runbooks")}
         return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
                    runbook_url=merged["runbook_url"].rstrip("/"), grafana_folder=merged["grafana_folder"],
-                   grafana_folder_uid=merged["grafana_folder_uid"], **paths)
+                   grafana_folder_uid=merged["grafana_folder_uid"],
+                   traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "", **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CONTENT = ("pyproject.toml", "catalog", "dashboards", "rules", "docs", "generated")
+CONTENT = ("pyproject.toml", "service", "generated")
 
 
 def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import promql_parser
 
-from generator.ruletests import duration_text
+from generator.rules.scenarios import duration_text
 
 COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
 NUMBER = re.compile(r"(?<![\w.:])(\d+(?:\.\d+)?)(?![\w.:])")

@@ -127,7 +127,7 @@ def test_runbooks_exist_and_dashboard_urls_name_generated_uids(output):
     for group in output.groups:
         for alert in group.alerts:
             url = project.runbook_url_for(alert.name)
-            assert url.endswith(f"docs/runbooks/{alert.name}.md")
+            assert url.endswith(f"service/runbooks/{alert.name}.md")
             path = project.runbook_path(alert.name)
             assert os.path.isfile(path), path
             with open(path) as fh:
@@ -159,7 +159,7 @@ def test_check_reports_stale_missing_and_extra_files(project_copy):
 
 
 def test_editing_a_panel_title_makes_check_fail_until_the_next_build(project_copy):
-    module = project_copy / "dashboards/cost.py"
+    module = project_copy / "service/dashboards/cost.py"
     module.write_text(module.read_text().replace('"Hourly burn"', '"Hourly spend"'))
     result = run_cli("check", cwd=str(project_copy))
     assert result.returncode == 1 and "generated/dashboards/ai-cost.json: differs from a build" in result.stderr
@@ -170,7 +170,7 @@ def test_editing_a_panel_title_makes_check_fail_until_the_next_build(project_cop
 
 def test_a_module_that_raises_leaves_generated_untouched(project_copy):
     before = snapshot(project_copy / "generated")
-    (project_copy / "dashboards/broken.py").write_text(textwrap.dedent("""\
+    (project_copy / "service/dashboards/broken.py").write_text(textwrap.dedent("""\
         from generator import panels as P
 
         def helper():
@@ -180,20 +180,20 @@ def test_a_module_that_raises_leaves_generated_untouched(project_copy):
     """))
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
-    assert "dashboards/broken.py:4: ZeroDivisionError" in result.stderr
+    assert "service/dashboards/broken.py:4: ZeroDivisionError" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(project_copy / "generated") == before
 
 
 def test_a_syntax_error_names_file_and_line(project_copy):
-    (project_copy / "rules/bad.py").write_text("groups = [\n  oops oops\n]\n")
+    (project_copy / "service/rules/bad.py").write_text("groups = [\n  oops oops\n]\n")
     result = run_cli("build", cwd=str(project_copy))
-    assert result.returncode == 1 and "rules/bad.py:2: syntax error" in result.stderr
+    assert result.returncode == 1 and "service/rules/bad.py:2: syntax error" in result.stderr
 
 
 def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
     before = snapshot(project_copy / "generated")
-    module = project_copy / "rules/ai_service.py"
+    module = project_copy / "service/rules/ai_service.py"
     text = module.read_text()
     text = text.replace('severity="critical",\n        summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}',
                         'severity="page",\n        summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}')
@@ -204,19 +204,19 @@ def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
     lines = text.splitlines()
     alert_line = next(i for i, l in enumerate(lines, 1) if l.strip() == "Alert(" and '"HighErrorRate"' in lines[i])
     record_line = next(i for i, l in enumerate(lines, 1) if 'Recording("feature:ai_requests:rate5m"' in l)
-    assert f"rules/ai_service.py:{alert_line}: HighErrorRate: severity 'page' is not one of" in result.stderr
-    assert f"rules/ai_service.py:{record_line}: feature:ai_requests:rate5m: expression does not parse" in result.stderr
+    assert f"service/rules/ai_service.py:{alert_line}: HighErrorRate: severity 'page' is not one of" in result.stderr
+    assert f"service/rules/ai_service.py:{record_line}: feature:ai_requests:rate5m: expression does not parse" in result.stderr
     assert snapshot(project_copy / "generated") == before
 
 
 def test_an_alert_pointing_at_an_unknown_dashboard_or_without_runbook_fails(project_copy):
-    module = project_copy / "rules/ai_service.py"
+    module = project_copy / "service/rules/ai_service.py"
     module.write_text(module.read_text().replace("dashboard=COST,", 'dashboard="no-such-uid",'))
-    os.remove(project_copy / "docs/runbooks/HighLatency.md")
+    os.remove(project_copy / "service/runbooks/HighLatency.md")
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
     assert "CostSpike: dashboard 'no-such-uid' is not a generated dashboard uid" in result.stderr
-    assert "HighLatency: no runbook; write docs/runbooks/HighLatency.md" in result.stderr
+    assert "HighLatency: no runbook; write service/runbooks/HighLatency.md" in result.stderr
 
 
 def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
@@ -230,8 +230,8 @@ def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
 
 
 def test_build_error_is_a_build_error_in_process(project_copy):
-    (project_copy / "dashboards/empty.py").write_text("x = 1\n")
-    with pytest.raises(BuildError, match=r"dashboards/empty.py: defines no `dashboard`"):
+    (project_copy / "service/dashboards/empty.py").write_text("x = 1\n")
+    with pytest.raises(BuildError, match=r"service/dashboards/empty.py: defines no `dashboard`"):
         compile_project(Project.find(str(project_copy)))
 
 

@@ -4,8 +4,8 @@ least one promtool unit test fail.
 Each mutant (tests/mutants.py) is the generated rule file with one change; it is run by the real promtool
 against the unchanged scenarios of the generated ``*.test.yml``. Only scenarios that assert something about the
 changed rule, or a rule reading its output, can notice the change, so only those run, and a mutant stops at the
-first scenario that fails. A mutant no scenario notices is a missing test: add the scenario (rules/ai_service.py),
-do not add it to EQUIVALENT unless no input the service can produce tells the two rules apart.
+first scenario that fails. A mutant no scenario notices is a missing test: add the scenario
+(service/rules/ai_service_tests.py), do not add it to EQUIVALENT unless no input the service can produce tells the two rules apart.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import yaml
 
 from generator.build import compile_project, dump_yaml
 from generator.project import Project
-from generator.ruletests import RuleTest
-from generator.testrules import cases_of, run_cases
+from generator.rules.scenarios import RuleTest
+from generator.rules.testrun import cases_of, run_cases
 from tests.conftest import ROOT
 from tests.mutants import mutants
 

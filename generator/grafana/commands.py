@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 
+from .. import exitcodes
 from ..errors import GeneratorError
 from ..project import Project
 from .config import GrafanaSettings, settings_from
@@ -22,8 +23,6 @@ from .errors import GrafanaError, GrafanaUnauthorized, GrafanaUsageError
 
 # requests and the client are imported by the commands themselves, so that `python -m generator --help` and the
 # other commands start as fast as they did without them
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def register(sub) -> None:
@@ -209,10 +208,10 @@ def cmd_push(args) -> int:
         project, settings, dashboards = _setup(args, output)
     except GrafanaUsageError as e:
         output.err(f"error: {e}")
-        return EXIT_USAGE
+        return exitcodes.USAGE
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return EXIT_PROBLEMS
+        return exitcodes.PROBLEMS
 
     commit = _commit(project.root)
     message = f"pushed by generator {commit}" if commit else "pushed by generator"
@@ -233,7 +232,7 @@ def cmd_push(args) -> int:
             requests_sent, writes_sent = client.requests_sent, client.writes_sent
     except GrafanaError as e:
         _failure(output, e)
-        return EXIT_USAGE if isinstance(e, GrafanaUsageError) else EXIT_PROBLEMS
+        return exitcodes.USAGE if isinstance(e, GrafanaUsageError) else exitcodes.PROBLEMS
 
     dry = " (dry run: nothing written)" if args.dry_run else ""
     if folder.created:
@@ -264,7 +263,7 @@ def cmd_push(args) -> int:
     if failed:
         output.err(f"push: {len(failed)} dashboard(s) failed ({', '.join(failed)}); run the push again once the "
                    "cause is fixed")
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
 
 def cmd_diff(args) -> int:
@@ -279,7 +278,7 @@ def cmd_diff(args) -> int:
             diffs = compare(client, folder, dashboards, jobs=args.jobs, prune=args.prune, raw=args.raw)
     except GeneratorError as e:
         _failure(output, e)
-        return EXIT_USAGE  # like diff(1): 2 means the comparison could not be made
+        return exitcodes.USAGE  # like diff(1): 2 means the comparison could not be made
 
     if not folder.exists:
         output.out(f"folder {folder.path!r}: missing, push creates {', '.join(repr(t) for t in folder.created)}")
@@ -300,4 +299,4 @@ def cmd_diff(args) -> int:
         output.out(f"diff: a push would change {differing} of {len(diffs)} dashboard(s)")
     else:
         output.out(f"diff: Grafana matches the code ({len(diffs)} dashboards)")
-    return EXIT_PROBLEMS if differing or not folder.exists else EXIT_OK
+    return exitcodes.PROBLEMS if differing or not folder.exists else exitcodes.OK

@@ -19,7 +19,7 @@ class Place:
 
     file: str
     line: int | None = None
-    path: tuple[str, ...] = ()  # ("dashboard ai-overview", 'panel "Request rate"', "target A")
+    path: tuple[str, ...] = ()  # ("dashboard home", 'panel "Request rate"', "target A")
     source: Location | None = None
     order: tuple[int, ...] = ()  # position of the object in its file, for sorting when lines are unknown
 

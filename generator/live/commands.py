@@ -6,10 +6,9 @@ import argparse
 import os
 import time
 
+from .. import exitcodes
 from ..errors import GeneratorError
 from . import durations
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def _duration(text: str) -> float:
@@ -47,7 +46,7 @@ def cmd_workload(args) -> int:
             count = write_openmetrics(workload, args.write_history, start=end - length, end=end, step=step,
                                       target=target, **recent)
             print(f"wrote {count} samples to {args.write_history}")
-            return EXIT_OK
+            return exitcodes.OK
         if args.backfill_dir:
             try:
                 backfill(workload, args.backfill_dir, length=length, step=step, target=target, **recent,
@@ -57,7 +56,7 @@ def cmd_workload(args) -> int:
     elif args.write_history or args.backfill_dir:
         raise GeneratorError("--write-history and --backfill-dir need --history (for example --history 26h)")
     serve(workload, args.host, port, log=lambda m: print(m, flush=True))
-    return EXIT_OK
+    return exitcodes.OK
 
 
 def cmd_stack(args) -> int:
@@ -83,10 +82,10 @@ def cmd_stack(args) -> int:
             status = stack.status()
             if not status:
                 print(f"no stack recorded in {stack.directory}")
-                return EXIT_PROBLEMS
+                return exitcodes.PROBLEMS
             for name, state in status.items():
                 print(f"  {name:<12} {state:<12} {stack.urls.get(name, '')}")
-            return EXIT_OK if all(s == "running" for s in status.values()) else EXIT_PROBLEMS
+            return exitcodes.OK if all(s == "running" for s in status.values()) else exitcodes.PROBLEMS
         elif args.action == "scenario":
             if not stack.load():
                 raise StackError("no stack running; start one with `make up`")
@@ -97,14 +96,14 @@ def cmd_stack(args) -> int:
             print(requests.get(stack.urls["workload"] + "/scenario", timeout=10).text, end="")
     except StackError as e:
         raise GeneratorError(str(e)) from e
-    return EXIT_OK
+    return exitcodes.OK
 
 
 def cmd_webhook(args) -> int:
     from .webhook import serve
 
     serve(args.host, args.port, args.log, log=lambda m: print(m, flush=True))
-    return EXIT_OK
+    return exitcodes.OK
 
 
 def cmd_validate(args) -> int:

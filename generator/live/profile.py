@@ -4,8 +4,8 @@ The compressed profile is a transformation of the same objects the build compile
 rules: :func:`compress_groups` divides every alert's ``for`` (and ``keep_firing_for``), every group interval, and
 every range window, subquery range and ``offset`` in every expression by ``speed``. The workload runs ``speed``
 times faster too (a wall second is ``speed`` simulated seconds), so rates, ratios, amounts per window and
-thresholds keep their meaning: at speed 60, ``increase(ai_cost_dollars_total[1h] offset 1d)`` becomes
-``increase(ai_cost_dollars_total[1m] offset 24m)`` and still compares an hour of simulated spend with the same
+thresholds keep their meaning: at speed 60, ``increase(cost_total[1h] offset 1d)`` becomes
+``increase(cost_total[1m] offset 24m)`` and still compares an hour of simulated spend with the same
 simulated hour yesterday.
 """
 

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .errors import GeneratorError
+from ..errors import GeneratorError
 
 INSTALL_HINT = ("promtool not found: run `make tools` (it installs Debian's `prometheus` package, which provides "
                 "promtool), or `sudo apt-get install prometheus`; or set PROMTOOL to its path")

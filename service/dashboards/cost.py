@@ -2,8 +2,8 @@
 
 from generator import panels as P
 
-from dashboards._common import TAGS, feature_variable, links_from
-from rules._config import COST, COST_SPIKE_FACTOR
+from service.dashboards._common import TAGS, feature_variable, links_from
+from service.settings import COST, COST_SPIKE_FACTOR
 
 SEL = 'feature=~"$feature"'
 RATE = "[$__rate_interval]"

@@ -2,8 +2,8 @@
 
 from generator import panels as P
 
-from dashboards._common import TAGS, feature_variable, links_from, model_variable
-from rules._config import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
+from service.dashboards._common import TAGS, feature_variable, links_from, model_variable
+from service.settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
 
 SEL = 'feature="$feature", model=~"$model"'
 RATE = "[$__rate_interval]"

@@ -2,7 +2,7 @@
 
 from generator import panels as P
 
-from rules._config import COST, DEBUG, FEATURE_DETAIL, JOB, OVERVIEW
+from service.settings import COST, DEBUG, FEATURE_DETAIL, JOB, OVERVIEW
 
 TAGS = ["ai-service", "generated"]
 

@@ -2,8 +2,8 @@
 
 from generator import panels as P
 
-from dashboards._common import JOB, TAGS, feature_variable, links_from, model_variable
-from rules._config import DEBUG
+from service.dashboards._common import JOB, TAGS, feature_variable, links_from, model_variable
+from service.settings import DEBUG
 
 SEL = 'feature=~"$feature", model=~"$model"'
 RATE = "[$__rate_interval]"

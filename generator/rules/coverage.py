@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .ruletests import RuleTest
+from .scenarios import RuleTest
 
 
 def coverage_problems(groups, tests: list[RuleTest] | None, module: str) -> list[str]:

@@ -2,8 +2,8 @@
 
 from generator import panels as P
 
-from dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, links_from
-from rules._config import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW
+from service.dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, links_from
+from service.settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW
 
 UP_DOWN = [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1},
                                          "1": {"text": "UP", "color": "green", "index": 0}}}]

@@ -6,11 +6,11 @@ away) and what must hold at given times::
 
     RuleTest(
         "errors start: pending, then firing after 2m",
-        series('ai_requests_total{feature="chat",status="error"}', "0x40 20+20x40"),
-        fires("HighErrorRate", at="12m", labels={...}, summary="...", description="..."),
-        pending("HighErrorRate", at="11m45s", labels={...}),
-        silent("HighErrorRate", at="9m45s"),
-        samples("feature:ai_request_error_ratio:rate5m", at="12m", expect={'...{feature="chat"}': 0.5}),
+        series('http_requests_total{route="/pay",code="500"}', "0x40 20+20x40"),
+        fires("PaymentsFailing", at="12m", labels={...}, summary="...", description="..."),
+        pending("PaymentsFailing", at="11m45s", labels={...}),
+        silent("PaymentsFailing", at="9m45s"),
+        samples("route:http_requests_failed:ratio_rate5m", at="12m", expect={'...{route="/pay"}': 0.5}),
     )
 
 The compiler writes them to ``generated/rules/<module>.test.yml`` beside ``<module>.yml`` (``rule_files`` is
@@ -35,7 +35,7 @@ from datetime import timedelta
 
 import promql_parser
 
-from .source import Location, caller_location
+from ..source import Location, caller_location
 
 DEFAULT_EVALUATION_INTERVAL = "15s"
 SELECTOR = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?$", re.S)
@@ -105,12 +105,12 @@ class RuleTest:
 
 
 def series(selector: str, values: str) -> Series:
-    """An input series in promtool's notation: ``series('up{job="ai-service"}', "1x30 0x10")``."""
+    """An input series in promtool's notation: ``series('up{job="checkout"}', "1x30 0x10")``."""
     return Series(selector, values)
 
 
 def histogram(metric: str, labels: dict[str, str], *phases: tuple[int, dict[float, int]]) -> Histogram:
-    """``histogram("ai_request_duration_seconds", {...}, (40, {1.0: 19, 6.0: 1}))``: for 40 steps, each step 19
+    """``histogram("http_request_duration_seconds", {...}, (40, {1.0: 19, 6.0: 1}))``: for 40 steps, each step 19
     requests take 1 s and one takes 6 s. The bucket counters are written for the catalog's buckets."""
     return Histogram(metric, dict(labels), [(int(n), dict(obs)) for n, obs in phases])
 

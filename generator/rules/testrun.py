@@ -19,15 +19,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from . import promtool as P
-from .build import Output, compile_project, dump_yaml
-from .project import Project
-from .rulecoverage import coverage_problems
+from ..build import Output, compile_project, dump_yaml
+from ..project import Project
+from .coverage import coverage_problems
 
 
 @dataclass
 class Case:
     test_file: str  # the generated file it belongs to, relative to generated/
-    title: str  # "HighErrorRate: exactly 5% failing stays silent"
+    title: str  # "PaymentsFailing: exactly 5% failing stays silent"
     document: dict  # a promtool test file holding only this scenario
 
 

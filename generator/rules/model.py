@@ -7,13 +7,14 @@ naming the file and line of the declaration when something is wrong.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
 import promql_parser
 
-from .errors import BuildError
-from .source import Location, caller_location
+from ..errors import BuildError
+from ..source import Location, caller_location
 
 SEVERITIES = ("critical", "warning", "info")
 ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -92,8 +93,10 @@ def _duration(value: str, what: str, where: str, errors: list[str]) -> None:
         errors.append(f"{where}: {what} {value!r} is not a duration like 30s, 5m or 1h")
 
 
-def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_exists) -> list[str]:
-    """Every mistake in ``group`` as ``file:line: message`` lines (empty when the group compiles)."""
+def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_path) -> list[str]:
+    """Every mistake in ``group`` as ``file:line: message`` lines (empty when the group compiles).
+
+    ``runbook_path(alert)`` is where the alert's runbook must be."""
     errors: list[str] = []
     gwhere = str(group.declared_at or f"group {group.name}")
     if not isinstance(group.rules, list) or not group.rules:
@@ -143,6 +146,7 @@ def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_exists
         if rule.dashboard not in dashboard_uids:
             known = ", ".join(sorted(dashboard_uids)) or "none"
             errors.append(f"{where}: {rule.name}: dashboard {rule.dashboard!r} is not a generated dashboard uid (known: {known})")
-        if not runbook_exists(rule.name):
-            errors.append(f"{where}: {rule.name}: no runbook; write docs/runbooks/{rule.name}.md (what to check first)")
+        runbook = runbook_path(rule.name)
+        if not os.path.isfile(runbook):
+            errors.append(f"{where}: {rule.name}: no runbook; write {runbook} (what to check first)")
     return errors

@@ -1,171 +1,18 @@
-"""Recording and alerting rules of the AI service, and their unit tests. Compiled to
-generated/rules/ai_service.yml and, for the tests, generated/rules/ai_service*.test.yml (promtool's format).
+"""Unit tests of the rules in ai_service.py, run by promtool (`make test-rules`).
 
-Each alert's runbook is docs/runbooks/<AlertName>.md; thresholds live in rules/_config.py. The `tests` below the
-rules are scenarios (generator.ruletests): every alert needs one where it fires and one where it stays silent,
-every recording rule one that checks its value (`make test-rules` runs them and fails otherwise), and every
-threshold, `for`, comparison and window must be pinned tightly enough that changing it fails a scenario
-(tests/test_rule_mutants.py).
+Each RuleTest is a scenario (generator.rules.scenarios): input series and what must hold. Every alert needs one
+where it fires and one where it stays silent, every recording rule one that checks its value (`make test-rules`
+fails otherwise), and every threshold, `for`, comparison and window must be pinned tightly enough that changing it
+fails a scenario (tests/test_rule_mutants.py).
+
+Compiled to generated/rules/ai_service.test.yml (every 15 s, the scrape interval) and, for the cost scenarios
+that need a day of history, ai_service.every-1m.test.yml. Expected values and annotations are written out in
+full; the inputs are chosen so that the boundary cases hit thresholds exactly (5%, 5 s, 100, 2x, $1).
 """
 
-from generator.rules import Alert, Recording, RuleGroup
-from generator.ruletests import RuleTest, fires, histogram, pending, samples, series, silent
+from generator.rules import RuleTest, fires, histogram, pending, samples, series, silent
 
-from rules._config import (
-    COST,
-    COST_SPIKE_FACTOR,
-    DEBUG,
-    ERROR_RATIO,
-    FEATURE_DETAIL,
-    JOB,
-    LATENCY_P95_SECONDS,
-    MAX_ACTIVE_REQUESTS,
-    MIN_HOURLY_COST,
-    MIN_REQUEST_RATE,
-    OVERVIEW,
-)
-
-# What dashboards and alerts share: the panel that draws an alert's line reads the same series the alert does.
-recording = RuleGroup("ai-service-recording", [
-    Recording("feature:ai_requests:rate5m", """
-        sum by (feature) (rate(ai_requests_total[5m]))
-    """),
-    Recording("feature:ai_request_errors:rate5m", """
-        sum by (feature) (rate(ai_requests_total{status="error"}[5m]))
-    """),
-    # Features with traffic but no error series yet get 0, not a gap; no traffic at all stays NaN (0/0).
-    Recording("feature:ai_request_error_ratio:rate5m", """
-        (feature:ai_request_errors:rate5m or feature:ai_requests:rate5m * 0)
-        /
-        feature:ai_requests:rate5m
-    """),
-    # Latency buckets without provider, status and instance: a sixth of the series, so that latency panels over a
-    # day (Overview, Debug) stay within the dashboards' load budget, and the P95 the alert reads is computed once.
-    Recording("feature_model_le:ai_request_duration_seconds_bucket:rate5m", """
-        sum by (feature, model, le) (rate(ai_request_duration_seconds_bucket[5m]))
-    """),
-    Recording("feature:ai_request_duration_seconds:p95_5m", """
-        histogram_quantile(0.95, sum by (feature, le) (feature_model_le:ai_request_duration_seconds_bucket:rate5m))
-    """),
-    Recording("job:ai_cost_dollars:increase1h", """
-        sum by (job) (increase(ai_cost_dollars_total[1h]))
-    """),
-])
-
-alerts = RuleGroup("ai-service-alerts", [
-    Alert(
-        "HighErrorRate",
-        f"""
-        feature:ai_request_error_ratio:rate5m > {ERROR_RATIO}
-        and on (feature)
-        feature:ai_requests:rate5m >= {MIN_REQUEST_RATE}
-        """,
-        for_="2m",
-        severity="critical",
-        summary="{{ $labels.feature }}: {{ $value | humanizePercentage }} of AI requests fail",
-        description=(
-            "{{ $value | humanizePercentage }} of the requests of feature {{ $labels.feature }} failed over the "
-            f"last 5 minutes (threshold {ERROR_RATIO:.0%}, with at least {MIN_REQUEST_RATE * 300:.0f} requests "
-            "in that window). Check errors by type and provider on the Feature Detail dashboard."
-        ),
-        dashboard=FEATURE_DETAIL,
-    ),
-    Alert(
-        "HighLatency",
-        f"""
-        feature:ai_request_duration_seconds:p95_5m > {LATENCY_P95_SECONDS}
-        and on (feature)
-        feature:ai_requests:rate5m >= {MIN_REQUEST_RATE}
-        """,
-        for_="5m",
-        severity="warning",
-        summary="{{ $labels.feature }}: P95 latency is {{ $value | humanizeDuration }}",
-        description=(
-            "95% of the requests of feature {{ $labels.feature }} took up to {{ $value | humanizeDuration }} "
-            f"over the last 5 minutes (threshold {LATENCY_P95_SECONDS}s). Compare models and providers: a "
-            "provider's rate limits or a slow model usually drive it."
-        ),
-        dashboard=FEATURE_DETAIL,
-    ),
-    Alert(
-        "CostSpike",
-        f"""
-        job:ai_cost_dollars:increase1h
-          > {COST_SPIKE_FACTOR} * sum by (job) (increase(ai_cost_dollars_total[1h] offset 1d))
-        and
-        job:ai_cost_dollars:increase1h > {MIN_HOURLY_COST}
-        """,
-        for_="30m",
-        severity="warning",
-        summary="LLM cost of the last hour is ${{ $value | printf \"%.2f\" }}, over "
-                f"{COST_SPIKE_FACTOR}x the same hour yesterday",
-        description=(
-            "The AI service spent ${{ $value | printf \"%.2f\" }} in the last hour, more than "
-            f"{COST_SPIKE_FACTOR} times the same hour yesterday (and over ${MIN_HOURLY_COST:.2f}). "
-            "Find the feature, model and tier that grew on the Cost dashboard."
-        ),
-        dashboard=COST,
-    ),
-    Alert(
-        "HighActiveRequests",
-        f"""
-        sum by (job) (ai_active_requests) > {MAX_ACTIVE_REQUESTS}
-        """,
-        for_="5m",
-        severity="warning",
-        summary="{{ $value | humanize }} AI requests in flight",
-        description=(
-            "{{ $value | humanize }} requests are in flight across every instance of {{ $labels.job }} "
-            f"(threshold {MAX_ACTIVE_REQUESTS}): requests pile up faster than providers answer."
-        ),
-        dashboard=OVERVIEW,
-    ),
-    Alert(
-        "AIServiceNoData",
-        f"""
-        absent(up{{job="{JOB}"}} == 1)
-        """,
-        for_="5m",
-        severity="critical",
-        summary="The AI service reports no metrics",
-        description=(
-            f"No target of job {JOB} has been scraped successfully for 5 minutes: the service is down or "
-            "Prometheus cannot reach it, and every other alert of it is blind."
-        ),
-        dashboard=DEBUG,
-    ),
-    Alert(
-        "AIComponentDown",
-        f"""
-        max by (component) (ai_component_up{{job="{JOB}"}}) == 0
-        or
-        (
-          max by (component) (max_over_time(ai_component_up{{job="{JOB}"}}[1h]))
-          unless
-          max by (component) (ai_component_up{{job="{JOB}"}})
-        )
-        and on ()
-        up{{job="{JOB}"}} == 1
-        """,
-        for_="2m",
-        severity="warning",
-        summary="Component {{ $labels.component }} is unhealthy or stopped reporting",
-        description=(
-            "The AI service reports its dependency {{ $labels.component }} as down, or stopped reporting it "
-            "although it did within the last hour while the service itself is still scraped."
-        ),
-        dashboard=OVERVIEW,
-    ),
-])
-
-groups = [recording, alerts]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Unit tests, run by promtool (`make test-rules`). Each RuleTest is a scenario: input series and what must hold.
-# Compiled to generated/rules/ai_service.test.yml (every 15 s, the scrape interval) and, for the cost scenarios
-# that need a day of history, ai_service.every-1m.test.yml. Expected values and annotations are written out in
-# full; the inputs are chosen so that the boundary cases hit thresholds exactly (5%, 5 s, 100, 2x, $1).
+from service.settings import JOB
 
 SERVICE = f'job="{JOB}"'
 A1, A2 = 'instance="ai-1:8000"', 'instance="ai-2:8000"'

@@ -1,0 +1,1 @@
+"""A tiny assistant service: one counter, one histogram, one gauge, one dashboard, two alerts."""
