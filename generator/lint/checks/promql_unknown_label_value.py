@@ -19,8 +19,7 @@ Passing example:
 import re
 from functools import lru_cache
 
-
-from ..templating import contains_variable
+from ...grafana.model import contains_variable
 
 NAME = "promql/unknown-label-value"
 SEVERITY = "error"
