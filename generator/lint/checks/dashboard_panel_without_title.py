@@ -10,7 +10,7 @@ Failing example:
     {"type": "timeseries", "title": "", "targets": [...]}
 
 Passing example:
-    {"type": "timeseries", "title": "Request rate by feature", "targets": [...]}
+    {"type": "timeseries", "title": "Request rate by handler", "targets": [...]}
 """
 
 from ...grafana.model import is_data_panel

@@ -6,14 +6,14 @@ What it catches:
     own ``$__interval``, ``$__rate_interval``, ``$__range``, ``${__field...}``, ...) has that name.
 
 Why it matters:
-    Grafana leaves an undefined variable in the query as written: ``feature="$featur"`` matches nothing and
+    Grafana leaves an undefined variable in the query as written: ``handler="$handlr"`` matches nothing and
     ``[$window]`` does not parse, so the panel is empty or broken.
 
 Failing example:
-    sum(rate(ai_requests_total{feature=~"$featur"}[$__rate_interval]))
+    sum(rate(http_requests_total{handler=~"$handlr"}[$__rate_interval]))
 
 Passing example:
-    sum(rate(ai_requests_total{feature=~"$feature"}[$__rate_interval]))    (with a variable named feature)
+    sum(rate(http_requests_total{handler=~"$handler"}[$__rate_interval]))    (with a variable named handler)
 """
 
 from ...grafana.model import (

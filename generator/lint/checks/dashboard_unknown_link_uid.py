@@ -6,14 +6,14 @@ What it catches:
     warning there (lint every dashboard together to be sure); for this repository it is an error.
 
 Why it matters:
-    The operator who follows "open Feature Detail" from an alert or a panel lands on "Dashboard not found" in
+    The operator who follows "open Checkout" from an alert or a panel lands on "Dashboard not found" in
     the middle of an incident.
 
 Failing example:
-    {"title": "Feature Detail", "url": "/d/ai-feature-detial"}
+    {"title": "Checkout", "url": "/d/checkuot"}
 
 Passing example:
-    {"title": "Feature Detail", "url": "/d/ai-feature-detail"}
+    {"title": "Checkout", "url": "/d/checkout"}
 """
 
 import re
