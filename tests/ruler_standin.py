@@ -76,7 +76,7 @@ class StandInRuler:
     def count(self, method: str) -> int:
         return self.requests[method]
 
-    def start(self) -> "StandInRuler":
+    def start(self) -> StandInRuler:
         ruler = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -205,7 +205,7 @@ class StandInRuler:
                 return f"invalid rules config: rule {i}: one of 'record' or 'alert' must be set"
             try:
                 promql_parser.parse(str(rule.get("expr") or ""))
-            except Exception as e:  # noqa: BLE001 - the parser's own message is the answer
+            except Exception as e:  # the parser's own message is the answer
                 return (f"group \"{group['name']}\", rule {i}, \"{rule.get('alert') or rule.get('record')}\": "
                         f"could not parse expression: {e}")
         return None

@@ -153,7 +153,7 @@ def cmd_push_rules(args) -> int:
     started, status = _start(args, output)
     if started is None:
         return status
-    project, files, target = started
+    _project, files, target = started
     try:
         if isinstance(target, PrometheusTarget):
             report = target.push(files, dry_run=args.dry_run)
@@ -190,10 +190,10 @@ def cmd_diff_rules(args) -> int:
     from .prometheus import PrometheusTarget
 
     output = _Output()
-    started, status = _start(args, output)
+    started, _status = _start(args, output)
     if started is None:
         return exitcodes.USAGE
-    project, files, target = started
+    _project, files, target = started
     differing = 0
     try:
         if isinstance(target, PrometheusTarget):

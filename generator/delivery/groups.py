@@ -84,7 +84,7 @@ def seconds(value) -> float | None:
 
     try:
         return promql_parser.parse_duration(str(value)).total_seconds() or None
-    except Exception:  # noqa: BLE001 - an unparsable duration is compared as written
+    except Exception:  # an unparsable duration is compared as written
         return None
 
 
@@ -95,7 +95,7 @@ def expression(expr) -> str:
     text = str(expr or "").strip()
     try:
         return promql_parser.parse(text).prettify()
-    except Exception:  # noqa: BLE001 - an expression the parser refuses is compared as written
+    except Exception:  # an expression the parser refuses is compared as written
         return " ".join(text.split())
 
 

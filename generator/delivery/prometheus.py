@@ -207,6 +207,7 @@ class PrometheusTarget:
                                     f"{self.rules_dir} in its rule_files?):\n  " + "\n  ".join(problems))
             report.groups = len(groups_of(files))
             return report
+        self.loaded()  # reachable, and a Prometheus, before anything is written
         for name, content in sorted(changed.items()):
             _atomic_write(os.path.join(self.rules_dir, name), content)
         report.written = sorted(changed)

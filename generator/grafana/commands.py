@@ -137,10 +137,9 @@ def _env_secrets() -> list[str]:
 def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     """Everything checked before the first request: flags, settings, and that generated/ is what a build writes."""
     from ..build import compile_project, stale_files
-    from .push import load_dashboards
-
     from ..delivery import environments
     from ..delivery.groups import DeliveryUsageError
+    from .push import load_dashboards
 
     if args.jobs < 1:
         raise GrafanaUsageError("--jobs must be 1 or more")
