@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana up down validate bench
+.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana push-rules \
+	diff-rules test-ruler up down validate bench
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +42,15 @@ push: $(STAMP) ## push generated/ dashboards to Grafana (GRAFANA_URL, GRAFANA_TO
 
 diff: $(STAMP) ## show what `make push` would change in Grafana
 	$(PY) -m generator diff $(ARGS)
+
+push-rules: $(STAMP) ## deliver generated/ rules: ARGS="--prometheus-url URL --rules-dir DIR", "--ruler-url URL", "--env NAME"
+	$(PY) -m generator push-rules $(ARGS)
+
+diff-rules: $(STAMP) ## show what `make push-rules` would change (same ARGS)
+	$(PY) -m generator diff-rules $(ARGS)
+
+test-ruler: $(STAMP) ## run the push-rules suite against the real ruler at RULER_URL (RULER_TENANT, RULER_TOKEN)
+	$(PY) -m pytest tests/test_ruler_real.py -rs $(ARGS)
 
 test-grafana: $(STAMP) ## run the push/diff/prune suite against the real Grafana at GRAFANA_URL
 	$(PY) -m pytest tests/test_grafana_real.py -rs $(ARGS)

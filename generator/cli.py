@@ -101,10 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_test_rules)
 
     # Commands with modules of their own (their heavy imports wait until they run).
+    from .delivery.commands import register as add_delivery_commands
     from .grafana.commands import register as add_grafana_commands
     from .live.commands import add_commands as add_live_commands
 
     add_grafana_commands(sub)  # push, diff
+    add_delivery_commands(sub)  # push-rules, diff-rules
     add_live_commands(sub)  # workload, stack, validate
     return parser
 

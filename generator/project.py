@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import GeneratorError
 
@@ -21,6 +21,11 @@ DEFAULTS = {
     # Where `push` puts dashboards in Grafana: a folder path ("Parent/Child") and, optionally, the last one's uid.
     "grafana_folder": "Generated dashboards",
     "grafana_folder_uid": "",
+    # Where `push-rules --ruler-url` puts the rule groups in a ruler (Mimir, Cortex, Loki); "" for the folder uid,
+    # else the repository folder's name.
+    "ruler_namespace": "",
+    # Named places to deliver to, `[tool.generator.environments.<name>]` (see generator/delivery/environments.py).
+    "environments": {},
 }
 
 
@@ -37,6 +42,8 @@ class Project:
     grafana_folder: str = DEFAULTS["grafana_folder"]
     grafana_folder_uid: str = DEFAULTS["grafana_folder_uid"]
     traffic: str = ""  # absolute path, or "" when the repository describes no traffic
+    ruler_namespace: str = ""
+    environments: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def find(cls, start: str | None = None) -> "Project":
@@ -68,6 +75,8 @@ class Project:
         return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
                    runbook_url=merged["runbook_url"].rstrip("/"), grafana_folder=merged["grafana_folder"],
                    grafana_folder_uid=merged["grafana_folder_uid"],
+                   ruler_namespace=merged["ruler_namespace"] or merged["grafana_folder_uid"] or os.path.basename(root),
+                   environments=dict(merged["environments"] or {}),
                    traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "", **paths)
 
     def relative(self, path: str) -> str:

@@ -56,6 +56,8 @@ def register(sub) -> None:
 
 def _connection_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("connection (secrets only from GRAFANA_TOKEN or GRAFANA_USER/GRAFANA_PASSWORD)")
+    g.add_argument("--env", metavar="NAME", help="an environment of [tool.generator.environments]: its Grafana, "
+                   "folder, data source and credential variables (flags still win)")
     g.add_argument("--grafana-url", metavar="URL", help="Grafana's base URL (default: $GRAFANA_URL)")
     g.add_argument("--org-id", metavar="ID", help="organisation id, sent as X-Grafana-Org-Id "
                    "(default: $GRAFANA_ORG_ID)")
@@ -121,10 +123,11 @@ class _Output:
             self.progress_shown = False
 
 
-def _settings(args) -> GrafanaSettings:
+def _settings(args, environ: dict | None = None) -> GrafanaSettings:
     return settings_from(url=args.grafana_url, org_id=args.org_id, ca_bundle=args.ca_bundle,
                          insecure_skip_tls_verify=args.insecure_skip_tls_verify,
-                         allow_insecure_http=args.allow_insecure_http, timeout=args.timeout, retries=args.retries)
+                         allow_insecure_http=args.allow_insecure_http, timeout=args.timeout, retries=args.retries,
+                         environ=environ)
 
 
 def _env_secrets() -> list[str]:
@@ -134,11 +137,18 @@ def _env_secrets() -> list[str]:
 def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     """Everything checked before the first request: flags, settings, and that generated/ is what a build writes."""
     from ..build import compile_project, stale_files
+    from ..delivery import environments
+    from ..delivery.groups import DeliveryUsageError
     from .push import load_dashboards
 
     if args.jobs < 1:
         raise GrafanaUsageError("--jobs must be 1 or more")
-    settings = _settings(args)
+    project = Project.find(args.root)
+    try:
+        environ = environments.apply_to_grafana_args(args, project)
+    except DeliveryUsageError as e:
+        raise GrafanaUsageError(str(e)) from None
+    settings = _settings(args, environ)
     output.secrets = settings.credentials.secrets() or output.secrets
     if args.verbose:
         import logging
@@ -156,13 +166,15 @@ def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     if settings.verify is False:
         output.err("warning: TLS certificate verification is off (--insecure-skip-tls-verify): anyone on the "
                    "path can read the credentials")
-    project = Project.find(args.root)
     stale = stale_files(project, compile_project(project))
     gen = project.relative(project.generated)
     if stale:
         raise GeneratorError(f"{gen}/ is stale, and push sends only what was reviewed: run `make dashboards` "
                              "and commit the result\n  " + "\n  ".join(f"{p}: {why}" for p, why in stale))
     dashboards = load_dashboards(os.path.join(project.generated, "dashboards"))
+    if args.environment is not None:
+        output.out(f"environment {args.environment.name}: {settings.url}")
+        dashboards = environments.with_datasource(dashboards, args.environment.datasource)
     return project, settings, dashboards
 
 

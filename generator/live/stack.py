@@ -160,6 +160,7 @@ class Stack:
             prometheus, f"--config.file={self.path('prometheus.yml')}",
             f"--storage.tsdb.path={self.path('prometheus')}", f"--web.listen-address={HOST}:{ports['prometheus']}",
             "--storage.tsdb.retention.time=30d", f"--rules.alert.resend-delay={p.wall(p.resend_delay)}",
+            "--web.enable-lifecycle",  # `make push-rules ARGS="--prometheus-url … --rules-dir .stack/rules"`
         ], "/-/ready", timeout, log)
         self.wait_scraped(timeout)
         log(f"scraped: {catalog.job} at {self.urls['workload']}/metrics is up")
