@@ -103,9 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     # Commands with modules of their own (their heavy imports wait until they run).
     from .grafana.commands import register as add_grafana_commands
     from .live.commands import add_commands as add_live_commands
+    from .review.commands import add_commands as add_review_commands
 
     add_grafana_commands(sub)  # push, diff
     add_live_commands(sub)  # workload, stack, validate
+    add_review_commands(sub)  # review, preview
     return parser
 
 
