@@ -41,6 +41,8 @@ class PanelData:
     series: list[Series] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     table: bool = False  # instant/table queries: one value per series, labels as columns
+    start: float = 0.0  # the time range drawn (the dashboard's default), seconds since the epoch
+    end: float = 0.0
 
 
 def time_range(dash: dict) -> float:
@@ -110,7 +112,7 @@ class Fetcher:
 
     def panel(self, panel: dict, width_px: float) -> PanelData:
         builtins = self.builtins(panel, width_px)
-        out = PanelData()
+        out = PanelData(start=self.start, end=self.end)
         for target in panel.get("targets") or []:
             if not isinstance(target, dict) or target.get("hide") or not target.get("expr"):
                 continue

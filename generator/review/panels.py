@@ -58,7 +58,10 @@ def timeseries(fig, box, panel, data: PanelData, px) -> str:
     ax = _axes(fig, [x + 60 / px[0], y + legend_h + 18 / px[1], w - 70 / px[0], h - legend_h - 22 / px[1]])
     for i, s in enumerate(data.series):
         times = [datetime.fromtimestamp(t, timezone.utc) for t in s.times]
-        ax.plot(times, s.values, color=PALETTE[i % len(PALETTE)], linewidth=1.1, label=s.name)
+        ax.plot(times, s.values, color=PALETTE[i % len(PALETTE)], linewidth=1.1, label=s.name,
+                marker="o" if len(s.times) < 5 else None, markersize=2.5)
+    if data.end > data.start:  # the whole range, as Grafana shows it, however little of it has data
+        ax.set_xlim(datetime.fromtimestamp(data.start, timezone.utc), datetime.fromtimestamp(data.end, timezone.utc))
     custom = ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("custom") or {}
     mode = str((custom.get("thresholdsStyle") or {}).get("mode") or "off")
     if mode != "off":

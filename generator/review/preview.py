@@ -70,11 +70,11 @@ class Preview:
         fetcher = Fetcher(self.prom, self.catalog, dash, self.end)
         end = fetcher.end
         fig.text(12 / WIDTH, 1 - 22 / height, dash.get("title") or dash.get("uid", ""), color=TEXT, fontsize=14,
-                 va="center", fontweight="bold")
+                 va="center", fontweight="bold", parse_math=False)
         chosen = ", ".join(f"${k}={v}" for k, v in fetcher.values.items())
         span = f"last {fetcher.range / 3600:g} h to {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(end))}"
         fig.text(1 - 12 / WIDTH, 1 - 22 / height, span + (f"   {chosen}" if chosen else ""), color=DIM, fontsize=9,
-                 va="center", ha="right")
+                 va="center", ha="right", parse_math=False)
         shown = []
         for panel in panels:
             g = panel.get("gridPos") or {}
@@ -90,10 +90,10 @@ class Preview:
                 entry["status"] = "row"
                 shown.append(entry)
                 continue
-            fig.add_artist(Rectangle(box[:2], box[2], box[3], transform=fig.transFigure, color=PANEL,
+            fig.add_artist(Rectangle(box[:2], box[2], box[3], transform=fig.transFigure, color=PANEL, zorder=-1,
                                      linewidth=0))
             fig.text(box[0] + 8 / WIDTH, box[1] + box[3] - 14 / height, entry["title"], color=TEXT, fontsize=9,
-                     va="center", fontweight="bold")
+                     va="center", fontweight="bold", parse_math=False)
             inner = (box[0], box[1], box[2], box[3] - 28 / height)
             data = fetcher.panel(panel, w_px) if panel.get("targets") else PanelData()
             entry["series"] = len(data.series)

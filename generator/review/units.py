@@ -108,8 +108,8 @@ def fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
         return _plain(value, decimals) + " " + _BYTES[i]
     if unit.startswith("currency"):
         symbol = {"currencyUSD": "$", "currencyEUR": "€", "currencyGBP": "£"}.get(unit, "")
-        return ("-" if value < 0 else "") + symbol + _si(abs(value), 2 if decimals is None and abs(value) < 1e3
-                                                          else decimals)
+        places = decimals if decimals is not None else (None if abs(value) < 1 else 2 if abs(value) < 1e3 else 1)
+        return ("-" if value < 0 else "") + symbol + _si(abs(value), places)
     if unit in ("reqps", "rps"):
         return _si(value, decimals) + " req/s"
     if unit == "ops":
