@@ -98,7 +98,7 @@ def layout(dash: dict) -> dict[str, dict]:
         order += 1
     keyed = gdiff._keyed([p for p, *_ in placed], gdiff._panel_key)
     out = {}
-    for (key, panel), (_, row_title, y0, order_) in zip(keyed.items(), placed):
+    for (key, panel), (_, row_title, y0, order_) in zip(keyed.items(), placed, strict=False):
         out[key] = {**panel, "_row": row_title, "_row_y": y0, "_order": order_}
     return out
 

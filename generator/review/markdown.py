@@ -145,7 +145,7 @@ def _md_pictures(dash: DashboardChange, picture_url) -> list[str]:
         return []
     link = picture_url or (lambda p: p)
     cells = [f"![{k}: {dash.uid}]({link(v)})" for k, v in dash.pictures.items()]
-    heads = [k for k in dash.pictures]
+    heads = list(dash.pictures)
     body = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads), "| " + " | ".join(cells) + " |"]
     return _details("before and after", body, True)
 

@@ -97,8 +97,8 @@ class Review:
         out = asdict(self)
         out["changed"] = self.changed
         out["summary"] = self.summary()
-        for dash, data in zip(self.dashboards, out["dashboards"]):
-            for item, idata in zip(dash.items, data["items"]):
+        for dash, data in zip(self.dashboards, out["dashboards"], strict=False):
+            for item, idata in zip(dash.items, data["items"], strict=False):
                 idata["label"] = item.label
         return out
 

@@ -6,7 +6,7 @@ Each function returns what it drew: ``"data"``, ``"no data"`` (the panel says "N
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import matplotlib.dates as mdates
 from matplotlib.patches import Rectangle, Wedge
@@ -57,11 +57,11 @@ def timeseries(fig, box, panel, data: PanelData, px) -> str:
     legend_h = rows * 15 / px[1]
     ax = _axes(fig, [x + 60 / px[0], y + legend_h + 18 / px[1], w - 70 / px[0], h - legend_h - 22 / px[1]])
     for i, s in enumerate(data.series):
-        times = [datetime.fromtimestamp(t, timezone.utc) for t in s.times]
+        times = [datetime.fromtimestamp(t, UTC) for t in s.times]
         ax.plot(times, s.values, color=PALETTE[i % len(PALETTE)], linewidth=1.1, label=s.name,
                 marker="o" if len(s.times) < 5 else None, markersize=2.5)
     if data.end > data.start:  # the whole range, as Grafana shows it, however little of it has data
-        ax.set_xlim(datetime.fromtimestamp(data.start, timezone.utc), datetime.fromtimestamp(data.end, timezone.utc))
+        ax.set_xlim(datetime.fromtimestamp(data.start, UTC), datetime.fromtimestamp(data.end, UTC))
     custom = ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("custom") or {}
     mode = str((custom.get("thresholdsStyle") or {}).get("mode") or "off")
     if mode != "off":
@@ -129,7 +129,7 @@ def gauge(fig, box, panel, data: PanelData, px) -> str:
     values = [s.reduce(calc) for s in cells]
     lo, hi = _range(panel, [v for v in values if v is not None])
     cw = w / len(cells)
-    for i, (s, value) in enumerate(zip(cells, values)):
+    for i, (s, value) in enumerate(zip(cells, values, strict=False)):
         side = min(cw * px[0], h * px[1] * 1.3)
         ax = _axes(fig, [x + i * cw + (cw - side / px[0]) / 2, y + 4 / px[1], side / px[0], h - 8 / px[1]])
         ax.set_xlim(-1.1, 1.1)
@@ -163,7 +163,7 @@ def bargauge(fig, box, panel, data: PanelData, px) -> str:
     ax.axis("off")
     ax.set_xlim(0, 1)
     ax.set_ylim(len(cells), 0)
-    for i, (s, value) in enumerate(zip(cells, values)):
+    for i, (s, value) in enumerate(zip(cells, values, strict=False)):
         frac = 0 if value is None else min(max((value - lo) / (hi - lo), 0), 1)
         c = _continuous(frac) if continuous.startswith("continuous") else threshold_color(panel, value)
         ax.text(0, i + 0.5, s.name[:28], va="center", ha="left", color=TEXT, fontsize=8)
@@ -231,13 +231,13 @@ def heatmap(fig, box, panel, data: PanelData, px) -> str:
     index = {t: i for i, t in enumerate(times)}
     grid = np.zeros((len(buckets), len(times)))
     for r, s in enumerate(buckets):
-        for t, v in zip(s.times, s.values):
+        for t, v in zip(s.times, s.values, strict=False):
             grid[r, index[t]] = 0 if v != v else v
     if any(t.get("format") == "heatmap" for t in panel.get("targets") or []):
         grid[1:] = np.clip(grid[1:] - grid[:-1], 0, None)  # cumulative `le` buckets to counts per bucket
     ax = _axes(fig, [x + 60 / px[0], y + 18 / px[1], w - 70 / px[0], h - 22 / px[1]])
-    start, end = mdates.date2num(datetime.fromtimestamp(times[0], timezone.utc)), \
-        mdates.date2num(datetime.fromtimestamp(times[-1], timezone.utc))
+    start, end = mdates.date2num(datetime.fromtimestamp(times[0], UTC)), \
+        mdates.date2num(datetime.fromtimestamp(times[-1], UTC))
     ax.imshow(grid, aspect="auto", origin="lower", cmap="Oranges", extent=(start, end, 0, len(buckets)),
               interpolation="nearest")
     ax.xaxis_date()
@@ -267,7 +267,7 @@ def piechart(fig, box, panel, data: PanelData, px) -> str:
 
 
 def text_panel(fig, box, panel, data: PanelData, px) -> str:
-    x, y, w, h = box
+    x, y, _w, h = box
     content = str((panel.get("options") or {}).get("content") or panel.get("content") or "")
     fig.text(x + 8 / px[0], y + h - 8 / px[1], content[:600], va="top", ha="left", color=TEXT, fontsize=8, wrap=True)
     return "data"

@@ -19,14 +19,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: files only
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
 
-from .. import exitcodes  # noqa: E402
-from ..catalog import load_catalog  # noqa: E402
-from ..live.validate import Prometheus, stack_url  # noqa: E402
-from .data import Fetcher, PanelData  # noqa: E402
-from .panels import DIM, TEXT, draw  # noqa: E402
+from .. import exitcodes
+from ..catalog import load_catalog
+from ..live.validate import Prometheus, stack_url
+from .data import Fetcher, PanelData
+from .panels import DIM, TEXT, draw
 
 WIDTH = 1600  # pixels: a laptop's Grafana
 CELL_H, MARGIN, HEADER = 30, 6, 44
@@ -112,7 +112,8 @@ def _dashboards(project, wanted: list[str]) -> list[dict]:
 
     files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
     if not files:
-        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; run `make dashboards`")
+        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; "
+                             "run `make dashboards`")
     found = []
     for path in files:
         with open(path, encoding="utf-8") as fh:
