@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 
@@ -87,10 +88,21 @@ def _md_field(f: Field) -> list[str]:
         return [f"  - {f.name}: {_code(f.old)} → {_code(f.new)}"]
     out = [f"  - {f.name}:", ""]
     if f.old is not None and f.new is not None:
-        out += ["    ```diff"] + [f"    - {line}" for line in f.old.splitlines()] \
-            + [f"    + {line}" for line in f.new.splitlines()] + ["    ```", ""]
+        out += ["    ```diff"] + [f"    {line}" for line in line_diff(f.old, f.new)] + ["    ```", ""]
     else:
         out += ["    ```promql"] + [f"    {line}" for line in (f.new or f.old or "").splitlines()] + ["    ```", ""]
+    return out
+
+
+def line_diff(old: str, new: str) -> list[str]:
+    """Lines of ``old`` and ``new`` marked ``-``, ``+`` or kept (two spaces), as a ``diff`` code block shows them."""
+    a, b = old.splitlines(), new.splitlines()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += [f"  {line}" for line in a[i1:i2]]
+        else:
+            out += [f"- {line}" for line in a[i1:i2]] + [f"+ {line}" for line in b[j1:j2]]
     return out
 
 
