@@ -27,6 +27,7 @@ class Series:
     labels: dict
     times: list[float] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
+    ref: str = "A"  # the refId of the target that returned it
 
     def reduce(self, calc: str = "lastNotNull") -> float | None:
         values = [v for v in self.values if v == v]  # NaN is not a value
@@ -127,7 +128,10 @@ class Fetcher:
             if status != "ok":
                 out.errors.append(f"{target.get('refId', '?')}: {error}")
                 continue
-            out.series += _series(data, target.get("legendFormat") or "", expr)
+            found = _series(data, target.get("legendFormat") or "", expr)
+            for series in found:
+                series.ref = str(target.get("refId") or "A")
+            out.series += found
         return out
 
 

@@ -186,12 +186,18 @@ def table(fig, box, panel, data: PanelData, px) -> str:
         return no_data(fig, box)
     x, y, w, h = box
     unit, decimals = unit_of(panel), _decimals(panel)
-    columns = sorted({k for s in data.series for k in s.labels if k != "__name__"}) + ["Value"]
-    rows = [[s.labels.get(c, "") for c in columns[:-1]] + [s.reduce("lastNotNull")] for s in data.series]
+    labels = sorted({k for s in data.series for k in s.labels if k != "__name__"})
+    refs = list(dict.fromkeys(s.ref for s in data.series))
+    values = ["Value"] if len(refs) == 1 else [f"Value #{r}" for r in refs]  # several queries: joined by labels
+    columns = labels + values
+    joined: dict[tuple, dict] = {}
+    for s in data.series:
+        joined.setdefault(tuple(s.labels.get(c, "") for c in labels), {})[s.ref] = s.reduce("lastNotNull")
+    rows = [list(key) + [cells.get(r) for r in refs] for key, cells in joined.items()]
     sort = ((panel.get("options") or {}).get("sortBy") or [{}])[0]
     if sort.get("displayName") in columns:
         i = columns.index(sort["displayName"])
-        rows.sort(key=lambda r: (r[i] is None, r[i] if i == len(columns) - 1 else str(r[i])),
+        rows.sort(key=lambda r: (r[i] is None, r[i] if i >= len(labels) else str(r[i])),
                   reverse=bool(sort.get("desc")))
     line = 20 / px[1]
     fit = max(1, int(h / line) - 1)
@@ -204,7 +210,7 @@ def table(fig, box, panel, data: PanelData, px) -> str:
         fig.add_artist(Rectangle((x + 4 / px[0], yy - line / 2), w - 8 / px[0], 0.6 / px[1],
                                  transform=fig.transFigure, color=GRID))
         for j, cell in enumerate(row):
-            text = fmt(cell, unit, decimals) if j == len(columns) - 1 else str(cell)[:40]
+            text = fmt(cell, unit, decimals) if j >= len(labels) else str(cell)[:40]
             fig.text(x + 8 / px[0] + j * cw, yy, text, va="center", color=TEXT, fontsize=8)
     if len(rows) > fit:
         fig.text(x + w - 8 / px[0], y + 4 / px[1], f"+{len(rows) - fit} rows", ha="right", va="bottom", color=DIM,
