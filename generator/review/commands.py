@@ -29,6 +29,8 @@ def add_commands(sub) -> None:
                    help="draw each changed dashboard before and after (needs a Prometheus, see preview)")
     p.add_argument("--prometheus", help="Prometheus URL for --preview (default: the stack of `make up`)")
     p.add_argument("--pictures", default="review-pictures", help="directory for the --preview pictures")
+    p.add_argument("--picture-url", help="Markdown links the pictures as PICTURE_URL/<file> (where CI publishes "
+                                         "them) rather than by their path relative to --output")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("preview", help="draw dashboards as PNG pictures laid out as Grafana does, with a "
@@ -79,7 +81,13 @@ def cmd_review(args) -> int:
         return exitcodes.USAGE
     if args.format == "markdown":
         where = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
-        rendered = FORMATS["markdown"](review, picture_url=relative_link(where))
+        link = relative_link(where)
+        if args.picture_url:
+            prefix = args.picture_url.rstrip("/")
+
+            def link(path: str) -> str:
+                return f"{prefix}/{os.path.basename(path)}"
+        rendered = FORMATS["markdown"](review, picture_url=link)
     else:
         rendered = FORMATS[args.format](review)
     if args.output:
