@@ -122,3 +122,44 @@ def test_bad_base_is_a_usage_error(clone):
     done = _cli(clone, "review", "--base", "no-such-ref")
     assert done.returncode == 2
     assert "no-such-ref" in done.stderr
+
+
+def _overview() -> dict:
+    with open(os.path.join(ROOT, "generated", "dashboards", "ai-overview.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _panel(dash: dict, title: str) -> dict:
+    return next(p for p in dash["panels"] if p.get("title") == title)
+
+
+def test_layout_variables_and_links_in_reviewer_terms():
+    from generator.review.compare import compare_dashboards
+
+    old, new = _overview(), _overview()
+    _panel(new, "Token rate")["gridPos"]["w"] = 24  # resized
+    _panel(new, "Errors by type")["title"] = "Errors by kind"  # renamed in place
+    moved = _panel(new, "Request rate by feature")
+    new["panels"].remove(moved)
+    new["panels"].insert(new["panels"].index(_panel(new, "Errors")) + 1, moved)  # into another row
+    new["panels"].remove(_panel(new, "Active requests by feature"))  # removed
+    _panel(new, "Error ratio")["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["value"] = 0.1
+    _panel(new, "Error ratio")["fieldConfig"]["defaults"]["unit"] = "percent"
+    new["templating"]["list"].append({"name": "region", "type": "custom", "query": "eu,us"})
+    new["links"] = new["links"][1:]
+    [change] = compare_dashboards({"ai-overview": old}, {"ai-overview": new})
+    items = {(i.kind, i.name): i for i in change.items}
+    assert any("resized: 12×8 → 24×8" in n for n in items[("panel", "Token rate")].notes)
+    renamed = items[("panel", "Errors by kind")]
+    assert renamed.status == "changed" and [(f.name, f.old, f.new) for f in renamed.fields] == [
+        ("title", "Errors by type", "Errors by kind")]
+    assert 'moved from row "Traffic" to row "Errors"' in items[("panel", "Request rate by feature")].notes
+    assert items[("panel", "Active requests by feature")].status == "removed"
+    assert ("panel", "Error ratio by feature") not in items  # its neighbour left; its place did not change
+    fields = {f.name: (f.old, f.new) for f in items[("panel", "Error ratio")].fields}
+    assert fields["unit"] == ("percentunit", "percent")
+    assert "from 0.05" in fields["thresholds"][0] and "from 0.1" in fields["thresholds"][1]
+    assert items[("variable", "$region")].status == "added"
+    assert [i.status for (kind, _), i in items.items() if kind == "link"] == ["removed"]
+    assert compare_dashboards({"ai-overview": old}, {}) [0].status == "removed"
+    assert compare_dashboards({}, {"ai-overview": old})[0].panels == 12

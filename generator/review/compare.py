@@ -161,7 +161,7 @@ def _position(old: dict, new: dict, item: Item) -> None:
     if old.get("_row") != new.get("_row"):
         item.notes.append(f'moved from row "{old.get("_row")}" to row "{new.get("_row")}"')
     elif go.get("x") != gn.get("x") or (go.get("y", 0) - old["_row_y"]) != (gn.get("y", 0) - new["_row_y"]) \
-            or old["_order"] != new["_order"]:
+            or (new.get("type") == "row" and old["_order"] != new["_order"]):  # a row's rank among rows
         item.notes.append(f"moved: {gdiff._grid(go)} → {gdiff._grid(gn)}")
     if (go.get("w"), go.get("h")) != (gn.get("w"), gn.get("h")):
         item.notes.append(f"resized: {go.get('w')}×{go.get('h')} → {gn.get('w')}×{gn.get('h')} (columns × rows)")
