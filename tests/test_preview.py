@@ -136,3 +136,37 @@ def test_review_preview_links_before_and_after(prometheus, tmp_path):
     assert "![before: ai-overview](pictures/ai-overview.before.png)" in md
     assert "![after: ai-overview](pictures/ai-overview.after.png)" in md
     assert _png_size(pictures / "ai-overview.before.png") == _png_size(pictures / "ai-overview.after.png")
+
+
+def _synthetic() -> dict:
+    """Panel types the service's dashboards do not use, a collapsed row, and a type previews do not know."""
+    def panel(pid, kind, title, expr, x, y, w=8, h=8, **extra):
+        return {"id": pid, "type": kind, "title": title, "gridPos": {"x": x, "y": y, "w": w, "h": h},
+                "targets": [{"refId": "A", "expr": expr, "legendFormat": "{{feature}}"}] if expr else [], **extra}
+
+    steps = {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "red", "value": 150}]}
+    return {"uid": "synthetic", "title": "Synthetic", "time": {"from": "now-1h", "to": "now"},
+            "templating": {"list": []}, "panels": [
+                panel(1, "gauge", "Active requests gauge", "sum(ai_active_requests)", 0, 0,
+                      fieldConfig={"defaults": {"unit": "short", "min": 0, "max": 200, "thresholds": steps}}),
+                panel(2, "piechart", "Requests by feature", "sum by (feature) (rate(ai_requests_total[5m]))", 8, 0),
+                panel(3, "text", "Notes", None, 16, 0, options={"content": "Read me first."}),
+                panel(4, "news", "Feed", None, 0, 8, w=24, h=4),
+                {"id": 5, "type": "row", "title": "Hidden", "collapsed": True, "gridPos": {"x": 0, "y": 12, "w": 24,
+                                                                                             "h": 1},
+                 "panels": [panel(6, "stat", "Inside a collapsed row", "sum(ai_active_requests)", 0, 13)]},
+            ]}
+
+
+def test_gauge_pie_text_and_collapsed_rows(prometheus, project_copy, tmp_path):
+    with open(project_copy / "generated" / "dashboards" / "synthetic.json", "w") as fh:
+        json.dump(_synthetic(), fh)
+    out = tmp_path / "pictures"
+    done = run_cli("--root", str(project_copy), "preview", "--prometheus", prometheus, "--out", str(out), "synthetic")
+    assert done.returncode == 0, done.stderr
+    with open(out / "preview.json") as fh:
+        [shown] = json.load(fh)["dashboards"]
+    status = {p["title"]: p["status"] for p in shown["panels"]}
+    assert status == {"Active requests gauge": "data", "Requests by feature": "data", "Notes": "data",
+                      "Feed": "not drawn", "Hidden": "row"}  # a collapsed row's panels are not drawn
+    assert _png_size(out / "synthetic.png") == (WIDTH, HEADER + 13 * CELL_H + MARGIN)

@@ -96,9 +96,22 @@ class Fetcher:
                 values[name] = str(var.get("query") or "")
         return values
 
+    def panel_range(self, panel: dict) -> float:
+        """The panel's own relative time (``timeFrom``: ``now/d`` is since midnight UTC, ``1h`` the last hour)."""
+        since = str(panel.get("timeFrom") or "").strip()
+        if not since:
+            return self.range
+        if since in ("now/d", "now/d-0d"):
+            return max(self.end % 86400, 60.0)
+        try:
+            return durations.seconds(since[4:] if since.startswith("now-") else since)
+        except ValueError:
+            return self.range
+
     def builtins(self, panel: dict, width_px: float) -> dict[str, str]:
+        span = self.panel_range(panel)
         points = panel.get("maxDataPoints") or max(int(width_px), 100)
-        interval = max(self.scrape, round_interval(self.range / points))
+        interval = max(self.scrape, round_interval(span / points))
         if panel.get("interval"):
             try:
                 interval = max(interval, durations.seconds(str(panel["interval"]).lstrip("><=")))
@@ -107,13 +120,14 @@ class Fetcher:
         return {
             "__interval": durations.format_seconds(interval), "__interval_ms": str(int(interval * 1000)),
             "__rate_interval": durations.format_seconds(max(interval + self.scrape, 4 * self.scrape)),
-            "__range": f"{int(self.range)}s", "__range_s": str(int(self.range)),
-            "__range_ms": str(int(self.range * 1000)), "_step": str(interval),
+            "__range": f"{int(span)}s", "__range_s": str(int(span)),
+            "__range_ms": str(int(span * 1000)), "_step": str(interval),
         }
 
     def panel(self, panel: dict, width_px: float) -> PanelData:
         builtins = self.builtins(panel, width_px)
-        out = PanelData(start=self.start, end=self.end)
+        start = self.end - self.panel_range(panel)
+        out = PanelData(start=start, end=self.end)
         for target in panel.get("targets") or []:
             if not isinstance(target, dict) or target.get("hide") or not target.get("expr"):
                 continue
@@ -124,7 +138,7 @@ class Fetcher:
                 status, data, _, error = self.prom.get("/api/v1/query", {"query": expr, "time": self.end})
             else:
                 status, data, _, error = self.prom.get("/api/v1/query_range", {
-                    "query": expr, "start": self.start, "end": self.end, "step": builtins["_step"]})
+                    "query": expr, "start": start, "end": self.end, "step": builtins["_step"]})
             if status != "ok":
                 out.errors.append(f"{target.get('refId', '?')}: {error}")
                 continue
