@@ -161,5 +161,8 @@ def test_layout_variables_and_links_in_reviewer_terms():
     assert "from 0.05" in fields["thresholds"][0] and "from 0.1" in fields["thresholds"][1]
     assert items[("variable", "$region")].status == "added"
     assert [i.status for (kind, _), i in items.items() if kind == "link"] == ["removed"]
-    assert compare_dashboards({"ai-overview": old}, {}) [0].status == "removed"
-    assert compare_dashboards({}, {"ai-overview": old})[0].panels == 12
+    [gone] = compare_dashboards({"ai-overview": old}, {})
+    assert gone.status == "removed" and {i.status for i in gone.items} == {"removed"}
+    [added] = compare_dashboards({}, {"ai-overview": old})
+    assert added.panels == 12 and sum(1 for i in added.items if i.kind == "panel") == 12
+    assert all(f.new for i in added.items if i.kind == "panel" for f in i.fields)  # each with its queries

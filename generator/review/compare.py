@@ -36,7 +36,10 @@ def compare_dashboards(old: dict[str, dict], new: dict[str, dict]) -> list[Dashb
         if a is None or b is None:
             data = b if a is None else a
             panels = [p for p in gdiff._panels(data) if p.get("type") != "row"]
-            out.append(DashboardChange(uid, data.get("title") or uid, ADDED if a is None else REMOVED,
+            # A new dashboard lists every panel with its queries; a removed one, every panel it took away.
+            items = _panel_items({}, layout(b)) if a is None else _panel_items(layout(a), {})
+            items += _variable_items([], gdiff._vars(b)) if a is None else _variable_items(gdiff._vars(a), [])
+            out.append(DashboardChange(uid, data.get("title") or uid, ADDED if a is None else REMOVED, items,
                                        panels=len(panels)))
             continue
         change = DashboardChange(uid, b.get("title") or uid, CHANGED, describe_dashboard(a, b))
