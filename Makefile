@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana push-rules \
-	diff-rules test-ruler up down validate bench
+	diff-rules test-ruler up down validate bench review preview
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -66,6 +66,12 @@ down: $(STAMP) ## stop the processes `make up` started
 
 validate: $(STAMP) ## run every dashboard query against the stack of `make up`; fail on empty panels
 	$(PY) -m generator validate
+
+review: $(STAMP) ## what this branch changes in dashboards, rules and lint against BASE (default main; ARGS="--format markdown --preview")
+	$(PY) -m generator review --base $(or $(BASE),main) $(ARGS)
+
+preview: $(STAMP) ## draw every dashboard as a PNG into preview/ with the data of the stack of `make up` (ARGS="--prometheus URL")
+	$(PY) -m generator preview $(ARGS)
 
 bench: $(STAMP) tools ## run the benchmarks (about 8 minutes) and print the table of medians and ratios
 	$(PY) bench/run.py

@@ -104,10 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .delivery.commands import register as add_delivery_commands
     from .grafana.commands import register as add_grafana_commands
     from .live.commands import add_commands as add_live_commands
+    from .review.commands import add_commands as add_review_commands
 
     add_grafana_commands(sub)  # push, diff
     add_delivery_commands(sub)  # push-rules, diff-rules
     add_live_commands(sub)  # workload, stack, validate
+    add_review_commands(sub)  # review, preview
     return parser
 
 

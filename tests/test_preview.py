@@ -1,0 +1,172 @@
+"""`preview` against a real Prometheus (the stack of `stack up`, with its backfilled history): one PNG per dashboard,
+as big as Grafana's grid says, every panel where its gridPos puts it and with data; a panel on a metric nobody
+exports says "No data"; `review --preview` links a picture before and after for the changed dashboard."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+
+import pytest
+from conftest import ROOT, run_cli
+from matplotlib import image
+
+from generator.live.procs import Proc, StackError, binary, is_ours
+from generator.review.preview import CELL_H, HEADER, MARGIN, WIDTH
+
+
+@pytest.fixture(scope="module")
+def prometheus(tmp_path_factory):
+    try:
+        binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
+    except StackError as e:
+        pytest.fail(str(e))
+    directory = str(tmp_path_factory.mktemp("stack"))
+    up = run_cli("stack", "--dir", directory, "up")
+    try:
+        assert up.returncode == 0, up.stderr + up.stdout
+        with open(os.path.join(directory, "stack.json")) as fh:
+            yield json.load(fh)["urls"]["prometheus"]
+    finally:
+        state = os.path.join(directory, "stack.json")
+        recorded = {}
+        if os.path.exists(state):
+            with open(state) as fh:
+                recorded = json.load(fh)["processes"]
+        down = run_cli("stack", "--dir", directory, "down")
+        assert down.returncode == 0, down.stderr
+        assert not [name for name, p in recorded.items() if is_ours(Proc(**p))]
+
+
+def _png_size(path) -> tuple[int, int]:
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def _dashboards(root=ROOT) -> dict[str, dict]:
+    out = {}
+    folder = os.path.join(root, "generated", "dashboards")
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name)) as fh:
+            data = json.load(fh)
+        out[data["uid"]] = data
+    return out
+
+
+def _colours(png, box) -> int:
+    """Distinct colours inside a panel's box (pixels), below its title."""
+    x, y, w, h = box
+    area = png[y + 30: y + h - 4, x + 4: x + w - 4, :3]
+    return len({tuple(p) for p in (area * 255).astype(int).reshape(-1, 3)[::7]})
+
+
+def test_one_picture_per_dashboard_laid_out_on_the_grid(prometheus, tmp_path):
+    out = tmp_path / "pictures"
+    done = run_cli("preview", "--prometheus", prometheus, "--out", str(out))
+    assert done.returncode == 0, done.stderr + done.stdout
+    with open(out / "preview.json") as fh:
+        index = {d["uid"]: d for d in json.load(fh)["dashboards"]}
+    dashboards = _dashboards()
+    assert set(index) == set(dashboards)
+    assert sorted(os.listdir(out)) == sorted([f"{uid}.png" for uid in dashboards] + ["preview.json"])
+    for uid, dash in dashboards.items():
+        bottom = max(p["gridPos"]["y"] + p["gridPos"]["h"] for p in dash["panels"])
+        assert _png_size(out / f"{uid}.png") == (WIDTH, HEADER + bottom * CELL_H + MARGIN)
+        drawn = index[uid]["panels"]
+        assert [p["title"] for p in drawn] == [p["title"] for p in dash["panels"]]
+        for shown, panel in zip(drawn, dash["panels"], strict=True):
+            g = panel["gridPos"]
+            assert shown["box"][0] == round(g["x"] * WIDTH / 24 + MARGIN / 2)
+            assert shown["box"][1] == round(HEADER + g["y"] * CELL_H + MARGIN / 2)
+            assert shown["status"] == ("row" if panel["type"] == "row" else "data"), (uid, shown)
+        png = image.imread(out / f"{uid}.png")
+        for shown in drawn:
+            if shown["status"] == "data":
+                assert _colours(png, shown["box"]) > 3, (uid, shown["title"])  # something is drawn in it
+    kinds = {p["type"] for d in dashboards.values() for p in d["panels"]}
+    assert {"timeseries", "stat", "table", "heatmap", "bargauge"} <= kinds
+
+
+def test_a_panel_without_data_says_no_data(prometheus, project_copy, tmp_path):
+    dash = _dashboards(project_copy)["ai-overview"]
+    dash = json.loads(json.dumps(dash).replace("sum(ai_active_requests)", "sum(ai_no_such_metric)"))
+    dash["uid"], dash["title"] = "empty-panel", "One empty panel"
+    with open(project_copy / "generated" / "dashboards" / "empty-panel.json", "w") as fh:
+        json.dump(dash, fh)
+    out = tmp_path / "pictures"
+    done = run_cli("--root", str(project_copy), "preview", "--prometheus", prometheus, "--out", str(out),
+                   "empty-panel")
+    assert done.returncode == 0, done.stderr
+    assert "no data in 1: Active requests" in done.stdout
+    with open(out / "preview.json") as fh:
+        [shown] = json.load(fh)["dashboards"]
+    status = {p["title"]: p["status"] for p in shown["panels"] if p["status"] != "row"}
+    assert status.pop("Active requests") == "no data"
+    assert set(status.values()) == {"data"}
+    png = image.imread(out / "empty-panel.png")
+    boxes = {p["title"]: p["box"] for p in shown["panels"]}
+    assert _colours(png, boxes["Active requests"]) < _colours(png, boxes["Request rate"])
+
+
+def test_unknown_dashboard_and_no_prometheus(tmp_path):
+    done = run_cli("preview", "--prometheus", "http://127.0.0.1:9", "--out", str(tmp_path))
+    assert done.returncode == 2 and "cannot reach Prometheus" in done.stderr
+    done = run_cli("preview", "--prometheus", "http://127.0.0.1:9", "no-such-dashboard")
+    assert done.returncode != 0 and "no-such-dashboard" in done.stderr
+
+
+def test_review_preview_links_before_and_after(prometheus, tmp_path):
+    from test_review import NEW_QUERY, OLD_QUERY, _cli, _edit, _git
+
+    dest = tmp_path / "repo"
+    _git(tmp_path, "clone", "--quiet", "--no-hardlinks", ROOT, str(dest))
+    for key, value in (("user.email", "review@test"), ("user.name", "review test")):
+        _git(dest, "config", key, value)
+    _edit(dest / "service" / "dashboards" / "overview.py", OLD_QUERY, NEW_QUERY)
+    assert _cli(dest, "build").returncode == 0
+    pictures = tmp_path / "pictures"
+    done = _cli(dest, "review", "--base", "HEAD", "--format", "markdown", "--preview", "--prometheus", prometheus,
+                "--pictures", str(pictures), "--output", str(tmp_path / "review.md"))
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(pictures)) == ["ai-overview.after.png", "ai-overview.before.png"]
+    md = (tmp_path / "review.md").read_text()
+    assert "![before: ai-overview](pictures/ai-overview.before.png)" in md
+    assert "![after: ai-overview](pictures/ai-overview.after.png)" in md
+    assert _png_size(pictures / "ai-overview.before.png") == _png_size(pictures / "ai-overview.after.png")
+
+
+def _synthetic() -> dict:
+    """Panel types the service's dashboards do not use, a collapsed row, and a type previews do not know."""
+    def panel(pid, kind, title, expr, x, y, w=8, h=8, **extra):
+        return {"id": pid, "type": kind, "title": title, "gridPos": {"x": x, "y": y, "w": w, "h": h},
+                "targets": [{"refId": "A", "expr": expr, "legendFormat": "{{feature}}"}] if expr else [], **extra}
+
+    steps = {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "red", "value": 150}]}
+    return {"uid": "synthetic", "title": "Synthetic", "time": {"from": "now-1h", "to": "now"},
+            "templating": {"list": []}, "panels": [
+                panel(1, "gauge", "Active requests gauge", "sum(ai_active_requests)", 0, 0,
+                      fieldConfig={"defaults": {"unit": "short", "min": 0, "max": 200, "thresholds": steps}}),
+                panel(2, "piechart", "Requests by feature", "sum by (feature) (rate(ai_requests_total[5m]))", 8, 0),
+                panel(3, "text", "Notes", None, 16, 0, options={"content": "Read me first."}),
+                panel(4, "news", "Feed", None, 0, 8, w=24, h=4),
+                {"id": 5, "type": "row", "title": "Hidden", "collapsed": True, "gridPos": {"x": 0, "y": 12, "w": 24,
+                                                                                             "h": 1},
+                 "panels": [panel(6, "stat", "Inside a collapsed row", "sum(ai_active_requests)", 0, 13)]},
+            ]}
+
+
+def test_gauge_pie_text_and_collapsed_rows(prometheus, project_copy, tmp_path):
+    with open(project_copy / "generated" / "dashboards" / "synthetic.json", "w") as fh:
+        json.dump(_synthetic(), fh)
+    out = tmp_path / "pictures"
+    done = run_cli("--root", str(project_copy), "preview", "--prometheus", prometheus, "--out", str(out), "synthetic")
+    assert done.returncode == 0, done.stderr
+    with open(out / "preview.json") as fh:
+        [shown] = json.load(fh)["dashboards"]
+    status = {p["title"]: p["status"] for p in shown["panels"]}
+    assert status == {"Active requests gauge": "data", "Requests by feature": "data", "Notes": "data",
+                      "Feed": "not drawn", "Hidden": "row"}  # a collapsed row's panels are not drawn
+    assert _png_size(out / "synthetic.png") == (WIDTH, HEADER + 13 * CELL_H + MARGIN)
