@@ -9,7 +9,8 @@ import textwrap
 import pytest
 import yaml
 
-from generator.build import compile_project, stale_files, write_output
+from generator.build import compile_project
+from generator.output import stale_files, write_output
 from generator.errors import BuildError
 from generator.project import Project
 from tests.conftest import ROOT, run_cli, snapshot

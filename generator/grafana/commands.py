@@ -133,7 +133,8 @@ def _env_secrets() -> list[str]:
 
 def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     """Everything checked before the first request: flags, settings, and that generated/ is what a build writes."""
-    from ..build import compile_project, stale_files
+    from ..build import compile_project
+    from ..output import stale_files
     from .push import load_dashboards
 
     if args.jobs < 1:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 import requests
 
-from ..build import _render_group, compile_project, dump_yaml
+from ..build import compile_project
+from ..output import dump_yaml
+from ..rules.render import render_group as _render_group
 from ..catalog import load_catalog
 from ..project import Project
 from . import durations
