@@ -160,14 +160,14 @@ def compile_project(project: Project) -> Output:
     problems: list[Problem] = []
     for path in _module_files(project.dashboards):
         _compile_dashboard(project, path, out, problems)
+    rendered: list[tuple[str, dict, SourceMap]] = []  # every rule file that renders, for the gates
     for path in _module_files(project.rules):
-        _compile_rules(project, path, out, problems)
+        _compile_rules(project, path, out, problems, rendered)
     _check_unique_across_modules(out, problems)
-    if not problems:
+    if rendered:
         from .lint.gates import rule_gate_problems
 
-        generated = project.relative(project.generated)
-        problems += rule_gate_problems([(f"{generated}/{c.path}", c.data, c.sources) for c in out.rules], catalog)
+        problems += rule_gate_problems(rendered, catalog)
     if problems:
         raise _fail([p.relative_to(project.root) for p in problems])
     return out
@@ -200,7 +200,8 @@ def _compile_dashboard(project: Project, path: str, out: Output, problems: list[
     out.files[out_path] = dump_json(data)
 
 
-def _compile_rules(project: Project, path: str, out: Output, problems: list[Problem]) -> None:
+def _compile_rules(project: Project, path: str, out: Output, problems: list[Problem],
+                   rendered: list[tuple[str, dict, SourceMap]]) -> None:
     module = _import(project, path)
     rel = project.relative(path)
     groups = getattr(module, "groups", None)
@@ -210,11 +211,16 @@ def _compile_rules(project: Project, path: str, out: Output, problems: list[Prob
         return
     found = [p for group in groups for p in validate_group(group, dashboard_uids=set(out.dashboards),
                                                           runbook_path=project.runbook_path, module=rel)]
+    out_path = f"rules/{os.path.splitext(os.path.basename(path))[0]}.yml"
+    try:  # rendered even with problems, so that the gates report theirs in the same run
+        data, sources = render_rule_file(project, groups, project.root)
+        rendered.append((f"{project.relative(project.generated)}/{out_path}", data, sources))
+    except Exception:
+        if not found:
+            raise
     if found:
         problems += found
         return
-    data, sources = render_rule_file(project, groups, project.root)
-    out_path = f"rules/{os.path.splitext(os.path.basename(path))[0]}.yml"
     out.rules.append(CompiledRules(rel, groups, data, out_path, sources=sources))
     out.files[out_path] = dump_yaml(data)
     _add_rule_tests(project, out.catalog, module, out.rules[-1], out, problems)

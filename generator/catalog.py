@@ -280,12 +280,6 @@ class _Loader:
         if mtype not in METRIC_TYPES:
             self.error(file, where, f"unknown type {mtype!r}; expected one of {', '.join(METRIC_TYPES)}")
             ok = False
-        if mtype == "counter" and not name.endswith("_total"):
-            self.error(file, where, f"is a counter but its name lacks `_total`; Prometheus scrapes it as {name}_total")
-            ok = False
-        if mtype != "counter" and name.endswith("_total"):
-            self.error(file, where, f"ends in `_total` but is a {mtype}; only counters end in `_total`")
-            ok = False
         if "help" not in spec or not str(spec.get("help") or "").strip():
             self.error(file, where, "has no `help`; say what it counts or measures")
             ok = False
@@ -345,7 +339,7 @@ class _Loader:
         )
 
 
-_METRIC_LINE = re.compile(r"^\s+([A-Za-z_:][A-Za-z0-9_:]*):\s*(#.*)?$")
+_METRIC_LINE = re.compile(r"^\s+([A-Za-z_:][A-Za-z0-9_:]*):(\s|$)")
 
 
 def metric_lines(file: str) -> dict[str, int]:
