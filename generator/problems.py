@@ -34,7 +34,7 @@ class Place:
     pointer: str = ""  # RFC 6901 JSON pointer inside ``file`` ("" is the whole document)
 
     def child(self, part: str, *, line: int | None = None, source: Location | None = None,
-              order: int = 0, pointer: str | None = None) -> "Place":
+              order: int = 0, pointer: str | None = None) -> Place:
         return Place(self.file, line if line is not None else self.line, self.path + (part,),
                      source or self.source, self.order + (order,), self.pointer if pointer is None else pointer)
 
@@ -87,7 +87,7 @@ class Problem:
             "source_line": p.source.line if p.source else None,
         }
 
-    def relative_to(self, root: str) -> "Problem":
+    def relative_to(self, root: str) -> Problem:
         """The same problem with the project root cut from its file names."""
         prefix = root.rstrip("/") + "/"
         p = self.place

@@ -18,7 +18,7 @@ class Location:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
-    def relative_to(self, root: str) -> "Location":
+    def relative_to(self, root: str) -> Location:
         try:
             rel = os.path.relpath(self.file, root)
         except ValueError:  # another drive on Windows
@@ -47,7 +47,7 @@ class Declaration:
     suppress: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, location: Location | None, suppress: dict | None = None) -> "Declaration":
+    def of(cls, location: Location | None, suppress: dict | None = None) -> Declaration:
         return cls(location, tuple((suppress or {}).items()))
 
 

@@ -13,8 +13,8 @@ import yaml
 
 from generator.build import compile_project
 from generator.errors import BuildError
-from generator.project import Project
 from generator.problems import format_problem
+from generator.project import Project
 from generator.rules.coverage import coverage_problems
 from generator.rules.scenarios import counter_values
 from tests.conftest import ROOT, run_cli
@@ -101,7 +101,8 @@ def test_a_test_naming_an_unknown_alert_fails_the_build_with_file_and_line(proje
     module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
                                            'silent("HighErorRate", "1m")))\n')
     line = len(module.read_text().splitlines())
-    with pytest.raises(BuildError, match=rf"service/rules/ai_service_tests.py:{line}: error \[ruletests/unknown-alert\] test 'typo': silent\(\) names alert "
+    with pytest.raises(BuildError, match=rf"service/rules/ai_service_tests.py:{line}: error "
+                                         r"\[ruletests/unknown-alert\] test 'typo': silent\(\) names alert "
                                          r"'HighErorRate', which this module does not declare"):
         compile_project(Project.find(str(project_copy)))
 

@@ -16,10 +16,10 @@ class Scope:
 
     place: Place
     suppress: dict = field(default_factory=dict)  # check name -> reason
-    parent: "Scope | None" = None
+    parent: Scope | None = None
     used: set = field(default_factory=set)
 
-    def find(self, check: str) -> "Scope | None":
+    def find(self, check: str) -> Scope | None:
         scope = self
         while scope is not None:
             if check in scope.suppress:

@@ -188,7 +188,7 @@ def compile_tests(tests, *, module: str, rule_file: str, group_order: list[str],
         where = str(test.declared_at or module)
         place = at_declaration(test.declared_at, module, f"test {test.name!r}")
         before = len(problems)
-        _validate(test, lambda check, message: problems.append(Problem(check, "error", message, place)),
+        _validate(test, lambda check, message, at=place: problems.append(Problem(check, "error", message, at)),
                   alerts, records, catalog)
         if test.name in names:
             problems.append(Problem("ruletests/duplicate-name", "error",
@@ -248,7 +248,8 @@ def _validate(test: RuleTest, add, alerts: dict, records: set[str], catalog) -> 
         if check.kind in ("fires", "silent"):
             key = (check.name, check.at)
             if seen.get(key, check.kind) != check.kind:
-                add("ruletests/contradiction", f"{check.name} is expected both to fire and to stay silent at {check.at}")
+                add("ruletests/contradiction",
+                    f"{check.name} is expected both to fire and to stay silent at {check.at}")
             seen[key] = check.kind
 
 
