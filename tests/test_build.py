@@ -246,3 +246,27 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("build", "check"):
         assert command in result.stdout
+
+
+def test_write_output_puts_the_old_directory_back_when_the_swap_fails(project_copy, monkeypatch):
+    import generator.output as output_module
+
+    project = Project.find(str(project_copy))
+    output = compile_project(project)
+    (project_copy / "generated/dashboards/ai-debug.json").write_text("{}")
+    before = snapshot(project_copy / "generated")
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:  # the staging directory into place
+            raise OSError("disk full")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(output_module.os, "rename", rename)
+    with pytest.raises(OSError, match="disk full"):
+        write_output(project, output)
+    monkeypatch.setattr(output_module.os, "rename", real_rename)
+    assert snapshot(project_copy / "generated") == before
+    assert not [p for p in os.listdir(project_copy) if p.startswith(".generated")]
