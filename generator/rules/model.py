@@ -1,8 +1,9 @@
 """Alerting and recording rules as Python objects, compiled to a Prometheus rule file.
 
 A rules module under ``rules/`` defines ``groups = [RuleGroup(...), ...]``. The objects only hold what the
-author wrote; the compiler adds ``runbook_url`` and ``dashboard_url`` in one pass and validates everything,
-naming the file and line of the declaration when something is wrong.
+author wrote; :mod:`generator.rules.render` adds ``runbook_url`` and ``dashboard_url`` in one pass.
+:func:`validate_group` reports (as :class:`generator.problems.Problem`, check ``rules/*``, placed at the
+declaration) what only the Python model knows; the rules Prometheus files share with the linter are gates.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_path, 
             continue
         kind, name = ("alert", rule.name) if isinstance(rule, Alert) else ("record", rule.record)
 
-        def add(check: str, message: str) -> None:
-            out.append(_problem(check, message, rule.declared_at, module, gpath, f"{kind} {name}"))
+        def add(check: str, message: str, at=rule.declared_at, what=f"{kind} {name}") -> None:
+            out.append(_problem(check, message, at, module, gpath, what))
 
         try:
             promql_parser.parse(rule.expr)
