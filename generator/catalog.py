@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import promql_parser
 import yaml
 
-from .errors import CatalogError
+from .errors import CatalogError, failed
+from .problems import Place, Problem
 
 METRIC_TYPES = ("counter", "gauge", "histogram", "summary")
 HISTOGRAM_SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
@@ -115,31 +117,40 @@ def load_catalog(path: str) -> Catalog:
             os.path.join(path, f) for f in os.listdir(path) if f.endswith((".yml", ".yaml")) and not f.startswith(".")
         )
         if not files:
-            raise CatalogError(f"{path}: no catalog files (*.yml) in this directory")
+            raise failed(CatalogError, "invalid metric catalog", [
+            Problem("catalog/not-found", "error", "no catalog files (*.yml) in this directory", Place(path))])
     elif os.path.isfile(path):
         files = [path]
     else:
-        raise CatalogError(f"{path}: catalog not found")
+        raise failed(CatalogError, "invalid metric catalog", [
+            Problem("catalog/not-found", "error", "catalog not found", Place(path))])
     return _Loader(files).load()
 
 
 class _Loader:
     def __init__(self, files: list[str]):
         self.files = files
-        self.errors: list[str] = []
+        self.problems: list[Problem] = []
         self.settings: dict[str, tuple[str, object]] = {}
         self.labels: dict[str, tuple[str, Label]] = {}
         self.raw_metrics: list[tuple[str, str, dict]] = []
 
-    def error(self, file: str, where: str, message: str) -> None:
-        self.errors.append(f"{file}: {where}: {message}" if where else f"{file}: {message}")
+    def error(self, file: str, where: str, message: str, *, line: int | None = None,
+              check: str = "catalog/invalid") -> None:
+        if line is None and where.startswith(("metric ", "label ")):
+            line = metric_lines(file).get(where.split(" ", 1)[1])
+        self.problems.append(Problem(check, "error", message, Place(file, line, (where,) if where else ())))
 
     def load(self) -> Catalog:
         for file in self.files:
             self._read(file)
         catalog = self._assemble()
-        if self.errors:
-            raise CatalogError("invalid metric catalog:\n  " + "\n  ".join(self.errors))
+        if not self.problems:  # the semantic rules shared with the linter: generator.lint.gates
+            from .lint.gates import catalog_gate_problems
+
+            self.problems += catalog_gate_problems(catalog)
+        if self.problems:
+            raise failed(CatalogError, "invalid metric catalog", self.problems)
         return catalog
 
     def _read(self, file: str) -> None:
@@ -147,12 +158,12 @@ class _Loader:
             with open(file, encoding="utf-8") as fh:
                 doc = yaml.safe_load(fh)
         except (OSError, UnicodeDecodeError) as e:
-            self.error(file, "", f"cannot read: {e}")
+            self.error(file, "", f"cannot read: {e}", check="catalog/unreadable")
             return
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark else ""
-            self.error(file, where, f"not valid YAML: {getattr(e, 'problem', e)}")
+            self.error(file, "", f"not valid YAML: {getattr(e, 'problem', e)}", line=mark.line + 1 if mark else None,
+                       check="catalog/unreadable")
             return
         if doc is None:
             return
@@ -269,12 +280,6 @@ class _Loader:
         if mtype not in METRIC_TYPES:
             self.error(file, where, f"unknown type {mtype!r}; expected one of {', '.join(METRIC_TYPES)}")
             ok = False
-        if mtype == "counter" and not name.endswith("_total"):
-            self.error(file, where, f"is a counter but its name lacks `_total`; Prometheus scrapes it as {name}_total")
-            ok = False
-        if mtype != "counter" and name.endswith("_total"):
-            self.error(file, where, f"ends in `_total` but is a {mtype}; only counters end in `_total`")
-            ok = False
         if "help" not in spec or not str(spec.get("help") or "").strip():
             self.error(file, where, "has no `help`; say what it counts or measures")
             ok = False
@@ -332,3 +337,20 @@ class _Loader:
             source=source,
             file=file,
         )
+
+
+_METRIC_LINE = re.compile(r"^\s+([A-Za-z_:][A-Za-z0-9_:]*):(\s|$)")
+
+
+def metric_lines(file: str) -> dict[str, int]:
+    """The line of each indented ``name:`` key of a catalog file (metrics and labels), for problems' places."""
+    found: dict[str, int] = {}
+    try:
+        with open(file, encoding="utf-8") as fh:
+            for number, text in enumerate(fh, 1):
+                m = _METRIC_LINE.match(text)
+                if m and m.group(1) not in found:
+                    found[m.group(1)] = number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return found

@@ -15,7 +15,8 @@ def _project(args) -> Project:
 
 
 def cmd_build(args) -> int:
-    from .build import compile_project, write_output
+    from .build import compile_project
+    from .output import write_output
 
     project = _project(args)
     output = compile_project(project)
@@ -29,7 +30,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import compile_project, stale_files
+    from .build import compile_project
+    from .output import stale_files
 
     project = _project(args)
     problems = stale_files(project, compile_project(project))

@@ -6,8 +6,13 @@ from __future__ import annotations
 class GeneratorError(Exception):
     """A problem in the user's input (catalog, module, rule, dashboard) or environment.
 
-    The command line prints ``str(error)`` and exits non-zero; nothing is written.
+    The command line prints ``str(error)`` and exits non-zero; nothing is written. ``problems`` holds the
+    :class:`generator.problems.Problem` objects behind the message (empty for environment errors).
     """
+
+    def __init__(self, message: str, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 class CatalogError(GeneratorError):
@@ -16,3 +21,11 @@ class CatalogError(GeneratorError):
 
 class BuildError(GeneratorError):
     """A dashboard or rule module could not be compiled."""
+
+
+def failed(cls, headline: str, problems, *, declaration_first: bool = False) -> GeneratorError:
+    """``cls`` carrying ``problems``, its message the headline and one formatted line per problem."""
+    from .problems import format_problem
+
+    lines = [format_problem(p, declaration_first=declaration_first) for p in problems]
+    return cls(headline + ":\n  " + "\n  ".join(lines), problems)

@@ -68,6 +68,26 @@ def to_plain(obj: Any) -> Any:
     return obj
 
 
+def to_plain_mapped(obj: Any, record, pointer: str = "") -> Any:
+    """:func:`to_plain` that calls ``record(pointer, obj)`` for every object it serialises (a grafanalib object
+    becomes the JSON at that RFC 6901 pointer). Normalisation keeps the order of panels and targets, so the
+    pointers hold in the normalised dashboard too."""
+    if type(obj) in _SCALARS:
+        return obj
+    if hasattr(obj, "to_json_data"):
+        record(pointer, obj)
+        return to_plain_mapped(obj.to_json_data(), record, pointer)
+    if isinstance(obj, dict):
+        return {k if type(k) is str else str(k): to_plain_mapped(v, record, _join(pointer, k)) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_plain_mapped(v, record, f"{pointer}/{i}") for i, v in enumerate(obj)]
+    return obj
+
+
+def _join(pointer: str, key) -> str:
+    return pointer + "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
 def normalize_dashboard(raw: dict) -> dict:
     """A schema-valid, current-Grafana dashboard from grafanalib's ``to_json_data()`` (plain or not)."""
     raw = to_plain(raw)

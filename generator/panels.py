@@ -4,8 +4,10 @@ A dashboard module reads like the dashboard: rows of panels, each one call to a 
 panel the templated datasource, a unit, a description and a sensible size; :func:`dashboard` lays the rows out on
 Grafana's 24-column grid, so no module computes a coordinate by hand.
 
-Every helper records the file and line that called it, so that the compiler and the linter can point at the
-declaration rather than at the generated JSON.
+Every helper records the file and line that called it (and the lint checks it suppresses) in fields of its own
+(``declared_at``, ``suppress``): the objects are grafanalib's classes extended by :func:`declared`. The build
+copies those fields into the source map of the generated file, so that the compiler and the linter can point at
+the declaration rather than at the generated JSON.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 import attr
 import grafanalib.core as G
 
-from .source import caller_location, declared_at, remember_location
+from .source import Location, caller_location
 
 GRID_WIDTH = 24
 DATASOURCE_VARIABLE = "datasource"
@@ -24,6 +26,34 @@ DATASOURCE = {"type": "prometheus", "uid": "${%s}" % DATASOURCE_VARIABLE}
 
 # Threshold colours of the house style.
 GREEN, YELLOW, RED = "green", "#EAB839", "red"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# grafanalib classes that know where they were declared
+
+
+def declared(base: type) -> type:
+    """``base`` (an attrs class of grafanalib) with three more fields: ``declared_at`` (the user's file and
+    line), ``suppress`` (lint check -> reason) and ``grid_size`` ((width, height) for :func:`layout`). They are
+    not part of the JSON; ``attr.evolve`` keeps them."""
+    return attr.make_class(base.__name__, {
+        "declared_at": attr.ib(default=None, eq=False, repr=False, kw_only=True),
+        "suppress": attr.ib(factory=dict, eq=False, repr=False, kw_only=True),
+        "grid_size": attr.ib(default=(12, 8), eq=False, repr=False, kw_only=True),
+    }, bases=(base,))
+
+
+Target = declared(G.Target)
+TimeSeries = declared(G.TimeSeries)
+Stat = declared(G.Stat)
+Table = declared(G.Table)
+RowPanel = declared(G.RowPanel)
+Dashboard = declared(G.Dashboard)
+Panel = declared(G.Panel)
+
+
+def _here() -> Location | None:
+    return caller_location()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -37,28 +67,28 @@ def target(expr: str, legend: str = "", *, instant: bool = False, table: bool = 
     ``suppress`` maps lint check names to the reason they do not apply to this query.
     """
     fmt = G.TABLE_TARGET_FORMAT if table else ("heatmap" if heatmap else G.TIME_SERIES_TARGET_FORMAT)
-    t = G.Target(expr=expr.strip(), legendFormat=legend, instant=instant, format=fmt, datasource=DATASOURCE)
-    object.__setattr__(t, "_suppress", dict(suppress or {}))
-    return remember_location(t)
+    return Target(expr=expr.strip(), legendFormat=legend, instant=instant, format=fmt, datasource=DATASOURCE,
+                  suppress=dict(suppress or {}), declared_at=_here())
 
 
 def _targets(queries) -> list[G.Target]:
     """Accept Targets or bare expressions; give each a refId A, B, C, ..."""
     out = []
     for letter, q in zip(string.ascii_uppercase, queries):
-        t = q if isinstance(q, G.Target) else target(q)
-        out.append(_carry(t, attr.evolve(t, refId=letter)))
+        t = _as_target(q)
+        out.append(attr.evolve(t, refId=letter))
     if len(queries) > len(string.ascii_uppercase):
         raise ValueError("a panel holds at most 26 queries")
     return out
 
 
-def _carry(old, new):
-    """attr.evolve makes a new object; keep what the helpers recorded on the old one."""
-    for key in ("_declared_at", "_suppress", "_size"):
-        if hasattr(old, key):
-            object.__setattr__(new, key, getattr(old, key))
-    return new
+def _as_target(q) -> Target:
+    """A bare expression (declared where the panel is), or a plain grafanalib Target."""
+    if isinstance(q, Target):
+        return q
+    if isinstance(q, G.Target):
+        return Target(**{a.name: getattr(q, a.name) for a in attr.fields(G.Target)}, declared_at=_here())
+    return target(q)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -75,9 +105,7 @@ def _sized(panel, width: int, height: int, suppress: dict[str, str] | None):
         raise ValueError(f"panel {panel.title!r}: width {width} is outside 1..{GRID_WIDTH}")
     if height < 1:
         raise ValueError(f"panel {panel.title!r}: height {height} must be at least 1")
-    object.__setattr__(panel, "_size", (width, height))
-    object.__setattr__(panel, "_suppress", dict(suppress or {}))
-    return remember_location(panel, caller_location())
+    return attr.evolve(panel, grid_size=(width, height), suppress=dict(suppress or {}), declared_at=_here())
 
 
 def timeseries(title: str, description: str, unit: str, *queries, width: int = 12, height: int = 8,
@@ -87,7 +115,7 @@ def timeseries(title: str, description: str, unit: str, *queries, width: int = 1
                suppress: dict[str, str] | None = None) -> G.TimeSeries:
     """A time series graph. ``steps`` (see :func:`thresholds`) are drawn as dashed lines; ``interval`` is the
     smallest step between points (``1d`` with ``[$__interval]`` gives one bar per day)."""
-    panel = G.TimeSeries(
+    panel = TimeSeries(
         title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=_targets(queries),
         fillOpacity=fill, stacking={"mode": "normal", "group": "A"} if stack else {"mode": "none", "group": "A"},
         legendDisplayMode="table", legendPlacement="bottom", legendCalcs=list(legend_calcs),
@@ -105,7 +133,7 @@ def stat(title: str, description: str, unit: str, query, *, width: int = 6, heig
          time_from: str | None = None, suppress: dict[str, str] | None = None) -> G.Stat:
     """One big number (with a sparkline unless ``graph`` is False). ``time_from`` overrides the time range
     (``now/d``: since midnight)."""
-    panel = G.Stat(
+    panel = Stat(
         title=title, description=description, format=unit, dataSource=DATASOURCE, targets=_targets([query]),
         thresholds=steps or thresholds((None, GREEN)), decimals=decimals, reduceCalc=calc,
         graphMode="area" if graph else "none", colorMode="value", extraJson=_data_links(links),
@@ -118,10 +146,10 @@ def table(title: str, description: str, unit: str, *queries, width: int = 24, he
           hide: tuple[str, ...] = ("Time",), sort_by: str | None = None, links: list[dict] | None = None,
           suppress: dict[str, str] | None = None) -> G.Table:
     """A table of instant queries, one row per series, labels as columns."""
-    targets = [_carry(t, attr.evolve(t, instant=True, format=G.TABLE_TARGET_FORMAT)) for t in _targets(queries)]
+    targets = [attr.evolve(t, instant=True, format=G.TABLE_TARGET_FORMAT) for t in _targets(queries)]
     transformations = [{"id": "merge", "options": {}}] if len(targets) > 1 else []
     transformations.append({"id": "organize", "options": {"excludeByName": {name: True for name in hide}}})
-    panel = G.Table(
+    panel = Table(
         title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=targets,
         transformations=transformations, extraJson=_data_links(links),
         sortBy=[G.TableSortByField(displayName=sort_by, desc=True)] if sort_by else [],
@@ -130,7 +158,7 @@ def table(title: str, description: str, unit: str, *queries, width: int = 24, he
 
 
 @attr.s
-class Heatmap(G.Panel):
+class Heatmap(Panel):
     """Grafana's current heatmap panel (grafanalib 0.7 only knows the legacy one), fed by histogram buckets."""
 
     unit = attr.ib(default="s")
@@ -157,8 +185,8 @@ class Heatmap(G.Panel):
 def heatmap(title: str, description: str, unit: str, query, *, width: int = 24, height: int = 9,
             suppress: dict[str, str] | None = None) -> Heatmap:
     """A heatmap of a histogram's buckets; ``query`` must return one series per ``le``."""
-    t = query if isinstance(query, G.Target) else target(query, "{{le}}", heatmap=True)
-    t = _carry(t, attr.evolve(t, format="heatmap", legendFormat=t.legendFormat or "{{le}}"))
+    t = _as_target(query) if isinstance(query, G.Target) else target(query, "{{le}}", heatmap=True)
+    t = attr.evolve(t, format="heatmap", legendFormat=t.legendFormat or "{{le}}")
     panel = Heatmap(title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=_targets([t]))
     return _sized(panel, width, height, suppress)
 
@@ -172,7 +200,7 @@ def bar_gauge(title: str, description: str, unit: str, query, *, width: int = 12
 
 
 @attr.s
-class _BarGauge(G.Panel):
+class _BarGauge(Panel):
     """Grafana's current bar gauge (grafanalib 0.7 emits the pre-7 ``fieldOptions`` form)."""
 
     unit = attr.ib(default="")
@@ -236,10 +264,11 @@ class Row:
     title: str
     panels: list = field(default_factory=list)
     collapsed: bool = False
+    declared_at: Location | None = field(default=None, compare=False, repr=False)
 
 
 def row(title: str, *panels, collapsed: bool = False) -> Row:
-    return remember_location(Row(title, list(panels), collapsed))
+    return Row(title, list(panels), collapsed, declared_at=_here())
 
 
 def dashboard(uid: str, title: str, description: str, rows: list[Row], *, variables: list[G.Template] = (),
@@ -249,12 +278,12 @@ def dashboard(uid: str, title: str, description: str, rows: list[Row], *, variab
     if not variables or variables[0].name != DATASOURCE_VARIABLE:
         variables = [datasource_variable(), *variables]
     panels = layout(rows)
-    dash = G.Dashboard(
+    return Dashboard(
         uid=uid, title=title, description=description, tags=sorted(tags), panels=panels,
         templating=G.Templating(list=list(variables)), links=list(links), refresh=refresh,
         time=G.Time(time_from, "now"), timezone="browser", graphTooltip=G.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
+        declared_at=_here(),
     )
-    return remember_location(dash)
 
 
 def layout(rows: list[Row]) -> list:
@@ -266,17 +295,16 @@ def layout(rows: list[Row]) -> list:
     y = 0
     next_id = 1
     for r in rows:
-        row_panel = G.RowPanel(title=r.title, collapsed=r.collapsed, id=next_id,
-                               gridPos=G.GridPos(h=1, w=GRID_WIDTH, x=0, y=y))
-        out.append(_carry(r, row_panel))
+        out.append(RowPanel(title=r.title, collapsed=r.collapsed, id=next_id,
+                            gridPos=G.GridPos(h=1, w=GRID_WIDTH, x=0, y=y), declared_at=r.declared_at))
         next_id += 1
         y += 1
         x, line_height = 0, 0
         for panel in r.panels:
-            width, height = getattr(panel, "_size", (12, 8))
+            width, height = panel.grid_size if hasattr(panel, "grid_size") else (12, 8)
             if x + width > GRID_WIDTH:
                 x, y, line_height = 0, y + line_height, 0
-            placed = _carry(panel, attr.evolve(panel, id=next_id, gridPos=G.GridPos(h=height, w=width, x=x, y=y)))
+            placed = attr.evolve(panel, id=next_id, gridPos=G.GridPos(h=height, w=width, x=x, y=y))
             out.append(placed)
             next_id += 1
             x += width
@@ -284,8 +312,3 @@ def layout(rows: list[Row]) -> list:
         y += line_height
     return out
 
-
-def declared(obj) -> str:
-    """``file:line`` where a helper's result was declared, for messages."""
-    loc = declared_at(obj)
-    return str(loc) if loc else "<unknown>"

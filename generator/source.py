@@ -1,4 +1,5 @@
-"""Where an object was declared: the file and line a user should open to fix it."""
+"""Where an object was declared: the file and line a user should open to fix it, and the source map that
+records it for every compiled object."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ class Location:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
-    def relative_to(self, root: str) -> "Location":
+    def relative_to(self, root: str) -> Location:
         try:
             rel = os.path.relpath(self.file, root)
         except ValueError:  # another drive on Windows
@@ -37,15 +38,19 @@ def caller_location() -> Location | None:
     return None
 
 
-def declared_at(obj: object) -> Location | None:
-    """The location recorded on ``obj`` by :func:`remember_location`, if any."""
-    return getattr(obj, "_declared_at", None)
+@dataclass(frozen=True)
+class Declaration:
+    """What the source map records for one compiled object: where its Python declaration is, and the lint
+    checks it suppresses (check name -> reason)."""
+
+    location: Location | None
+    suppress: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, location: Location | None, suppress: dict | None = None) -> Declaration:
+        return cls(location, tuple((suppress or {}).items()))
 
 
-def remember_location(obj, location: Location | None = None):
-    """Record on ``obj`` where the user declared it, and return ``obj``."""
-    try:
-        object.__setattr__(obj, "_declared_at", location or caller_location())
-    except (AttributeError, TypeError):  # objects with __slots__ cannot carry it; the location is a nicety
-        pass
-    return obj
+# The source map of one generated file: JSON pointer of each compiled object (dashboard "", panel
+# "/panels/3", target "/panels/3/targets/0", rule "/groups/0/rules/2") -> its Declaration.
+SourceMap = dict[str, Declaration]

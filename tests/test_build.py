@@ -9,7 +9,8 @@ import textwrap
 import pytest
 import yaml
 
-from generator.build import compile_project, stale_files, write_output
+from generator.build import compile_project
+from generator.output import stale_files, write_output
 from generator.errors import BuildError
 from generator.project import Project
 from tests.conftest import ROOT, run_cli, snapshot
@@ -180,7 +181,7 @@ def test_a_module_that_raises_leaves_generated_untouched(project_copy):
     """))
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
-    assert "service/dashboards/broken.py:4: ZeroDivisionError" in result.stderr
+    assert "service/dashboards/broken.py:4: error [build/module-failed] ZeroDivisionError" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(project_copy / "generated") == before
 
@@ -188,7 +189,7 @@ def test_a_module_that_raises_leaves_generated_untouched(project_copy):
 def test_a_syntax_error_names_file_and_line(project_copy):
     (project_copy / "service/rules/bad.py").write_text("groups = [\n  oops oops\n]\n")
     result = run_cli("build", cwd=str(project_copy))
-    assert result.returncode == 1 and "service/rules/bad.py:2: syntax error" in result.stderr
+    assert result.returncode == 1 and "service/rules/bad.py:2: error [build/syntax-error] syntax error" in result.stderr
 
 
 def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
@@ -204,8 +205,11 @@ def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
     lines = text.splitlines()
     alert_line = next(i for i, l in enumerate(lines, 1) if l.strip() == "Alert(" and '"HighErrorRate"' in lines[i])
     record_line = next(i for i, l in enumerate(lines, 1) if 'Recording("feature:ai_requests:rate5m"' in l)
-    assert f"service/rules/ai_service.py:{alert_line}: HighErrorRate: severity 'page' is not one of" in result.stderr
-    assert f"service/rules/ai_service.py:{record_line}: feature:ai_requests:rate5m: expression does not parse" in result.stderr
+    # the severity is a gate (generator.lint.gates): the same check as `lint`, placed at the Python declaration
+    assert re.search(rf"service/rules/ai_service.py:{alert_line}: error \[alert/missing-severity\] group [\w-]+ › "
+                     r"alert HighErrorRate: severity 'page' is not one of", result.stderr), result.stderr
+    assert re.search(rf"service/rules/ai_service.py:{record_line}: error \[rules/invalid-expression\] group [\w-]+ › "
+                     r"record feature:ai_requests:rate5m: expression does not parse", result.stderr), result.stderr
     assert snapshot(project_copy / "generated") == before
 
 
@@ -215,8 +219,10 @@ def test_an_alert_pointing_at_an_unknown_dashboard_or_without_runbook_fails(proj
     os.remove(project_copy / "service/runbooks/HighLatency.md")
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
-    assert "CostSpike: dashboard 'no-such-uid' is not a generated dashboard uid" in result.stderr
-    assert "HighLatency: no runbook; write service/runbooks/HighLatency.md" in result.stderr
+    assert "[rules/unknown-dashboard] group ai-service-alerts › alert CostSpike: dashboard 'no-such-uid' is not a " \
+           "generated dashboard uid" in result.stderr
+    assert "[rules/missing-runbook] group ai-service-alerts › alert HighLatency: no runbook; write " \
+           "service/runbooks/HighLatency.md" in result.stderr
 
 
 def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
@@ -231,7 +237,7 @@ def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
 
 def test_build_error_is_a_build_error_in_process(project_copy):
     (project_copy / "service/dashboards/empty.py").write_text("x = 1\n")
-    with pytest.raises(BuildError, match=r"service/dashboards/empty.py: defines no `dashboard`"):
+    with pytest.raises(BuildError, match=r"service/dashboards/empty.py: error \[build/no-dashboard\] defines no `dashboard`"):
         compile_project(Project.find(str(project_copy)))
 
 
@@ -240,3 +246,27 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("build", "check"):
         assert command in result.stdout
+
+
+def test_write_output_puts_the_old_directory_back_when_the_swap_fails(project_copy, monkeypatch):
+    import generator.output as output_module
+
+    project = Project.find(str(project_copy))
+    output = compile_project(project)
+    (project_copy / "generated/dashboards/ai-debug.json").write_text("{}")
+    before = snapshot(project_copy / "generated")
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:  # the staging directory into place
+            raise OSError("disk full")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(output_module.os, "rename", rename)
+    with pytest.raises(OSError, match="disk full"):
+        write_output(project, output)
+    monkeypatch.setattr(output_module.os, "rename", real_rename)
+    assert snapshot(project_copy / "generated") == before
+    assert not [p for p in os.listdir(project_copy) if p.startswith(".generated")]

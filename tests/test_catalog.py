@@ -64,7 +64,9 @@ BASE = GOOD.replace("  user_id: {bound: 1000000}\n", "")
 @pytest.mark.parametrize("old, new, message", [
     ("type: counter", "type: countr", r"metric app_requests_total: unknown type 'countr'"),
     ("feature: {values: [chat, search]}", "feature: {help: no values}", r"label feature: declares neither `values` nor `bound`"),
-    ("app_requests_total:", "app_requests:", r"metric app_requests: is a counter but its name lacks `_total`"),
+    # a gate (generator.lint.gates): the same check `lint` runs, once
+    ("app_requests_total:", "app_requests:",
+     r"\[catalog/counter-without-total\] metric app_requests: counter app_requests lacks `_total`"),
     (", buckets: [0.5, 1, 30]", "", r"metric app_duration_seconds: is a histogram without `buckets`"),
     ("labels: [feature]}\n  app_duration", "labels: [feature, user_id]}\n  app_duration",
      r"metric app_requests_total: uses forbidden label 'user_id'"),
@@ -85,7 +87,8 @@ def test_each_mistake_is_named_with_file_and_metric(tmp_path, old, new, message)
 def test_duplicate_metric_across_files_names_both(tmp_path):
     write(tmp_path, BASE, "a.yml")
     write(tmp_path, "metrics:\n  app_requests_total: {type: counter, unit: requests, help: Again., labels: []}\n", "b.yml")
-    with pytest.raises(CatalogError, match=r"b.yml: metric app_requests_total: duplicate metric, already declared in .*a.yml"):
+    with pytest.raises(CatalogError, match=r"b.yml:2: error \[catalog/invalid\] metric app_requests_total: duplicate "
+                       r"metric, already declared in .*a.yml"):
         load_catalog(str(tmp_path))
 
 

@@ -13,6 +13,7 @@ import yaml
 
 from generator.build import compile_project
 from generator.errors import BuildError
+from generator.problems import format_problem
 from generator.project import Project
 from generator.rules.coverage import coverage_problems
 from generator.rules.scenarios import counter_values
@@ -73,12 +74,13 @@ def test_coverage_names_the_rule_and_what_is_missing(output):
     compiled = output.rules[0]
     without_latency = [t for t in compiled.tests.tests if "HighLatency" not in t.alerts]
     problems = coverage_problems(compiled.groups, without_latency, compiled.module)
-    text = "\n".join(problems)
+    text = "\n".join(format_problem(p) for p in problems)
     assert "HighLatency: no test where it fires" in text
     assert "HighLatency: no test where it stays silent" in text
     assert "feature:ai_request_duration_seconds:p95_5m: no test checks its value" in text
     assert "feature_model_le:ai_request_duration_seconds_bucket:rate5m: no test checks its value" in text
-    assert all("service/rules/ai_service.py:" in p for p in problems)
+    assert all(p.place.file.endswith("service/rules/ai_service.py") and p.place.line for p in problems)
+    assert {p.check for p in problems} == {"coverage/never-fires", "coverage/never-silent", "coverage/value-unchecked"}
     assert len(problems) == 4
 
 
@@ -99,7 +101,8 @@ def test_a_test_naming_an_unknown_alert_fails_the_build_with_file_and_line(proje
     module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
                                            'silent("HighErorRate", "1m")))\n')
     line = len(module.read_text().splitlines())
-    with pytest.raises(BuildError, match=rf"service/rules/ai_service_tests.py:{line}: test 'typo': silent\(\) names alert "
+    with pytest.raises(BuildError, match=rf"service/rules/ai_service_tests.py:{line}: error "
+                                         r"\[ruletests/unknown-alert\] test 'typo': silent\(\) names alert "
                                          r"'HighErorRate', which this module does not declare"):
         compile_project(Project.find(str(project_copy)))
 

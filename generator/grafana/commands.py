@@ -136,9 +136,10 @@ def _env_secrets() -> list[str]:
 
 def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     """Everything checked before the first request: flags, settings, and that generated/ is what a build writes."""
-    from ..build import compile_project, stale_files
+    from ..build import compile_project
     from ..delivery import environments
     from ..delivery.groups import DeliveryUsageError
+    from ..output import stale_files
     from .push import load_dashboards
 
     if args.jobs < 1:

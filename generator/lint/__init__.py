@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from ..catalog import Catalog
 from .collect import collect_dashboard, collect_rules, rule_set
 from .context import Context
@@ -17,6 +15,7 @@ from .documents import Document, read_document
 from .entries import CatalogEntry
 from .problem import Place, Scope
 from .runner import Entries, Report, run
+from .sourcemap import apply_source_map, dashboard_scopes, rule_scopes
 
 
 def _add_dashboard(entries: Entries, dash) -> None:
@@ -60,9 +59,9 @@ def lint_files(paths: list[str], catalog: Catalog) -> Report:
 
 
 def lint_project(project, catalog: Catalog | None = None) -> Report:
-    """Lint what a build of ``project`` would write, pointing at the Python declaration of each object."""
+    """Lint what a build of ``project`` would write, pointing at the Python declaration of each object (from the
+    build's source map: JSON pointer -> file, line and suppressions)."""
     from ..build import compile_project
-    from ..source import declared_at
 
     output = compile_project(project)
     catalog = catalog or output.catalog
@@ -70,54 +69,19 @@ def lint_project(project, catalog: Catalog | None = None) -> Report:
     entries = Entries()
     generated = project.relative(project.generated)
     for order, compiled in enumerate(output.dashboards.values()):
-        doc = Document(f"{generated}/{compiled.path}", compiled.data, "dashboard")
-        dash = collect_dashboard(doc, order)
-        _attach_dashboard_sources(project, dash, compiled.source, declared_at)
+        dash = collect_dashboard(Document(f"{generated}/{compiled.path}", compiled.data, "dashboard"), order)
+        apply_source_map(dashboard_scopes(dash), compiled.sources)
         _add_dashboard(entries, dash)
     all_rules, issues = [], []
     for order, compiled in enumerate(output.rules, start=len(output.dashboards)):
-        doc = Document(f"{generated}/{compiled.path}", compiled.data, "rules")
-        rules, found = collect_rules(doc, order)
-        declared = [r for g in compiled.groups for r in g.rules]
-        for rule, source in zip(rules, declared):
-            _set_source(project, rule.scope, source.declared_at)
-            rule.scope.suppress.update(source.suppress or {})
+        rules, found = collect_rules(Document(f"{generated}/{compiled.path}", compiled.data, "rules"), order)
+        apply_source_map(rule_scopes(rules), compiled.sources)
         all_rules += rules
         issues += found
     _add_rules(entries, ctx, all_rules)
     entries.add("ruleset", rule_set(all_rules, generated, issues))
     files = catalog.files or (project.catalog,)
     entries.add("catalog", CatalogEntry(catalog, Scope(Place(project.relative(files[0]), path=("catalog",)))))
-    return _relative_catalog_places(project, run(entries, ctx))
-
-
-def _set_source(project, scope: Scope, location) -> None:
-    if location is not None:
-        scope.place = dataclasses.replace(scope.place, source=location.relative_to(project.root))
-
-
-def _attach_dashboard_sources(project, dash, source, declared_at) -> None:
-    _set_source(project, dash.scope, declared_at(source))
-    by_id = {getattr(p, "id", None): p for p in source.panels}
-    for panel in dash.panels:
-        original = by_id.get(panel.data.get("id"))
-        if original is None:
-            continue
-        _set_source(project, panel.scope, declared_at(original))
-        panel.scope.suppress.update(getattr(original, "_suppress", None) or {})
-        targets = {getattr(t, "refId", None): t for t in getattr(original, "targets", None) or []}
-        for query in panel.queries:
-            target = targets.get(query.target.get("refId") if query.target else None)
-            _set_source(project, query.scope, declared_at(target) if target is not None else declared_at(original))
-            if target is not None:
-                query.scope.suppress.update(getattr(target, "_suppress", None) or {})
-
-
-def _relative_catalog_places(project, report: Report) -> Report:
-    def fix(p):
-        file = p.place.file
-        if file.startswith(project.root):
-            return dataclasses.replace(p, place=dataclasses.replace(p.place, file=project.relative(file)))
-        return p
-
-    return Report([fix(p) for p in report.problems], [fix(p) for p in report.suppressed])
+    report = run(entries, ctx)
+    return Report([p.relative_to(project.root) for p in report.problems],
+                  [p.relative_to(project.root) for p in report.suppressed])

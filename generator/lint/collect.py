@@ -6,9 +6,12 @@ Used for this repository's compiled output and for files given on the command li
 
 from __future__ import annotations
 
+import promql_parser
+
 from ..grafana import model
 from .documents import Document
-from .entries import At as _At, Dashboard, Panel, Query, Rule, RuleSet
+from .entries import At as _At
+from .entries import Dashboard, Panel, Query, Rule, RuleSet
 from .problem import Hit, Place, Scope
 from .promql import TooComplex, parse
 from .templating import Expansion, expand
@@ -61,7 +64,8 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     data = doc.data if isinstance(doc.data, dict) else {}
     uid = _text(data.get("uid")) or "<no uid>"
     title = _text(data.get("title"))
-    place = Place(doc.file, doc.line(data), (f"dashboard {uid}" + (f" ({title})" if title else ""),), order=(order,))
+    place = Place(doc.file, doc.line(data), (f"dashboard {uid}" + (f" ({title})" if title else ""),), order=(order,),
+                  pointer="")
     dash = Dashboard(data, Scope(place, _suppressions(data)), uid)
     _collect_variables(doc, dash)
     panels = model.panel_list(data)
@@ -71,10 +75,25 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     if not isinstance(panels, list):
         dash.issues.append(Hit(f"`panels` is a {type(panels).__name__}, expected a list of panels"))
         panels = []
-    for slot in model.walk_panels(data):
+    for slot, pointer in zip(model.walk_panels(data), _panel_pointers(data), strict=True):
         nested = slot.row is not None
-        _collect_panel(doc, dash, slot.panel, slot.row * 1000 + slot.index + 1 if nested else slot.index, nested)
+        _collect_panel(doc, dash, slot.panel, slot.row * 1000 + slot.index + 1 if nested else slot.index, nested,
+                       pointer=pointer)
     return dash
+
+
+def _panel_pointers(data: dict) -> list[str]:
+    """The JSON pointer of each panel :func:`generator.grafana.model.walk_panels` yields, in the same order."""
+    legacy = None
+    if "panels" not in data and isinstance(data.get("rows"), list):  # schema before Grafana 5
+        legacy = [f"/rows/{r}/panels/{i}" for r, row in enumerate(data["rows"]) if isinstance(row, dict)
+                  and isinstance(row.get("panels"), list) for i, _ in enumerate(row["panels"])]
+    out = []
+    for slot in model.walk_panels(data):
+        top = slot.index if slot.row is None else slot.row
+        base = legacy[top] if legacy is not None else f"/panels/{top}"
+        out.append(base if slot.row is None else f"{base}/panels/{slot.index}")
+    return out
 
 
 def _collect_variables(doc: Document, dash: Dashboard) -> None:
@@ -98,12 +117,13 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
         parsed = model.parse_variable_query(model.variable_query(var))
         if parsed is None or parsed.expr is None or parsed.kind not in ("label_values", "query_result"):
             continue
-        scope = Scope(dash.place.child(f"variable {name}", line=doc.line(var), order=-1000 + index),
+        scope = Scope(dash.place.child(f"variable {name}", line=doc.line(var), order=-1000 + index,
+                                       pointer=f"/templating/list/{index}"),
                       _suppressions(var), dash.scope)
         dash.queries.append(make_query("variable", parsed.expr, scope, variable_label=parsed.label))
 
 
-def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool) -> None:
+def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool, pointer: str) -> None:
     if not isinstance(raw, dict):
         dash.issues.append(Hit(f"panel #{index + 1} is a {type(raw).__name__}, expected an object"))
         return
@@ -112,7 +132,8 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
     label = f'panel "{title}"' if title else "panel <untitled>"
     if isinstance(pid, int) and not isinstance(pid, bool):
         label += f" (id {pid})"
-    scope = Scope(dash.place.child(label, line=doc.line(raw), order=index), _suppressions(raw), dash.scope)
+    scope = Scope(dash.place.child(label, line=doc.line(raw), order=index, pointer=pointer), _suppressions(raw),
+                  dash.scope)
     panel = Panel(raw, scope, dash, nested)
     dash.panels.append(panel)
     targets = raw.get("targets")
@@ -132,7 +153,8 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
         if ds in model.NON_PROMQL_DATASOURCES or expr is None:
             continue
         ref = _text(target.get("refId")) or chr(ord("A") + t_index % 26)
-        tscope = Scope(scope.place.child(f"target {ref}", line=doc.line(target), order=t_index),
+        tscope = Scope(scope.place.child(f"target {ref}", line=doc.line(target), order=t_index,
+                                         pointer=f"{pointer}/targets/{t_index}"),
                        _suppressions(target), scope)
         if not isinstance(expr, str):
             dash.issues.append(Hit(f"`expr` is a {type(expr).__name__}, expected a PromQL string",
@@ -160,7 +182,8 @@ def collect_rules(doc: Document, order: int = 0) -> tuple[list[Rule], list[Hit]]
         return rules, issues
     starts = []
     for g_index, group in enumerate(groups):
-        gplace = root.place.child(f"group #{g_index + 1}", line=doc.line(group), order=g_index)
+        gplace = root.place.child(f"group #{g_index + 1}", line=doc.line(group), order=g_index,
+                                  pointer=f"/groups/{g_index}")
         if not isinstance(group, dict):
             issues.append(Hit("rule group is not a mapping with `name` and `rules`", at=_At(Scope(gplace))))
             continue
@@ -168,7 +191,11 @@ def collect_rules(doc: Document, order: int = 0) -> tuple[list[Rule], list[Hit]]
         if not isinstance(name, str) or not name:
             issues.append(Hit("rule group has no `name`", at=_At(Scope(gplace))))
             name = f"#{g_index + 1}"
-        gplace = root.place.child(f"group {name}", line=doc.line(group), order=g_index)
+        gplace = root.place.child(f"group {name}", line=doc.line(group), order=g_index, pointer=f"/groups/{g_index}")
+        interval = group.get("interval")
+        if interval is not None and not _is_duration(interval):
+            issues.append(Hit(f"`interval: {interval}` of group {name} is not a duration like 30s, 5m or 1h",
+                              at=_At(Scope(gplace))))
         items = group.get("rules")
         if not isinstance(items, list):
             issues.append(Hit(f"group {name} has no `rules` list", at=_At(Scope(gplace))))
@@ -186,12 +213,13 @@ def _collect_rule(doc, raw, group: str, gplace: Place, index: int, issues: list[
     line = doc.line(raw)
     if not isinstance(raw, dict):
         issues.append(Hit(f"rule #{index + 1} of group {group} is not a mapping",
-                          at=_At(Scope(gplace.child(f"rule #{index + 1}", order=index)))))
+                          at=_At(Scope(gplace.child(f"rule #{index + 1}", order=index,
+                                                    pointer=f"{gplace.pointer}/rules/{index}")))))
         return None
     kinds = [k for k in ("alert", "record") if k in raw]
     name = raw.get(kinds[0]) if kinds else None
     label = f"{kinds[0]} {name}" if kinds and isinstance(name, str) else f"rule #{index + 1}"
-    scope = Scope(gplace.child(label, line=line, order=index), {}, None)
+    scope = Scope(gplace.child(label, line=line, order=index, pointer=f"{gplace.pointer}/rules/{index}"), {}, None)
     if len(kinds) != 1 or not isinstance(name, str) or not name:
         issues.append(Hit("a rule needs exactly one of `alert: Name` or `record: name`", at=_At(scope)))
         return None
@@ -233,6 +261,14 @@ def _attach_comments(doc: Document, starts: list[tuple[int, Rule]], issues: list
 def _only_comments_between(doc: Document, comment_line: int, start: int) -> bool:
     """True when every line after the comment and before ``start`` is blank or a comment."""
     return all(not t.strip() or t.strip().startswith("#") for t in doc.text_lines[comment_line:start - 1])
+
+
+def _is_duration(value) -> bool:
+    try:
+        promql_parser.parse_duration(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def rule_set(rules: list[Rule], file: str, issues: list[Hit]) -> RuleSet:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..catalog import metric_lines
 from .labels import LabelInference
 from .problem import Place, Scope
 from .promql import Node, Selector, walk
@@ -179,20 +180,7 @@ class CatalogEntry:
     def metric_at(self, metric) -> At:
         file = metric.file or self.place.file
         if file not in self._lines:
-            self._lines[file] = _metric_lines(file)
+            self._lines[file] = metric_lines(file)
         line = self._lines[file].get(metric.name)
         return At(Scope(Place(file, line, (f"metric {metric.name}",), order=(line or 0,))))
 
-
-def _metric_lines(file: str) -> dict[str, int]:
-    import re
-    found: dict[str, int] = {}
-    try:
-        with open(file, encoding="utf-8") as fh:
-            for number, text in enumerate(fh, 1):
-                m = re.match(r"^\s+([A-Za-z_:][A-Za-z0-9_:]*):\s*(#.*)?$", text)
-                if m and m.group(1) not in found:
-                    found[m.group(1)] = number
-    except (OSError, UnicodeDecodeError):
-        pass
-    return found

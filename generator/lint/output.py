@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..problems import format_problem
 from .runner import Report
 
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -15,11 +16,7 @@ def _location(p) -> str:
 
 
 def text(report: Report) -> str:
-    lines = []
-    for p in report.problems:
-        where = f"{p.place.where}: " if p.place.where else ""
-        source = f" (declared at {p.place.source})" if p.place.source else ""
-        lines.append(f"{_location(p)}: {p.severity} [{p.check}] {where}{p.message}{source}")
+    lines = [format_problem(p) for p in report.problems]
     lines += summary(report)
     return "\n".join(lines) + "\n"
 

@@ -84,6 +84,15 @@ CHECKS = (
     catalog_series_budget,
 )
 
+# Gates: the semantic rules a build enforces too (generator.lint.gates runs them on what it compiles), so each
+# rule lives in one place. The build refuses any problem a gate reports that is not suppressed with a reason.
+GATES = (
+    alert_invalid_rule,  # durations (`for`, `keep_firing_for`) and the shape Prometheus loads
+    alert_missing_severity,
+    alert_duplicate_name,
+    catalog_counter_without_total,
+)
+
 DOC_SECTIONS = ("What it catches:", "Why it matters:", "Failing example:", "Passing example:")
 AREAS = ("promql", "dashboard", "alert", "catalog")
 

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 import requests
 
-from ..build import _render_group, compile_project, dump_yaml
+from ..build import compile_project
 from ..catalog import load_catalog
+from ..output import dump_yaml
 from ..project import Project
+from ..rules.render import render_group as _render_group
 from . import durations
 from .config import alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, binary, is_ours, spawn, stop, wait_ready

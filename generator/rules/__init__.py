@@ -1,6 +1,7 @@
 """Alerting and recording rules as Python objects, and their unit tests, proven with promtool.
 
 - :mod:`.model`: ``Alert``, ``Recording`` and ``RuleGroup``, what a rules module declares;
+- :mod:`.render`: rule groups to the Prometheus rule file, with its source map;
 - :mod:`.scenarios`: ``RuleTest`` and its helpers (``series``, ``histogram``, ``fires``, ``silent``, ``pending``,
   ``samples``), what a ``<module>_tests.py`` beside it declares, compiled to promtool's test format;
 - :mod:`.coverage`: which rule lacks the scenarios it needs;

@@ -9,28 +9,30 @@ from __future__ import annotations
 
 import re
 
+from ..problems import Problem, at_declaration
 from .scenarios import RuleTest
 
 
-def coverage_problems(groups, tests: list[RuleTest] | None, module: str) -> list[str]:
-    """One ``file:line: rule: what is missing`` line per gap; empty when every rule is covered."""
+def coverage_problems(groups, tests: list[RuleTest] | None, module: str) -> list[Problem]:
+    """One problem per gap, placed at the rule's declaration; empty when every rule is covered."""
     tests = tests or []
     checks = [c for t in tests for c in t.checks]
     problems = []
     for group in groups:
         for alert in group.alerts:
-            where = str(alert.declared_at or module)
+            place = at_declaration(alert.declared_at, module, f"alert {alert.name}")
             kinds = {c.kind for c in checks if c.kind != "samples" and c.name == alert.name}
             if "fires" not in kinds:
-                problems.append(f"{where}: {alert.name}: no test where it fires; add a RuleTest with "
-                                f"fires({alert.name!r}, ...) to `tests` in {module}")
+                problems.append(Problem("coverage/never-fires", "error", "no test where it fires; add a RuleTest "
+                                        f"with fires({alert.name!r}, ...) to `tests` in {module}", place))
             if "silent" not in kinds:
-                problems.append(f"{where}: {alert.name}: no test where it stays silent; add a RuleTest with "
-                                f"silent({alert.name!r}, ...) to `tests` in {module}")
+                problems.append(Problem("coverage/never-silent", "error", "no test where it stays silent; add a "
+                                        f"RuleTest with silent({alert.name!r}, ...) to `tests` in {module}", place))
         for recording in group.recordings:
-            where = str(recording.declared_at or module)
+            place = at_declaration(recording.declared_at, module, f"record {recording.record}")
             name = re.compile(rf"(?<![\w:]){re.escape(recording.record)}(?![\w:])")
             if not any(c.kind == "samples" and name.search(c.name) for c in checks):
-                problems.append(f"{where}: {recording.record}: no test checks its value; add "
-                                f"samples({recording.record!r}, at=..., expect={{...}}) to a RuleTest in {module}")
+                problems.append(Problem("coverage/value-unchecked", "error", "no test checks its value; add "
+                                        f"samples({recording.record!r}, at=..., expect={{...}}) to a RuleTest in "
+                                        f"{module}", place))
     return problems

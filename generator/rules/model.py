@@ -1,8 +1,9 @@
 """Alerting and recording rules as Python objects, compiled to a Prometheus rule file.
 
 A rules module under ``rules/`` defines ``groups = [RuleGroup(...), ...]``. The objects only hold what the
-author wrote; the compiler adds ``runbook_url`` and ``dashboard_url`` in one pass and validates everything,
-naming the file and line of the declaration when something is wrong.
+author wrote; :mod:`generator.rules.render` adds ``runbook_url`` and ``dashboard_url`` in one pass.
+:func:`validate_group` reports (as :class:`generator.problems.Problem`, check ``rules/*``, placed at the
+declaration) what only the Python model knows; the rules Prometheus files share with the linter are gates.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 
 import promql_parser
 
-from ..errors import BuildError
+from ..problems import Problem, at_declaration
 from ..source import Location, caller_location
 
-SEVERITIES = ("critical", "warning", "info")
 ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
@@ -86,67 +86,59 @@ def _dedent(expr: str) -> str:
     return "\n".join(line[cut:] for line in lines).strip()
 
 
-def _duration(value: str, what: str, where: str, errors: list[str]) -> None:
-    try:
-        promql_parser.parse_duration(str(value))
-    except ValueError:
-        errors.append(f"{where}: {what} {value!r} is not a duration like 30s, 5m or 1h")
+def _problem(check: str, message: str, location, fallback: str, *path: str) -> Problem:
+    return Problem(check, "error", message, at_declaration(location, fallback, *path))
 
 
-def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_path) -> list[str]:
-    """Every mistake in ``group`` as ``file:line: message`` lines (empty when the group compiles).
-
-    ``runbook_path(alert)`` is where the alert's runbook must be."""
-    errors: list[str] = []
-    gwhere = str(group.declared_at or f"group {group.name}")
+def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_path, module: str = "") -> list[Problem]:
+    """Every mistake in ``group`` the rules model itself knows (empty when the group compiles). ``runbook_path(alert)``
+    is where the alert's runbook must be. Rules shared with the linter (severity, durations, duplicate alert
+    names) are checked on the rendered rules by the gates (generator.lint.gates), not here."""
+    out: list[Problem] = []
+    gpath = f"group {group.name}"
     if not isinstance(group.rules, list) or not group.rules:
-        errors.append(f"{gwhere}: group {group.name!r} has no rules")
-        return errors
-    if group.interval is not None:
-        _duration(group.interval, "interval", gwhere, errors)
+        return [_problem("rules/empty-group", f"group {group.name!r} has no rules", group.declared_at, module, gpath)]
     seen: dict[str, Location | None] = {}
     for rule in group.rules:
         if not isinstance(rule, (Alert, Recording)):
-            errors.append(f"{gwhere}: group {group.name!r} holds {type(rule).__name__}, not an Alert or Recording")
+            out.append(_problem("rules/not-a-rule", f"group {group.name!r} holds {type(rule).__name__}, not an Alert "
+                                "or Recording", group.declared_at, module, gpath))
             continue
-        where = str(rule.declared_at or group.name)
-        name = rule.name if isinstance(rule, Alert) else rule.record
+        kind, name = ("alert", rule.name) if isinstance(rule, Alert) else ("record", rule.record)
+
+        def add(check: str, message: str, at=rule.declared_at, what=f"{kind} {name}") -> None:
+            out.append(_problem(check, message, at, module, gpath, what))
+
         try:
             promql_parser.parse(rule.expr)
         except ValueError as e:
-            errors.append(f"{where}: {name}: expression does not parse: {e}")
+            add("rules/invalid-expression", f"expression does not parse: {e}")
         for label in rule.labels:
             if not LABEL_NAME.match(label):
-                errors.append(f"{where}: {name}: label name {label!r} is not valid")
+                add("rules/invalid-label-name", f"label name {label!r} is not valid")
         if isinstance(rule, Recording):
             if not METRIC_NAME.match(rule.record) or ":" not in rule.record:
-                errors.append(f"{where}: record {rule.record!r} should be a metric name of the form level:metric:operations")
+                add("rules/record-name", f"record {rule.record!r} should be a metric name of the form "
+                    "level:metric:operations")
             if rule.record in seen:
-                errors.append(f"{where}: record {rule.record!r} is already declared at {seen[rule.record]}")
+                add("rules/duplicate-record", f"record {rule.record!r} is already declared at {seen[rule.record]}")
             seen[rule.record] = rule.declared_at
             continue
         if not ALERT_NAME.match(rule.name):
-            errors.append(f"{where}: alert name {rule.name!r} should be CamelCase letters and digits")
-        if ("alert", rule.name) in seen:
-            errors.append(f"{where}: alert {rule.name!r} is already declared at {seen[('alert', rule.name)]}")
-        seen[("alert", rule.name)] = rule.declared_at
-        _duration(rule.for_, "`for`", f"{where}: {rule.name}", errors)
-        if rule.keep_firing_for is not None:
-            _duration(rule.keep_firing_for, "keep_firing_for", f"{where}: {rule.name}", errors)
-        if rule.severity not in SEVERITIES:
-            errors.append(f"{where}: {rule.name}: severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}")
+            add("rules/alert-name", f"alert name {rule.name!r} should be CamelCase letters and digits")
         if "severity" in rule.labels:
-            errors.append(f"{where}: {rule.name}: pass severity= rather than a `severity` label")
+            add("rules/severity-label", "pass severity= rather than a `severity` label")
         for key in ("summary", "description"):
-            if not str(getattr(rule, key) or "").strip():
-                errors.append(f"{where}: {rule.name}: `{key}` is empty")
+            if not isinstance(getattr(rule, key), str) or not getattr(rule, key).strip():
+                add("rules/empty-text", f"`{key}` is empty")
         for key in ("summary", "description", "runbook_url", "dashboard_url"):
             if key in rule.annotations:
-                errors.append(f"{where}: {rule.name}: `{key}` is set by the compiler; remove it from annotations")
+                add("rules/reserved-annotation", f"`{key}` is set by the compiler; remove it from annotations")
         if rule.dashboard not in dashboard_uids:
             known = ", ".join(sorted(dashboard_uids)) or "none"
-            errors.append(f"{where}: {rule.name}: dashboard {rule.dashboard!r} is not a generated dashboard uid (known: {known})")
+            add("rules/unknown-dashboard", f"dashboard {rule.dashboard!r} is not a generated dashboard uid "
+                f"(known: {known})")
         runbook = runbook_path(rule.name)
         if not os.path.isfile(runbook):
-            errors.append(f"{where}: {rule.name}: no runbook; write {runbook} (what to check first)")
-    return errors
+            add("rules/missing-runbook", f"no runbook; write {runbook} (what to check first)")
+    return out

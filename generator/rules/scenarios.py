@@ -35,6 +35,7 @@ from datetime import timedelta
 
 import promql_parser
 
+from ..problems import Place, Problem, at_declaration
 from ..source import Location, caller_location
 
 DEFAULT_EVALUATION_INTERVAL = "15s"
@@ -167,7 +168,7 @@ class CompiledTests:
 
 
 def compile_tests(tests, *, module: str, rule_file: str, group_order: list[str], alerts: dict, records: set[str],
-                  catalog, annotations_for) -> tuple[CompiledTests | None, list[str]]:
+                  catalog, annotations_for) -> tuple[CompiledTests | None, list[Problem]]:
     """Render ``tests`` (from ``module``) as promtool test files beside ``rule_file`` (a path under generated/).
 
     ``group_order`` names the rule groups in the order they are declared: promtool evaluates them in that order
@@ -175,19 +176,23 @@ def compile_tests(tests, *, module: str, rule_file: str, group_order: list[str],
     to their rules, ``records`` names the recording rules, ``annotations_for(alert)``
     gives the annotations the compiler adds (runbook and dashboard URLs). Returns the files and the problems.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not isinstance(tests, list) or not all(isinstance(t, RuleTest) for t in tests):
-        return None, [f"{module}: `tests` must be a list of generator.ruletests.RuleTest"]
+        return None, [Problem("ruletests/not-a-test", "error", "`tests` must be a list of generator.ruletests.RuleTest",
+                              Place(module))]
     directory, base = rule_file.rsplit("/", 1)
     stem = base.rsplit(".", 1)[0]
     by_interval: dict[str, list[dict]] = {}
     names: dict[str, str] = {}
     for test in tests:
         where = str(test.declared_at or module)
+        place = at_declaration(test.declared_at, module, f"test {test.name!r}")
         before = len(problems)
-        _validate(test, where, alerts, records, catalog, problems)
+        _validate(test, lambda check, message, at=place: problems.append(Problem(check, "error", message, at)),
+                  alerts, records, catalog)
         if test.name in names:
-            problems.append(f"{where}: test name {test.name!r} is already used at {names[test.name]}")
+            problems.append(Problem("ruletests/duplicate-name", "error",
+                                    f"test name {test.name!r} is already used at {names[test.name]}", place))
         names[test.name] = where
         if len(problems) == before:
             by_interval.setdefault(test.evaluation_interval, []).append(
@@ -206,44 +211,45 @@ def compile_tests(tests, *, module: str, rule_file: str, group_order: list[str],
     return CompiledTests(module, tests, dict(sorted(files.items()))), []
 
 
-def _validate(test: RuleTest, where: str, alerts: dict, records: set[str], catalog, problems: list[str]) -> None:
-    label = f"{where}: test {test.name!r}"
+def _validate(test: RuleTest, add, alerts: dict, records: set[str], catalog) -> None:
+    """Report each mistake of ``test`` through ``add(check, message)``."""
     if not str(test.name).strip():
-        problems.append(f"{where}: a test needs a name saying what it proves")
+        add("ruletests/unnamed", "a test needs a name saying what it proves")
     for stray in test._stray:
-        problems.append(f"{label}: {stray!r} is neither an input (series, histogram) nor a check")
+        add("ruletests/stray-argument", f"{stray!r} is neither an input (series, histogram) nor a check")
     for what, value in (("interval", test.interval), ("evaluation_interval", test.evaluation_interval)):
         if not _is_duration(value):
-            problems.append(f"{label}: {what} {value!r} is not a duration like 15s or 1m")
+            add("ruletests/invalid-duration", f"{what} {value!r} is not a duration like 15s or 1m")
     if not test.inputs:
-        problems.append(f"{label}: no input series")
+        add("ruletests/no-inputs", "no input series")
     if not test.checks:
-        problems.append(f"{label}: checks nothing; add fires(), silent(), pending() or samples()")
+        add("ruletests/checks-nothing", "checks nothing; add fires(), silent(), pending() or samples()")
     for item in test.inputs:
         if isinstance(item, Series) and not SELECTOR.match(item.selector.strip()):
-            problems.append(f"{label}: series {item.selector!r} is not a metric name with optional {{labels}}")
+            add("ruletests/invalid-series", f"series {item.selector!r} is not a metric name with optional {{labels}}")
         if isinstance(item, Histogram):
             metric = catalog.metrics.get(item.metric)
             if metric is None or metric.type != "histogram":
-                problems.append(f"{label}: {item.metric!r} is not a histogram of the catalog")
+                add("ruletests/unknown-histogram", f"{item.metric!r} is not a histogram of the catalog")
     for check in test.checks:
         if not _is_duration(check.at):
-            problems.append(f"{label}: time {check.at!r} is not a duration like 5m or 12m15s")
+            add("ruletests/invalid-duration", f"time {check.at!r} is not a duration like 5m or 12m15s")
         if check.kind == "samples":
             try:
                 promql_parser.parse(check.name)
             except ValueError as e:
-                problems.append(f"{label}: samples() expression {check.name!r} does not parse: {e}")
+                add("ruletests/invalid-expression", f"samples() expression {check.name!r} does not parse: {e}")
         elif check.name not in alerts:
             known = ", ".join(sorted(alerts)) or "none"
-            problems.append(f"{label}: {check.kind}() names alert {check.name!r}, which this module does not "
-                            f"declare (known: {known})")
+            add("ruletests/unknown-alert", f"{check.kind}() names alert {check.name!r}, which this module does not "
+                f"declare (known: {known})")
     seen: dict[tuple[str, str], str] = {}
     for check in test.checks:
         if check.kind in ("fires", "silent"):
             key = (check.name, check.at)
             if seen.get(key, check.kind) != check.kind:
-                problems.append(f"{label}: {check.name} is expected both to fire and to stay silent at {check.at}")
+                add("ruletests/contradiction",
+                    f"{check.name} is expected both to fire and to stay silent at {check.at}")
             seen[key] = check.kind
 
 

@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from . import promtool as P
-from ..build import Output, compile_project, dump_yaml
+from ..build import Output, compile_project
+from ..output import dump_yaml
+from ..problems import Problem, format_problem
 from ..project import Project
 from .coverage import coverage_problems
 
@@ -39,7 +41,7 @@ class CaseResult:
 
 @dataclass
 class Report:
-    coverage: list[str]
+    coverage: list[Problem]
     rule_checks: dict[str, P.Run]
     results: list[CaseResult]
 
@@ -93,8 +95,7 @@ def test_rules(project: Project, *, promtool: str | None = None) -> Report:
     for compiled in output.rules:
         coverage += coverage_problems(compiled.groups, compiled.tests.tests if compiled.tests else None,
                                       compiled.module)
-    root_prefix = project.root + os.sep
-    coverage = [c.replace(root_prefix, "") for c in coverage]
+    coverage = [c.relative_to(project.root) for c in coverage]
     rule_files = {c.path: output.files[c.path] for c in output.rules}
     checks = {}
     with tempfile.TemporaryDirectory(prefix="check-rules.") as scratch:
@@ -125,7 +126,7 @@ def print_report(report: Report, out, err) -> None:
     if report.coverage:
         print("rules without the tests they need:", file=err)
         for problem in report.coverage:
-            print(f"  {problem}", file=err)
+            print(f"  {format_problem(problem)}", file=err)
     summary = f"{len(report.results) - len(failed)} of {len(report.results)} scenarios pass"
     if report.coverage:
         summary += f"; {len(report.coverage)} coverage problems"

@@ -2,8 +2,8 @@
 
 What it catches:
     ``groups`` that is not a list, groups without ``name`` or ``rules``, rules without exactly one of ``alert``
-    and ``record``, without ``expr``, with ``labels``/``annotations`` that are not mappings, ``for`` values that
-    are not durations, misplaced ``# lint: ignore`` comments.
+    and ``record``, without ``expr``, with ``labels``/``annotations`` that are not mappings, ``for``,
+    ``keep_firing_for`` or group ``interval`` values that are not durations, misplaced ``# lint: ignore`` comments.
 
 Why it matters:
     ``promtool check rules`` and Prometheus reject the whole file: none of its alerts run.

@@ -3,7 +3,7 @@
 What it catches:
     Catalog metrics of type counter not ending in ``_total`` (the OpenTelemetry exporter appends it, so the
     series Prometheus stores is ``<name>_total``), and gauges, histograms or summaries ending in ``_total``.
-    The catalog loader refuses both as well; this check names the rule for catalogs built in code.
+    A gate: the catalog loader runs this check too and refuses what it reports (the rule lives here only).
 
 Why it matters:
     Dashboards and alerts written against the catalog name would query a series that does not exist.
