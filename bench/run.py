@@ -63,7 +63,8 @@ def child_rules(size: str, path: str) -> dict:
 
 def child_dashboards(size: str, directory: str) -> dict:
     """Build the benchmark's dashboards and write them as files; report how long the build took."""
-    from generator.build import dump_json, render_dashboard
+    from generator.build import render_dashboard
+    from generator.output import dump_json
 
     from inputs import dashboards
 
@@ -72,7 +73,7 @@ def child_dashboards(size: str, directory: str) -> dict:
     start = time.perf_counter()
     for d in objects:
         with open(os.path.join(directory, f"{d.uid}.json"), "wb") as fh:
-            fh.write(dump_json(render_dashboard(d)))
+            fh.write(dump_json(render_dashboard(d)[0]))
     return {"seconds": time.perf_counter() - start}
 
 
@@ -80,7 +81,8 @@ def child_build(size: str, runs: str) -> dict:
     """Serialise the same objects both ways, ``runs`` times each, alternating which goes first."""
     from grafanalib._gen import DashboardEncoder
 
-    from generator.build import dump_json, render_dashboard
+    from generator.build import render_dashboard
+    from generator.output import dump_json
 
     from inputs import dashboards
 
@@ -92,7 +94,7 @@ def child_build(size: str, runs: str) -> dict:
 
     def ours():
         for d in objects:
-            dump_json(render_dashboard(d))
+            dump_json(render_dashboard(d)[0])
 
     times: dict[str, list[float]] = {"reference": [], "ours": []}
     for i in range(int(runs)):

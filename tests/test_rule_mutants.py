@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from generator.build import compile_project, dump_yaml
+from generator.build import compile_project
+from generator.output import dump_yaml
 from generator.project import Project
 from generator.rules.scenarios import RuleTest
 from generator.rules.testrun import cases_of, run_cases

@@ -69,7 +69,8 @@ class _Output:
 
 def _target(args, output: _Output):
     """(project, the rule files, a PrometheusTarget or a RulerTarget), everything checked before any request."""
-    from ..build import compile_project, stale_files
+    from ..build import compile_project
+    from ..output import stale_files
     from . import environments
     from .groups import rule_files
 
