@@ -36,7 +36,7 @@ def compare_dashboards(old: dict[str, dict], new: dict[str, dict]) -> list[Dashb
             continue
         if a is None or b is None:
             data = b if a is None else a
-            panels = [p for p in gdiff._panels(data) if p.get("type") != "row"]
+            panels = [p for p in gmodel.panels(data) if p.get("type") != "row"]
             # A new dashboard lists every panel with its queries; a removed one, every panel it took away.
             items = _panel_items({}, layout(b)) if a is None else _panel_items(layout(a), {})
             items += _variable_items([], gmodel.variables(b)) if a is None else _variable_items(gmodel.variables(a), [])
