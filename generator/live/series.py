@@ -96,7 +96,7 @@ class Router:
             share = 1.0 / math.prod(len(self.values[n]) for n in free) if free else 1.0
             route = []
             for combo in itertools.product(*(self.values[n] for n in free)):
-                labels = {**known, **dict(zip(free, combo))}
+                labels = {**known, **dict(zip(free, combo, strict=True))}
                 route.append((tuple((n, labels[n]) for n in self.names), share))
             self._cache[key] = route
         return route

@@ -188,7 +188,7 @@ class _Reader:
                                                             for k in v.labels}
         events = {name: self.event(name, v, knode) for name, knode, v in self.mapping(sections.get("events"), "events")}
         group_by = ("alertname",)
-        for name, _, v in self.mapping(sections.get("alertmanager"), "alertmanager", ("group_by",)):
+        for _, _, v in self.mapping(sections.get("alertmanager"), "alertmanager", ("group_by",)):
             group_by = tuple(s for s, n in self.strings(v, "alertmanager.group_by")
                              if s == "alertname" or self.label(s, n, "alertmanager.group_by"))
         return Traffic(
@@ -361,7 +361,7 @@ class _Reader:
         for name, _, spec in self.mapping(node, "scenarios"):
             key = f"scenarios.{name}"
             fields = {"name": name}
-            for field, fk, v in self.mapping(spec, key, allowed):
+            for field, _, v in self.mapping(spec, key, allowed):
                 where = f"{key}.{field}"
                 if field in ("help", "alert"):
                     fields[field] = self.string(v, where) or ""

@@ -188,7 +188,7 @@ class Workload:
         if kind == "duration":
             self._observe_all(fam, flows)
             return
-        for i, (n, n_ok, failed, _, mean, seconds, tokens, cost) in enumerate(flows):
+        for i, (_, n_ok, failed, _, mean, seconds, tokens, cost) in enumerate(flows):
             if kind == "requests":
                 add(fam.ok[i], n_ok)
             if kind in ("requests", "failures"):
@@ -289,7 +289,7 @@ class Workload:
                         bucket_labels = fam.bucket_labels[labels] = [
                             labels + (("le", floatToGoString(b)),) for b in list(metric.buckets) + [math.inf]]
                     cumulative = 0.0
-                    for series_labels, count in zip(bucket_labels, counts):
+                    for series_labels, count in zip(bucket_labels, counts, strict=True):
                         cumulative += count
                         rows.append((metric.name + "_bucket", series_labels, cumulative))
                 rows.append((metric.name + "_sum", labels, total))
