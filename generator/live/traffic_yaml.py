@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from ..errors import GeneratorError
 from .traffic import (
@@ -31,6 +31,7 @@ from .traffic import (
     Value,
     default_traffic,
 )
+from .yaml_nodes import NodeReader
 
 SECTIONS = ("requests", "dimensions", "tokens", "failures", "events", "labels", "metrics", "scenarios", "alertmanager")
 _SHAPE_KEYS = {"daily_swing": "daily_swing", "jitter": "jitter", "jitter_seconds": "jitter_seconds"}
@@ -71,64 +72,14 @@ def load_traffic(path: str, catalog) -> Traffic:
     return traffic
 
 
-class _Reader:
+class _Reader(NodeReader):
+    """Reads the sections of a traffic file, checking names against the catalog."""
+
     def __init__(self, file: str, catalog):
-        self.file = file
+        super().__init__(file)
         self.catalog = catalog
-        self.problems: list[str] = []
-        self._scalars = yaml.constructor.SafeConstructor()
 
-    # -- primitives ---------------------------------------------------------------------------------------------
-
-    def error(self, node: Node | None, key: str, message: str) -> None:
-        line = f":{node.start_mark.line + 1}" if node is not None else ""
-        self.problems.append(f"{self.file}{line}: {key}: {message}")
-
-    def mapping(self, node: Node | None, key: str, allowed=None) -> list[tuple[str, Node, Node]]:
-        """(key, key node, value node) of a mapping; an empty mapping for a missing or null node."""
-        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
-            return []
-        if not isinstance(node, MappingNode):
-            self.error(node, key, "must be a mapping")
-            return []
-        out, seen = [], set()
-        for k, v in node.value:
-            name = str(self.scalar(k)) if isinstance(k, ScalarNode) else "?"
-            where = f"{key}.{name}" if key else name
-            if name in seen:
-                self.error(k, where, "appears twice")
-                continue
-            seen.add(name)
-            if allowed is not None and name not in allowed:
-                self.error(k, where, f"unknown key; expected one of {', '.join(allowed)}")
-                continue
-            out.append((name, k, v))
-        return out
-
-    def scalar(self, node: Node):
-        return self._scalars.construct_object(node, deep=True)
-
-    def number(self, node: Node, key: str, *, positive: bool = False, at_most: float | None = None) -> float | None:
-        value = self.scalar(node) if isinstance(node, ScalarNode) else None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(node, key, "must be a number")
-            return None
-        if value < 0 or (positive and value == 0) or (at_most is not None and value > at_most):
-            bound = f"between 0 and {at_most:g}" if at_most is not None else "positive" if positive else "at least 0"
-            self.error(node, key, f"must be {bound}, not {value:g}")
-            return None
-        return float(value)
-
-    def string(self, node: Node, key: str) -> str | None:
-        value = self.scalar(node) if isinstance(node, ScalarNode) else None
-        if not isinstance(value, str | int | float) or isinstance(value, bool) or value == "":
-            self.error(node, key, "must be a non-empty string")
-            return None
-        return str(value)
-
-    def strings(self, node: Node, key: str) -> list[tuple[str, Node]]:
-        items = node.value if isinstance(node, SequenceNode) else [node]
-        return [(s, n) for n in items if (s := self.string(n, key)) is not None]
+    # -- catalog names ------------------------------------------------------------------------------------------
 
     def label(self, name: str, node: Node, key: str) -> bool:
         if name not in self.catalog.labels:
@@ -244,7 +195,8 @@ class _Reader:
 
     def failures(self, node: Node | None) -> tuple[str, Outcome | None, dict[str, Reason]]:
         label, outcome, reasons = "", None, {}
-        items = {k: (kn, v) for k, kn, v in self.mapping(node, "failures", ("label", "outcome", "reasons"))}
+        items = {k: (kn, v) for k, kn, v in self.mapping(node, "failures",
+                                                         ("label", "outcome", "reasons", "share", "seconds"))}
         if "label" in items and (name := self.string(items["label"][1], "failures.label")) \
                 and self.label(name, items["label"][1], "failures.label"):
             label = name
@@ -274,9 +226,17 @@ class _Reader:
             share = self.number(fields["share"], f"{key}.share", at_most=1.0) if "share" in fields else 0.0
             seconds = self.number(fields["seconds"], f"{key}.seconds", positive=True) if "seconds" in fields else None
             reasons[reason] = Reason(share or 0.0, seconds)
+        if "share" in items or "seconds" in items:  # failures without a reason label: one anonymous reason
+            if "reasons" in items:
+                self.error(items["reasons"][0], "failures", "give either `reasons:` or `share:`/`seconds:`")
+            else:
+                share = self.number(items["share"][1], "failures.share", at_most=1.0) if "share" in items else 0.0
+                seconds = self.number(items["seconds"][1], "failures.seconds", positive=True) \
+                    if "seconds" in items else None
+                reasons[""] = Reason(share or 0.0, seconds)
         total = sum(r.share for r in reasons.values())
         if total > 1:
-            self.error(items["reasons"][1], "failures.reasons", f"shares add up to {total:g}, more than 1")
+            self.error(node, "failures.reasons", f"shares add up to {total:g}, more than 1")
         return label, outcome, reasons
 
     def event(self, name: str, node: Node, knode: Node) -> Event:
@@ -311,7 +271,11 @@ class _Reader:
         fields = {k: (kn, v) for k, kn, v in self.mapping(node, key, ("per_request", "per_failure", "only", "labels"))}
         per_request = self.number(fields["per_request"][1], f"{key}.per_request") if "per_request" in fields else 0.0
         per_failure = {}
-        for reason, rk, v in self.mapping(fields.get("per_failure", (None, None))[1], f"{key}.per_failure"):
+        pf = fields.get("per_failure", (None, None))[1]
+        if isinstance(pf, ScalarNode) and not pf.tag.endswith(":null"):  # per failed request, whatever the reason
+            per_failure = {r: n for r in self.reasons if (n := self.number(pf, f"{key}.per_failure")) is not None}
+            pf = None
+        for reason, rk, v in self.mapping(pf, f"{key}.per_failure"):
             if reason not in self.reasons:
                 self.error(rk, f"{key}.per_failure.{reason}", "is not a reason under `failures: reasons:`")
             elif (n := self.number(v, f"{key}.per_failure.{reason}")) is not None:
@@ -377,6 +341,9 @@ class _Reader:
                     if not isinstance(value, bool):
                         self.error(v, where, "must be true or false")
                     fields[field] = value is True
+                elif isinstance(v, ScalarNode):  # failures without a reason label: the anonymous reason
+                    n = self.number(v, where, at_most=1.0)
+                    fields[field] = {"": n} if n is not None and self.failure_reason("", v, where) else {}
                 else:  # failures: reason → added share
                     fields[field] = {}
                     for reason, rk, rv in self.mapping(v, where):
