@@ -305,14 +305,14 @@ class _Reader(NodeReader):
             if kind not in SIGNALS:
                 self.error(fields["signal"], f"{key}.signal", f"unknown signal {kind!r}; known: {', '.join(SIGNALS)}")
                 continue
-            if kind not in SIGNALS_BY_TYPE[metric.type]:
-                self.error(fields["signal"], f"{key}.signal", f"a {metric.type} cannot show {kind}; it can show "
-                                                              f"{', '.join(SIGNALS_BY_TYPE[metric.type])}")
-                continue
             names = [(s, n) for s, n in self.strings(fields["events"], f"{key}.events")] if "events" in fields else []
             for event, n in names:
                 if event not in events:
                     self.error(n, f"{key}.events", f"no event {event!r} under `events:`")
+            if kind not in SIGNALS_BY_TYPE[metric.type]:
+                self.error(fields["signal"], f"{key}.signal", f"a {metric.type} cannot show {kind}; it can show "
+                                                              f"{', '.join(SIGNALS_BY_TYPE[metric.type])}")
+                continue
             if (kind == "event") != bool(names):
                 self.error(spec, key, "the event signal needs `events: [...]`, and only it takes them")
                 continue

@@ -12,12 +12,17 @@ class NodeReader:
 
     def __init__(self, file: str):
         self.file = file
-        self.problems: list[str] = []
+        self._found: list[tuple[int, str]] = []
         self._scalars = yaml.constructor.SafeConstructor()
 
+    @property
+    def problems(self) -> list[str]:
+        """Every problem found, in the file's order."""
+        return [text for _, text in sorted(self._found, key=lambda found: found[0])]
+
     def error(self, node: Node | None, key: str, message: str) -> None:
-        line = f":{node.start_mark.line + 1}" if node is not None else ""
-        self.problems.append(f"{self.file}{line}: {key}: {message}")
+        line = node.start_mark.line + 1 if node is not None else 0
+        self._found.append((line, f"{self.file}{f':{line}' if line else ''}: {key}: {message}"))
 
     def mapping(self, node: Node | None, key: str, allowed=None) -> list[tuple[str, Node, Node]]:
         """(key, key node, value node) of a mapping; an empty mapping for a missing or null node."""
