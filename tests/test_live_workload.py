@@ -271,3 +271,19 @@ def test_the_workload_command_serves_the_assistant_and_switches_its_scenarios(tm
         assert unknown.status_code == 404 and unknown.json()["scenarios"] == ["failing", "normal", "queue"]
     finally:
         stop(proc)
+
+
+def test_fixed_labels_and_event_selectors(tmp_path):
+    """``labels:`` fixes a label nothing else gives (instead of spreading it evenly); an event source can only
+    select requests by a dimension's label."""
+    catalog = load_catalog(os.path.join(ASSISTANT, "assistant", "catalog"))
+    path = tmp_path / "traffic.yml"
+    path.write_text("labels: {outcome: ok}\ndimensions:\n  operation: {answer: 1}\n")
+    families = _scrape(catalog, load_traffic(str(path), catalog))
+    assert {s.labels["outcome"] for s in families["assistant_calls"].samples} == {"ok"}
+    assert {s.labels["operation"] for s in families["assistant_calls"].samples} == {"answer", "translate"}
+    path.write_text("events:\n  retries:\n    sources:\n      - {per_request: 1, only: {outcome: [ok]}}\n")
+    with pytest.raises(TrafficError) as e:
+        load_traffic(str(path), catalog)
+    assert [p.split(os.sep)[-1] for p in e.value.problems] == [
+        "traffic.yml:4: events.retries.sources[0].only.outcome: only a label of `dimensions` can select requests"]
