@@ -24,21 +24,17 @@ import requests
 
 from conftest import ROOT
 from generator.build import compile_project
+from generator.catalog import load_catalog
 from generator.live import durations, webhook
 from generator.live.procs import StackError, binary
 from generator.live.profile import COMPRESSED
 from generator.live.stack import Stack
+from generator.live.traffic_yaml import load_traffic
 from generator.project import Project
 
-# (scenario of the workload, the alert it must page with)
-FAULTS = [
-    ("error_spike", "HighErrorRate"),
-    ("latency_spike", "HighLatency"),
-    ("overload", "HighActiveRequests"),
-    ("cost_spike", "CostSpike"),
-    ("silence_component", "AIComponentDown"),
-    ("silence", "AIServiceNoData"),
-]
+# (scenario of the workload, the alert it must page with): the scenarios of service/traffic.yml that name an alert
+_PROJECT = Project.find(ROOT)
+FAULTS = load_traffic(_PROJECT.traffic, load_catalog(_PROJECT.catalog)).faults
 WAIT_BEYOND_FOR = 120.0  # seconds; generous, the machine running CI may be busy
 MEASURED: dict[str, tuple[float, float]] = {}
 

@@ -29,10 +29,21 @@ def cmd_workload(args) -> int:
     from .history import backfill, write_openmetrics
     from .serve import serve
     from .stack import HOST, free_port
+    from .traffic_yaml import load_traffic
     from .workload import Workload
 
-    catalog = load_catalog(_project(args).catalog)
-    workload = Workload(catalog, scenario=args.scenario, speed=args.speed, seed=args.seed)
+    project = _project(args)
+    catalog = load_catalog(project.catalog)
+    traffic = load_traffic(project.traffic, catalog)
+    if args.check:
+        where = project.relative(project.traffic) if project.traffic else "no traffic file (the generic default)"
+        print(f"{where}: ok; scenarios: {', '.join(traffic.scenarios)}")
+        return exitcodes.OK
+    if args.scenario not in traffic.scenarios:
+        raise GeneratorError(f"unknown scenario {args.scenario!r}; known: {', '.join(traffic.scenarios)}")
+    if not catalog.job:
+        raise GeneratorError("the catalog sets no `job`: the workload's samples need it")
+    workload = Workload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
     port = args.port or free_port()
     instance = args.instance or f"{args.host if args.host != '0.0.0.0' else HOST}:{port}"
     target = {"job": catalog.job, "instance": instance}
@@ -114,14 +125,14 @@ def cmd_validate(args) -> int:
 
 def add_commands(sub) -> None:
     """Add ``workload``, ``stack`` and ``validate`` to the ``python -m generator`` parser."""
-    from .scenarios import SCENARIOS
-
-    p = sub.add_parser("workload", help="serve a synthetic AI service emitting every catalog metric",
-                       description="Serve /metrics with every metric of the catalog; switch faults with "
-                                   "POST /scenario/<name>. Scenarios: " + ", ".join(SCENARIOS))
+    p = sub.add_parser("workload", help="serve a synthetic service emitting every catalog metric",
+                       description="Serve /metrics with every metric of the catalog, shaped by the traffic file "
+                                   "([tool.generator] traffic); switch faults with POST /scenario/<name> (the "
+                                   "file's scenarios).")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    p.add_argument("--scenario", default="normal", choices=sorted(SCENARIOS))
+    p.add_argument("--scenario", default="normal", help="scenario of the traffic file to start with (default normal)")
+    p.add_argument("--check", action="store_true", help="only check the traffic file against the catalog and exit")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per wall second (default 1)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--instance", help="instance label of the history (default host:port)")
@@ -144,7 +155,7 @@ def add_commands(sub) -> None:
     actions.add_parser("down", help="stop the processes `up` started")
     actions.add_parser("status", help="say which of them run")
     sc = actions.add_parser("scenario", help="show or switch the workload's scenario")
-    sc.add_argument("name", nargs="?", choices=sorted(SCENARIOS))
+    sc.add_argument("name", nargs="?", help="a scenario of the traffic file (none: show the current one)")
     hook = actions.add_parser("webhook")  # the receiver `up` starts (no help: not for users)
     hook.add_argument("--host", default="127.0.0.1")
     hook.add_argument("--port", type=int, required=True)

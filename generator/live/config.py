@@ -1,7 +1,8 @@
 """Prometheus and Alertmanager configuration for a live stack, derived from the catalog and a profile.
 
 The scrape job is the catalog's ``job`` scraped every catalog ``scrape_interval`` (divided by the profile's
-speed); rule files are the generated ones; Alertmanager routes everything to one webhook receiver.
+speed); rule files are the generated ones; Alertmanager routes everything to one webhook receiver, grouping
+notifications by the labels the traffic file names (``alertmanager: group_by``).
 """
 
 from __future__ import annotations
@@ -32,17 +33,17 @@ def prometheus_config(catalog: Catalog, profile: Profile, *, target: str, alertm
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]},
         "rule_files": list(rules),
         "scrape_configs": [{
-            "job_name": catalog.job or "ai-service",
+            "job_name": catalog.job,
             "static_configs": [{"targets": [target]}],
         }],
     }
 
 
-def alertmanager_config(profile: Profile, *, webhook_url: str) -> dict:
+def alertmanager_config(profile: Profile, *, webhook_url: str, group_by: tuple[str, ...] = ("alertname",)) -> dict:
     return {
         "route": {
             "receiver": "webhook",
-            "group_by": ["alertname", "feature", "component"],
+            "group_by": list(group_by),
             "group_wait": profile.wall(profile.group_wait),
             "group_interval": profile.wall(profile.group_interval),
             "repeat_interval": profile.wall(profile.repeat_interval),

@@ -22,7 +22,7 @@ from prometheus_client.core import (
     Metric as ClientMetric,
 )
 
-from .workload import SCENARIOS, Workload
+from .workload import Workload
 
 
 class WorkloadCollector:
@@ -82,13 +82,13 @@ def make_handler(workload: Workload, registry: CollectorRegistry, log):
 
         def _scenario(self) -> dict:
             return {"scenario": workload.scenario.name, "since": workload.scenario_since,
-                    "scenarios": {name: s.help for name, s in SCENARIOS.items()}}
+                    "scenarios": {name: s.help for name, s in workload.scenarios.items()}}
 
         def _switch(self, name: str) -> None:
             try:
                 workload.set_scenario(name)
             except KeyError:
-                self._json(404, {"error": f"unknown scenario {name!r}", "scenarios": sorted(SCENARIOS)})
+                self._json(404, {"error": f"unknown scenario {name!r}", "scenarios": sorted(workload.scenarios)})
                 return
             log(f"scenario: {name}")
             self._json(200, self._scenario())

@@ -28,6 +28,7 @@ from . import durations
 from .config import alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, binary, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
+from .traffic_yaml import load_traffic
 
 STATE = "stack.json"
 HOST = "127.0.0.1"
@@ -102,6 +103,9 @@ class Stack:
             os.unlink(self.path(STATE))
         prometheus, alertmanager = binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
         catalog = load_catalog(self.project.catalog)
+        if not catalog.job:
+            raise StackError("the catalog sets no `job`: Prometheus needs it to name the workload's scrape job")
+        self.traffic = load_traffic(self.project.traffic, catalog)  # a bad traffic file stops us before any process
         os.makedirs(self.directory, exist_ok=True)
         for sub in ("prometheus", "alertmanager", "rules", "logs"):
             shutil.rmtree(self.path(sub), ignore_errors=True)
@@ -141,7 +145,8 @@ class Stack:
             catalog, p, target=f"{HOST}:{ports['workload']}", alertmanager=f"{HOST}:{ports['alertmanager']}",
             rules=self._rules()))
         _write_yaml(self.path("alertmanager.yml"),
-                    alertmanager_config(p, webhook_url=self.urls["webhook"] + "/alerts"))
+                    alertmanager_config(p, webhook_url=self.urls["webhook"] + "/alerts",
+                                        group_by=self.traffic.group_by))
         python = [sys.executable, "-m", "generator", "--root", self.project.root]
 
         self._launch("webhook", python + ["stack", "webhook", "--port", str(ports["webhook"]),

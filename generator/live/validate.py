@@ -6,8 +6,8 @@ For each dashboard of ``generated/dashboards/`` the validator does what Grafana 
   ``/api/v1/label/<label>/values``, ``query_result(...)`` as an instant query) and is reported like a panel.
   Its values are the catalog's values of that label (or what the query returned, for a label the catalog does
   not enumerate). A multi-value or All variable is expanded the way Grafana's Prometheus data source does,
-  ``(v1|v2|...)``; a single-value variable is tried with *each* of its values, so that every feature's Feature
-  Detail view is proven, not only the first.
+  ``(v1|v2|...)``; a single-value variable is tried with *each* of its values, so that a per-value view (a
+  dashboard with one selected value) is proven for every value, not only the first.
 - built-in variables: ``$__interval`` is the range divided by ``MAX_DATA_POINTS``, rounded the way Grafana
   rounds it and never below the scrape interval; ``$__rate_interval`` is ``max($__interval + scrape interval,
   4 × scrape interval)``; ``$__range`` is the range in seconds.
@@ -63,7 +63,7 @@ class Check:
     title: str
     status: str
     seconds: float
-    view: str = ""  # the single-value variables of this run, e.g. "feature=chat"
+    view: str = ""  # the single-value variables of this run, e.g. "region=eu"
     queries: list[dict] = field(default_factory=list)  # {expr, status, series, seconds, error}
 
 
