@@ -24,7 +24,8 @@ import requests
 
 from conftest import ROOT
 from generator.build import compile_project
-from generator.live import durations, webhook
+from generator import durations
+from generator.live import webhook
 from generator.live.procs import StackError, binary
 from generator.live.profile import COMPRESSED
 from generator.live.stack import Stack

@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from ..catalog import Catalog
 from .collect import collect_dashboard, collect_rules, rule_set
 from .context import Context
-from .documents import Document, read_document
+from .documents import Document, InputError, read_document
 from .entries import CatalogEntry
-from .problem import Place, Scope
+from .problem import Place, Problem, Scope
 from .runner import Entries, Report, run
 
 
@@ -36,9 +37,23 @@ def _add_rules(entries: Entries, ctx: Context, rules) -> None:
                 ctx.recordings.setdefault(rule.name, rule)
 
 
+def _read_all(paths: list[str]) -> tuple[list[Document], list[Problem]]:
+    """The documents that can be read, and a ``lint/unreadable-file`` problem for each one that cannot: one bad
+    file never hides the report on the others."""
+    documents, unreadable = [], []
+    for order, path in enumerate(paths):
+        try:
+            documents.append(read_document(path))
+        except InputError as e:
+            m = re.match(rf"{re.escape(path)}(?::(\d+))?: (.*)", str(e), re.S)
+            line, reason = (int(m.group(1)) if m.group(1) else None, m.group(2)) if m else (None, str(e))
+            unreadable.append(Problem("lint/unreadable-file", "error", reason, Place(path, line, order=(order,))))
+    return documents, unreadable
+
+
 def lint_files(paths: list[str], catalog: Catalog) -> Report:
-    """Lint files; raises :class:`generator.lint.documents.InputError` when one cannot be read at all."""
-    documents = [read_document(p) for p in paths]
+    """Lint files; one that cannot be read is a ``lint/unreadable-file`` problem of that file."""
+    documents, unreadable = _read_all(paths)
     ctx = Context(catalog, uids_complete=False)
     entries = Entries()
     all_rules, issues = [], []
@@ -56,7 +71,8 @@ def lint_files(paths: list[str], catalog: Catalog) -> Report:
             issues += found
     _add_rules(entries, ctx, all_rules)
     entries.add("ruleset", rule_set(all_rules, paths[0] if paths else "", issues))
-    return run(entries, ctx)
+    report = run(entries, ctx)
+    return Report(sorted(report.problems + unreadable, key=Problem.sort_key), report.suppressed)
 
 
 def lint_project(project, catalog: Catalog | None = None) -> Report:

@@ -12,7 +12,7 @@ from .documents import Document
 from .entries import At as _At, Dashboard, Panel, Query, Rule, RuleSet
 from .problem import Hit, Place, Scope
 from .promql import TooComplex, parse
-from .templating import Expansion, expand
+from .templating import Expansion, expand, variable_names
 
 # A key Grafana keeps but ignores, on a dashboard, panel or target of a JSON file: {"check/name": "reason"}.
 SUPPRESS_KEY = "lintIgnore"
@@ -62,10 +62,16 @@ def _parse_query(query: Query):
 # Dashboards
 
 
-def _datasource_type(value) -> str:
-    if isinstance(value, dict):
-        return _text(value.get("type")).lower()
-    return ""
+def _datasource_type(value, variables: dict) -> str:
+    """The plugin type of a data source reference, written (``{"type": "loki"}``) or through a data-source
+    variable (``"$logs"``, ``{"uid": "${logs}"}``) whose ``query`` names the type; "" when unknown."""
+    kind = _text(value.get("type")).lower() if isinstance(value, dict) else ""
+    ref = value.get("uid") if isinstance(value, dict) else value
+    names = variable_names(ref) if isinstance(ref, str) else []
+    var = variables.get(names[0]) if names else None
+    if isinstance(var, dict) and var.get("type") == "datasource" and isinstance(var.get("query"), str):
+        return var["query"].lower() or kind
+    return kind
 
 
 def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
@@ -76,7 +82,8 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     dash = Dashboard(data, Scope(place, _suppressions(data)), uid)
     _collect_variables(doc, dash)
     panels = data.get("panels")
-    if panels is None and isinstance(data.get("rows"), list):  # schema before Grafana 5
+    legacy = panels is None and isinstance(data.get("rows"), list)
+    if legacy:  # schema before Grafana 5
         panels = [p for row in data["rows"] if isinstance(row, dict) for p in (row.get("panels") or [])
                   if isinstance(row.get("panels"), list)]
     if panels is None:
@@ -86,10 +93,10 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
         dash.issues.append(Hit(f"`panels` is a {type(panels).__name__}, expected a list of panels"))
         panels = []
     for index, raw in enumerate(panels):
-        _collect_panel(doc, dash, raw, index, nested=False)
+        _collect_panel(doc, dash, raw, index, nested=False, legacy=legacy)
         if isinstance(raw, dict) and raw.get("type") == "row" and isinstance(raw.get("panels"), list):
             for sub, nested in enumerate(raw["panels"]):
-                _collect_panel(doc, dash, nested, index * 1000 + sub + 1, nested=True)
+                _collect_panel(doc, dash, nested, index * 1000 + sub + 1, nested=True, row=index)
     return dash
 
 
@@ -102,13 +109,15 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
     if templating is not None and not isinstance(variables, list):
         dash.issues.append(Hit("`templating.list` is missing or not a list of variables"))
         return
+    named = {v["name"]: v for v in variables or [] if isinstance(v, dict) and isinstance(v.get("name"), str)}
     for index, var in enumerate(variables or []):
         if not isinstance(var, dict) or not isinstance(var.get("name"), str):
             dash.issues.append(Hit(f"variable #{index + 1} is not an object with a `name`"))
             continue
         name = var["name"]
         dash.variables[name] = var
-        if var.get("type", "query") != "query" or _datasource_type(var.get("datasource")) in NON_PROMQL_DATASOURCES:
+        if var.get("type", "query") != "query" or \
+                _datasource_type(var.get("datasource"), named) in NON_PROMQL_DATASOURCES:
             continue
         raw = var.get("query")
         if isinstance(raw, dict):
@@ -126,7 +135,8 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
             dash.queries.append(make_query("variable", m.group(1), scope))
 
 
-def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool) -> None:
+def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool, row: int = -1,
+                   legacy: bool = False) -> None:
     if not isinstance(raw, dict):
         dash.issues.append(Hit(f"panel #{index + 1} is a {type(raw).__name__}, expected an object"))
         return
@@ -136,7 +146,7 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
     if isinstance(pid, int) and not isinstance(pid, bool):
         label += f" (id {pid})"
     scope = Scope(dash.place.child(label, line=doc.line(raw), order=index), _suppressions(raw), dash.scope)
-    panel = Panel(raw, scope, dash, nested)
+    panel = Panel(raw, scope, dash, nested, row, legacy)
     dash.panels.append(panel)
     targets = raw.get("targets")
     if targets is None or panel.type == "row":
@@ -144,16 +154,16 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
     if not isinstance(targets, list):
         dash.issues.append(Hit(f"`targets` is a {type(targets).__name__}, expected a list", at=panel))
         return
-    panel_ds = _datasource_type(raw.get("datasource"))
+    panel_ds = _datasource_type(raw.get("datasource"), dash.variables)
     for t_index, target in enumerate(targets):
         if not isinstance(target, dict):
             dash.issues.append(Hit(f"target #{t_index + 1} is a {type(target).__name__}, expected an object",
                                    at=panel))
             continue
-        ds = _datasource_type(target.get("datasource")) or panel_ds
+        ds = _datasource_type(target.get("datasource"), dash.variables) or panel_ds
         expr = target.get("expr")
-        if ds in NON_PROMQL_DATASOURCES or expr is None:
-            continue
+        if ds in NON_PROMQL_DATASOURCES or expr is None or isinstance(expr, str) and not expr.strip():
+            continue  # not Prometheus, or a query left empty (Grafana sends nothing for it)
         ref = _text(target.get("refId")) or chr(ord("A") + t_index % 26)
         tscope = Scope(scope.place.child(f"target {ref}", line=doc.line(target), order=t_index),
                        _suppressions(target), scope)
@@ -193,6 +203,8 @@ def collect_rules(doc: Document, order: int = 0) -> tuple[list[Rule], list[Hit]]
             name = f"#{g_index + 1}"
         gplace = root.place.child(f"group {name}", line=doc.line(group), order=g_index)
         items = group.get("rules")
+        if items is None:
+            items = []  # `rules:` left empty: Prometheus loads the group with no rules
         if not isinstance(items, list):
             issues.append(Hit(f"group {name} has no `rules` list", at=_At(Scope(gplace))))
             continue

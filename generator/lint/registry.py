@@ -30,6 +30,7 @@ from .checks import (
     dashboard_undefined_variable,
     dashboard_unknown_link_uid,
     promql_group_by_forbidden_label,
+    promql_experimental_syntax,
     promql_histogram_quantile_not_bucket,
     promql_histogram_quantile_without_le,
     promql_legend_label_dropped,
@@ -46,6 +47,7 @@ from .checks import (
 
 CHECKS = (
     promql_syntax_error,
+    promql_experimental_syntax,
     promql_unknown_metric,
     promql_unknown_label,
     promql_unknown_label_value,

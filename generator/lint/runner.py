@@ -3,7 +3,8 @@
 Suppression is per object (a dashboard, panel, target or rule names the check and gives a reason). Besides the
 checks' problems the runner reports, under ``lint/*``, suppressions that name an unknown check
 (``lint/unknown-check``), give no reason (``lint/suppression-without-reason``) or suppress nothing
-(``lint/unused-suppression``), and a check that crashed on an input (``lint/internal-error``, a bug to report).
+(``lint/unused-suppression``), a check that crashed on an input (``lint/internal-error``, a bug to report), and a file that could not be
+read at all (``lint/unreadable-file``: missing, not JSON or YAML, neither a dashboard nor a rule file).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ META_CHECKS = {
     "lint/suppression-without-reason": "error",
     "lint/unused-suppression": "warning",
     "lint/internal-error": "error",
+    "lint/unreadable-file": "error",
 }
 
 

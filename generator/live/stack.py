@@ -22,7 +22,7 @@ import requests
 from ..build import _render_group, compile_project, dump_yaml
 from ..catalog import load_catalog
 from ..project import Project
-from . import durations
+from .. import durations
 from .config import alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, binary, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
