@@ -106,7 +106,9 @@ def child_build(size: str, runs: str) -> dict:
 
 def _serve_standin(conn) -> None:
     """The stand-in Grafana in a process of its own, so that its JSON work does not share the pusher's GIL."""
-    from generator.grafana.standin import StandInGrafana
+    if ROOT not in sys.path:  # the stand-in is test support (tests/), not part of the installed package
+        sys.path.insert(0, ROOT)
+    from tests.grafana_standin import StandInGrafana
 
     with StandInGrafana(latency=LATENCY) as grafana:
         conn.send((grafana.url, grafana.token))

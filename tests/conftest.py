@@ -10,6 +10,9 @@ import sys
 
 import pytest
 
+# The stand-in Grafana's fixtures (grafana, grafana_logs, no_grafana_env) for every test module.
+pytest_plugins = ["tests.grafana_support"]
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTENT = ("pyproject.toml", "service", "generated")
 

@@ -16,8 +16,8 @@ from generator.grafana import folders
 from generator.grafana.client import GrafanaClient
 from generator.grafana.config import settings_from
 from generator.grafana.push import Dashboard, Pusher, load_dashboards
-from generator.grafana.standin import StandInGrafana
 from tests.conftest import ROOT, run_cli
+from tests.grafana_standin import StandInGrafana
 
 TOKEN = "glsa_TestSecretToken_9f8e7d6c5b4a"  # distinctive, so that a leak anywhere is found
 PASSWORD = "pa55-w0rd-Secret-Zebra"

@@ -12,9 +12,18 @@ import pytest
 from generator.grafana import errors as E
 from generator.grafana.config import Credentials, settings_from
 from generator.grafana.push import Dashboard
-from generator.grafana.standin import StandInGrafana
-from tests.grafana_support import (PASSWORD, TOKEN, actions, assert_no_secret, cli, client_for,  # noqa: F401
-                                   grafana, grafana_logs, push, push_in_process, repo_dashboards)
+from tests.grafana_standin import StandInGrafana
+from tests.grafana_support import (
+    PASSWORD,
+    TOKEN,
+    actions,
+    assert_no_secret,
+    cli,
+    client_for,
+    push,
+    push_in_process,
+    repo_dashboards,
+)
 
 # ----------------------------------------------------------------------------------------------------------------
 # Settings: checked before anything is sent

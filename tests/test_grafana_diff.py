@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from generator.grafana.diff import describe_changes
-from tests.grafana_support import TOKEN, cli, generated, grafana, push  # noqa: F401
+from tests.grafana_support import cli, generated, push
 
 
 def _overview():

@@ -12,8 +12,7 @@ import sys
 from generator.grafana import marker
 from generator.grafana.push import Dashboard
 from tests.conftest import snapshot
-from tests.grafana_support import (TOKEN, actions, cli, generated, grafana, grafana_logs, live,  # noqa: F401
-                                   push, push_in_process, repo_dashboards)
+from tests.grafana_support import TOKEN, actions, cli, generated, live, push, push_in_process, repo_dashboards
 
 UIDS = {"ai-cost", "ai-debug", "ai-feature-detail", "ai-overview"}
 
@@ -236,8 +235,8 @@ def test_push_help_lists_the_flags_the_docs_promise():
 
 
 def test_folder_by_uid_under_a_parent_and_a_lost_create_answer(grafana):
-    from tests.grafana_support import client_for
     from generator.grafana import folders
+    from tests.grafana_support import client_for
 
     parent = grafana.add_folder("Teams", uid="teams")
     grafana.inject("drop_after", method="POST", path="/api/folders", times=2)  # created, answer lost: replayed

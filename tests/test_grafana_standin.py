@@ -16,8 +16,7 @@ import requests
 
 from generator.grafana.marker import marker_of
 from generator.grafana.push import Dashboard
-from tests.grafana_support import (TOKEN, client_for, generated, grafana, push_in_process,  # noqa: F401
-                                   repo_dashboards)
+from tests.grafana_support import TOKEN, client_for, generated, push_in_process, repo_dashboards
 
 # response bodies by (method, route) -> where the spec defines them
 RESPONSES = {

@@ -1,4 +1,4 @@
-"""Talking to Grafana: a client with clear failures, a safe push, a reviewer's diff, and a stand-in server.
+"""Talking to Grafana: a client with clear failures, a safe push, a reviewer's diff.
 
 - :mod:`.errors`   the exception hierarchy (every failure is a :class:`~generator.errors.GeneratorError`);
 - :mod:`.config`   connection settings from flags and the environment, checked before anything is sent;
@@ -7,6 +7,5 @@
 - :mod:`.folders`  finding or creating the (possibly nested) folder dashboards go into;
 - :mod:`.push`     plan and apply a push: created / updated / unchanged / conflict / failed, and prune;
 - :mod:`.diff`     what a push would change, in terms a reviewer reads;
-- :mod:`.standin`  a real HTTP server on loopback keeping Grafana's rules, for tests and benchmarks;
 - :mod:`.commands` the ``push`` and ``diff`` commands of ``python -m generator``.
 """

@@ -14,7 +14,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import marker
+from . import marker, model
 from .client import GrafanaClient
 from .folders import Folder
 from .push import Dashboard
@@ -55,7 +55,7 @@ def compare(client: GrafanaClient, folder: Folder, dashboards: list[Dashboard], 
 def compare_one(d: Dashboard, live: dict | None, folder: Folder, *, raw: bool = False) -> DashboardDiff:
     desired = marker.content(d.data)
     if live is None:
-        panels = [p for p in _panels(desired) if p.get("type") != "row"]
+        panels = model.panels(desired, rows=False)
         return DashboardDiff(d.uid, d.title, NEW, [f"+ dashboard (new, {len(panels)} panels)"],
                              raw=_raw(None, desired, d) if raw else "")
     dash, meta = live.get("dashboard") or {}, live.get("meta") or {}
@@ -96,9 +96,9 @@ def describe_changes(live: dict, code: dict) -> list[str]:
         changes.append(f"tags: {_short(live.get('tags') or [])} → {_short(code.get('tags') or [])}")
     if live.get("time") != code.get("time"):
         changes.append(f"time range: {_time(live.get('time'))} → {_time(code.get('time'))}")
-    changes += _links(live.get("links") or [], code.get("links") or [])
-    changes += _panels_changes(_panels(live), _panels(code))
-    changes += _variables(_vars(live), _vars(code))
+    changes += _links(model.dashboard_links(live), model.dashboard_links(code))
+    changes += _panels_changes(model.panels(live), model.panels(code))
+    changes += _variables(model.variables(live), model.variables(code))
     handled = {"title", "description", "refresh", "timezone", "graphTooltip", "editable", "schemaVersion", "liveNow",
                "weekStart", "fiscalYearStartMonth", "tags", "time", "links", "panels", "templating", "uid"}
     rest = sorted(k for k in set(live) | set(code) if k not in handled and live.get(k) != code.get(k))
@@ -106,16 +106,6 @@ def describe_changes(live: dict, code: dict) -> list[str]:
     if live.get("uid") != code.get("uid"):
         changes.append(f"uid: {_short(live.get('uid'))} → {_short(code.get('uid'))}")
     return changes
-
-
-def _panels(dash: dict) -> list[dict]:
-    out = []
-    for p in dash.get("panels") or []:
-        if not isinstance(p, dict):
-            continue
-        out.append(p)
-        out += [c for c in p.get("panels") or [] if isinstance(c, dict)]  # collapsed rows hold their panels
-    return out
 
 
 def _keyed(items: list[dict], key) -> dict[str, dict]:
@@ -130,7 +120,7 @@ def _keyed(items: list[dict], key) -> dict[str, dict]:
 
 
 def _panel_key(p: dict) -> str:
-    kind = "row" if p.get("type") == "row" else "panel"
+    kind = "row" if model.is_row(p) else "panel"
     return f'{kind} "{p.get("title") or "(untitled #" + str(p.get("id")) + ")"}"'
 
 
@@ -157,7 +147,7 @@ def _panel_changes(old: dict, new: dict) -> list[str]:
             out.append(f"{key}: {_short(od.get(key))} → {_short(nd.get(key))}")
     if od.get("thresholds") != nd.get("thresholds"):
         out.append(f"thresholds: {_thresholds(od.get('thresholds'))} → {_thresholds(nd.get('thresholds'))}")
-    out += _targets(old.get("targets") or [], new.get("targets") or [])
+    out += _targets(model.targets(old), model.targets(new))
     if old.get("gridPos") != new.get("gridPos"):
         out.append(f"position: {_grid(old.get('gridPos'))} → {_grid(new.get('gridPos'))}")
     covered = {"type", "description", "transparent", "interval", "maxDataPoints", "datasource", "targets",
@@ -185,7 +175,7 @@ def _targets(old: list, new: list) -> list[str]:
     def ref(t):
         return f"query {t.get('refId') or '?'}"
 
-    a, b = _keyed([t for t in old if isinstance(t, dict)], ref), _keyed([t for t in new if isinstance(t, dict)], ref)
+    a, b = _keyed(old, ref), _keyed(new, ref)
     out = [f"- {k}: {_short(a[k].get('expr'))}" for k in a if k not in b]
     out += [f"+ {k}: {_short(b[k].get('expr'))}" for k in b if k not in a]
     for k in b:
@@ -199,10 +189,6 @@ def _targets(old: list, new: list) -> list[str]:
         if others:
             out.append(f"{k} settings changed: " + ", ".join(others[:MAX_PATHS]))
     return out
-
-
-def _vars(dash: dict) -> list[dict]:
-    return [v for v in (dash.get("templating") or {}).get("list") or [] if isinstance(v, dict)]
 
 
 def _variables(old: list[dict], new: list[dict]) -> list[str]:
@@ -229,8 +215,7 @@ def _links(old: list, new: list) -> list[str]:
     def key(link):
         return f'link "{link.get("title") or link.get("url") or "?"}"'
 
-    a = _keyed([x for x in old if isinstance(x, dict)], key)
-    b = _keyed([x for x in new if isinstance(x, dict)], key)
+    a, b = _keyed(old, key), _keyed(new, key)
     out = [f"- {k}" for k in a if k not in b] + [f"+ {k}" for k in b if k not in a]
     out += [f"{k} changed: " + ", ".join(_diff_paths(a[k], b[k])[:MAX_PATHS]) for k in b if k in a and a[k] != b[k]]
     return out
@@ -245,7 +230,7 @@ def _diff_paths(a, b, prefix: str = "") -> list[str]:
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         out = []
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             if x != y:
                 out += _diff_paths(x, y, f"{prefix}[{i}]")
         return out
@@ -266,7 +251,7 @@ def _short(value, limit: int = 100) -> str:
 
 
 def _defaults(panel: dict) -> dict:
-    return ((panel.get("fieldConfig") or {}).get("defaults") or {}) if isinstance(panel, dict) else {}
+    return model.dict_at(panel, "fieldConfig", "defaults")
 
 
 def _thresholds(t) -> str:

@@ -6,20 +6,15 @@ Used for this repository's compiled output and for files given on the command li
 
 from __future__ import annotations
 
-import re
-
+from ..grafana import model
 from .documents import Document
 from .entries import At as _At, Dashboard, Panel, Query, Rule, RuleSet
 from .problem import Hit, Place, Scope
 from .promql import TooComplex, parse
-from .templating import Expansion, expand, variable_names
+from .templating import Expansion, expand
 
 # A key Grafana keeps but ignores, on a dashboard, panel or target of a JSON file: {"check/name": "reason"}.
 SUPPRESS_KEY = "lintIgnore"
-NON_PROMQL_DATASOURCES = ("loki", "tempo", "grafana", "datasource", "__expr__", "testdata", "elasticsearch",
-                          "influxdb", "mysql", "postgres", "cloudwatch", "graphite", "jaeger", "zipkin")
-LABEL_VALUES = re.compile(r"^\s*label_values\s*\((.*),\s*([A-Za-z_]\w*)\s*\)\s*$", re.S)
-QUERY_RESULT = re.compile(r"^\s*query_result\s*\((.*)\)\s*$", re.S)
 
 
 def _text(value) -> str:
@@ -62,18 +57,6 @@ def _parse_query(query: Query):
 # Dashboards
 
 
-def _datasource_type(value, variables: dict) -> str:
-    """The plugin type of a data source reference, written (``{"type": "loki"}``) or through a data-source
-    variable (``"$logs"``, ``{"uid": "${logs}"}``) whose ``query`` names the type; "" when unknown."""
-    kind = _text(value.get("type")).lower() if isinstance(value, dict) else ""
-    ref = value.get("uid") if isinstance(value, dict) else value
-    names = variable_names(ref) if isinstance(ref, str) else []
-    var = variables.get(names[0]) if names else None
-    if isinstance(var, dict) and var.get("type") == "datasource" and isinstance(var.get("query"), str):
-        return var["query"].lower() or kind
-    return kind
-
-
 def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     data = doc.data if isinstance(doc.data, dict) else {}
     uid = _text(data.get("uid")) or "<no uid>"
@@ -81,22 +64,18 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     place = Place(doc.file, doc.line(data), (f"dashboard {uid}" + (f" ({title})" if title else ""),), order=(order,))
     dash = Dashboard(data, Scope(place, _suppressions(data)), uid)
     _collect_variables(doc, dash)
-    panels = data.get("panels")
-    legacy = panels is None and isinstance(data.get("rows"), list)
-    if legacy:  # schema before Grafana 5
-        panels = [p for row in data["rows"] if isinstance(row, dict) for p in (row.get("panels") or [])
-                  if isinstance(row.get("panels"), list)]
+    panels = model.panel_list(data)
+    legacy = "panels" not in data and isinstance(data.get("rows"), list)  # schema before Grafana 5
     if panels is None:
         dash.issues.append(Hit("dashboard has no `panels` list; add panels (or export it again from Grafana)"))
         panels = []
     if not isinstance(panels, list):
         dash.issues.append(Hit(f"`panels` is a {type(panels).__name__}, expected a list of panels"))
         panels = []
-    for index, raw in enumerate(panels):
-        _collect_panel(doc, dash, raw, index, nested=False, legacy=legacy)
-        if isinstance(raw, dict) and raw.get("type") == "row" and isinstance(raw.get("panels"), list):
-            for sub, nested in enumerate(raw["panels"]):
-                _collect_panel(doc, dash, nested, index * 1000 + sub + 1, nested=True, row=index)
+    for slot in model.walk_panels(data):
+        nested = slot.row is not None
+        _collect_panel(doc, dash, slot.panel, slot.row * 1000 + slot.index + 1 if nested else slot.index, nested,
+                       row=slot.row if nested else -1, legacy=legacy)
     return dash
 
 
@@ -116,23 +95,15 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
             continue
         name = var["name"]
         dash.variables[name] = var
-        if var.get("type", "query") != "query" or \
-                _datasource_type(var.get("datasource"), named) in NON_PROMQL_DATASOURCES:
+        if var.get("type", "query") != "query" or model.datasource_type(var.get("datasource"), named) in \
+                model.NON_PROMQL_DATASOURCES:
             continue
-        raw = var.get("query")
-        if isinstance(raw, dict):
-            raw = raw.get("query")
-        if not isinstance(raw, str) or not raw.strip():
+        parsed = model.parse_variable_query(model.variable_query(var))
+        if parsed is None or parsed.expr is None or parsed.kind not in ("label_values", "query_result"):
             continue
         scope = Scope(dash.place.child(f"variable {name}", line=doc.line(var), order=-1000 + index),
                       _suppressions(var), dash.scope)
-        m = LABEL_VALUES.match(raw)
-        if m:
-            dash.queries.append(make_query("variable", m.group(1), scope, variable_label=m.group(2)))
-            continue
-        m = QUERY_RESULT.match(raw)
-        if m:
-            dash.queries.append(make_query("variable", m.group(1), scope))
+        dash.queries.append(make_query("variable", parsed.expr, scope, variable_label=parsed.label))
 
 
 def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool, row: int = -1,
@@ -154,15 +125,15 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
     if not isinstance(targets, list):
         dash.issues.append(Hit(f"`targets` is a {type(targets).__name__}, expected a list", at=panel))
         return
-    panel_ds = _datasource_type(raw.get("datasource"), dash.variables)
+    panel_ds = model.datasource_type(raw.get("datasource"), dash.variables)
     for t_index, target in enumerate(targets):
         if not isinstance(target, dict):
             dash.issues.append(Hit(f"target #{t_index + 1} is a {type(target).__name__}, expected an object",
                                    at=panel))
             continue
-        ds = _datasource_type(target.get("datasource"), dash.variables) or panel_ds
+        ds = model.datasource_type(target.get("datasource"), dash.variables) or panel_ds
         expr = target.get("expr")
-        if ds in NON_PROMQL_DATASOURCES or expr is None or isinstance(expr, str) and not expr.strip():
+        if ds in model.NON_PROMQL_DATASOURCES or expr is None or isinstance(expr, str) and not expr.strip():
             continue  # not Prometheus, or a query left empty (Grafana sends nothing for it)
         ref = _text(target.get("refId")) or chr(ord("A") + t_index % 26)
         tscope = Scope(scope.place.child(f"target {ref}", line=doc.line(target), order=t_index),

@@ -1,7 +1,7 @@
 """Grafana template variables in queries: found, and expanded so that the query parses as PromQL.
 
-Grafana replaces ``$var``, ``${var}``, ``${var:format}`` and ``[[var]]`` before it sends a query. The linter does
-the same with stand-ins that keep the checks honest:
+Grafana replaces its variables (the syntax is :mod:`generator.grafana.model`'s) before it sends a query. The linter
+does the same with stand-ins that keep the checks honest:
 
 - inside a quoted string (a label matcher's value) or a ``#`` comment a variable is left as written, and the label-value check skips
   values that contain one (it cannot know what the user will select);
@@ -19,34 +19,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from ..grafana.model import references
 from .promql_lex import string_spans
 
-# Grafana's own pattern (public/app/features/templating/template_srv): $var, [[var]], [[var:fmt]],
-# ${var}, ${var.field}, ${var:fmt}.
-VARIABLE = re.compile(r"\$([A-Za-z_]\w*)|\[\[([A-Za-z_]\w*?)(?::(\w+))?\]\]|\$\{([A-Za-z_]\w*)(?:\.([^:}]+))?(?::([^}]+))?\}")
 PLACEHOLDER_PREFIX = "__grafana_var_"
 
-# Variables Grafana defines itself. Names starting with "__" are all Grafana's (__field, __series, __data, ...).
-GLOBALS = frozenset({"__interval", "__interval_ms", "__rate_interval", "__rate_interval_ms", "__range", "__range_s",
-                     "__range_ms", "__from", "__to", "__dashboard", "__user", "__org", "__name", "__timeFilter",
-                     "__all", "__auto_interval", "timeFilter"})
 NUMERIC_GLOBALS = frozenset({"__interval_ms", "__rate_interval_ms", "__range_s", "__range_ms", "__from", "__to"})
 _SENTINEL_BASE_MS = 987_000_000  # about 11 days: long enough for every range check, and never written by hand
-
-
-def is_global(name: str) -> bool:
-    return name.startswith("__") or name in GLOBALS
-
-
-def variable_names(text: str) -> list[str]:
-    """Names of the variables referenced in ``text``, in order."""
-    if not isinstance(text, str) or "$" not in text and "[[" not in text:
-        return []
-    return [m.group(1) or m.group(2) or m.group(4) for m in VARIABLE.finditer(text)]
-
-
-def contains_variable(text: str) -> bool:
-    return bool(variable_names(text))
 
 
 def is_placeholder(name: str | None) -> bool:
@@ -90,24 +69,24 @@ def expand(text: str, numeric_fallback: bool = False) -> Expansion:
     out, last = [], 0
     expansion = Expansion("")
     sentinels: dict[str, timedelta] = {}
-    for m in VARIABLE.finditer(text):
-        name = m.group(1) or m.group(2) or m.group(4)
+    for ref in references(text):
+        name = ref.name
         expansion.variables.append(name)
-        if _in_spans(m.start(), spans):
+        if _in_spans(ref.start, spans):
             continue
-        out.append(text[last:m.start()])
-        if _duration_position(text, m.start()):
+        out.append(text[last:ref.start])
+        if _duration_position(text, ref.start):
             if name not in sentinels:
                 sentinels[name] = timedelta(milliseconds=_SENTINEL_BASE_MS + len(sentinels))
                 expansion.intervals[sentinels[name]] = name
             out.append(f"{int(sentinels[name].total_seconds() * 1000)}ms")
-        elif _matcher_position(text, m.start(), m.end()):
+        elif _matcher_position(text, ref.start, ref.end):
             out.append(f'{PLACEHOLDER_PREFIX}{name}!=""')
         elif numeric_fallback or name in NUMERIC_GLOBALS:
             out.append("1")
         else:
             out.append(PLACEHOLDER_PREFIX + name)
-        last = m.end()
+        last = ref.end
     out.append(text[last:])
     expansion.text = "".join(out)
     return expansion

@@ -36,6 +36,7 @@ import requests
 from ..catalog import load_catalog
 from ..errors import GeneratorError
 from .. import durations
+from ..grafana import model
 
 MAX_DATA_POINTS = 1000  # about a full-width panel; Grafana uses the panel's width in pixels
 LOAD_BUDGET_SECONDS = 2.0
@@ -46,10 +47,6 @@ _ROUND = [(0.015, 0.01), (0.035, 0.02), (0.075, 0.05), (0.15, 0.1), (0.35, 0.2),
           (7.5, 5), (12.5, 10), (17.5, 15), (25, 20), (45, 30), (90, 60), (210, 120), (450, 300), (750, 600),
           (1050, 900), (1500, 1200), (2700, 1800), (5400, 3600), (9000, 7200), (16200, 10800), (24300, 21600),
           (54000, 43200), (129600, 86400), (864000, 604800), (2419200, 2592000)]
-
-_VARIABLE = re.compile(r"\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)(?::(\w+))?\]\]|\$(\w+)")
-_LABEL_VALUES = re.compile(r"^\s*label_values\(\s*(?:(.*)\s*,\s*)?([a-zA-Z_]\w*)\s*\)\s*$", re.DOTALL)
-_QUERY_RESULT = re.compile(r"^\s*query_result\((.*)\)\s*$", re.DOTALL)
 
 
 def round_interval(seconds: float) -> float:
@@ -101,19 +98,8 @@ def _format_value(var: dict, values: list[str], all_selected: bool) -> str:
 
 
 def expand(expr: str, values: dict[str, str]) -> str:
-    """Replace ``$var``, ``${var}``, ``${var:fmt}`` and ``[[var]]`` with ``values``; unknown names stay."""
-    def sub(m: re.Match) -> str:
-        name = m.group(1) or m.group(3) or m.group(5)
-        return values.get(name, m.group(0))
-    return _VARIABLE.sub(sub, expr)
-
-
-def _panels(panels: list[dict]):
-    for panel in panels:
-        if panel.get("type") == "row":
-            yield from _panels(panel.get("panels") or [])
-        else:
-            yield panel
+    """Replace every variable of ``expr`` (any of Grafana's syntaxes) with ``values``; unknown names stay."""
+    return model.substitute(expr, lambda ref: values.get(ref.name))
 
 
 def _count_samples(data: dict) -> int:
@@ -149,17 +135,15 @@ class Validator:
         """Run a variable's query; (query record, the values it returned)."""
         query = expand(query, {**self.builtins, **values})
         record = {"expr": query}
-        m = _LABEL_VALUES.match(query)
-        if m:
-            selector, label = m.group(1), m.group(2)
+        parsed = model.parse_variable_query(query)
+        if parsed is not None and parsed.kind == "label_values":
             params = {"start": self.start, "end": self.end}
-            if selector:
-                params["match[]"] = selector.strip()
-            status, data, seconds, error = self.prom.get(f"/api/v1/label/{label}/values", params)
+            if parsed.expr and parsed.expr.strip():
+                params["match[]"] = parsed.expr.strip()
+            status, data, seconds, error = self.prom.get(f"/api/v1/label/{parsed.label}/values", params)
             found = [str(v) for v in data] if status == "ok" else []
-        elif _QUERY_RESULT.match(query):
-            status, data, seconds, error = self.prom.get("/api/v1/query", {"query": _QUERY_RESULT.match(query).group(1),
-                                                                            "time": self.end})
+        elif parsed is not None and parsed.kind == "query_result":
+            status, data, seconds, error = self.prom.get("/api/v1/query", {"query": parsed.expr, "time": self.end})
             found = [json.dumps(r["metric"], sort_keys=True) for r in data["result"]] if status == "ok" else []
         else:
             status, seconds, error, found = "error", 0.0, "only label_values(...) and query_result(...) are supported", []
@@ -169,10 +153,8 @@ class Validator:
         return record, found
 
     def _values_for(self, var: dict, found: list[str]) -> list[str]:
-        label = None
-        m = _LABEL_VALUES.match(str(var.get("query") or ""))
-        if m:
-            label = m.group(2)
+        parsed = model.parse_variable_query(model.variable_query(var))
+        label = parsed.label if parsed is not None else None
         declared = self.catalog.labels.get(label) if label else None
         if declared is not None and declared.values:
             return list(declared.values)
@@ -182,7 +164,7 @@ class Validator:
 
     def dashboard(self, data: dict) -> list[Check]:
         uid = data.get("uid", "?")
-        variables = [v for v in (data.get("templating") or {}).get("list", []) if v.get("type") != "datasource"]
+        variables = [v for v in model.variables(data) if v.get("type") != "datasource"]
         single = [v for v in variables if v.get("type") == "query" and not (v.get("multi") or v.get("includeAll"))]
         # Values of every variable (catalog first), then one view per combination of single-value variables.
         options: dict[str, list[str]] = {}
@@ -191,8 +173,7 @@ class Validator:
         for var in variables:
             name = var["name"]
             if var.get("type") == "query":
-                query = var.get("query")
-                query = query.get("query") if isinstance(query, dict) else query
+                query = model.variable_query(var)
                 # Variables the query refers to are taken as All (a single-value one as its first value).
                 values = {n: _format_value(by_name[n], options[n], True) for n in options}
                 record, found = self._variable_query(str(query), values)
@@ -218,13 +199,13 @@ class Validator:
                 else:
                     values[name] = _format_value(var, options.get(name, []), True)
             label = ", ".join(f"{k}={v}" for k, v in view)
-            for panel in _panels(data.get("panels") or []):
+            for panel in model.panels(data, rows=False):
                 checks.append(self.panel(uid, panel, values, label))
         return checks
 
     def panel(self, uid: str, panel: dict, values: dict[str, str], view: str) -> Check:
         records = []
-        for target in panel.get("targets") or []:
+        for target in model.targets(panel):
             if target.get("hide") or not target.get("expr"):
                 continue
             expr = expand(target["expr"], values)

@@ -11,11 +11,11 @@ Why it matters:
     notifications, silences and dashboards of "firing alerts" ambiguous.
 
 Failing example:
-    - alert: HighErrorRate ...       (in two groups, both severity: critical)
+    - alert: PaymentsFailing ...       (in two groups, both severity: critical)
 
 Passing example:
-    - alert: HighErrorRate ...
-    - alert: HighErrorRateWarning ...
+    - alert: PaymentsFailing ...
+    - alert: PaymentsFailingWarning ...
 """
 
 from ..problem import Hit

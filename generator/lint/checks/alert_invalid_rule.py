@@ -12,15 +12,15 @@ Failing example:
     groups:
       - name: ai
         rules:
-          - alert: HighErrorRate
+          - alert: PaymentsFailing
             for: 5 minutes
 
 Passing example:
     groups:
       - name: ai
         rules:
-          - alert: HighErrorRate
-            expr: feature:ai_request_error_ratio:rate5m > 0.05
+          - alert: PaymentsFailing
+            expr: handler:http_request_errors:ratio_rate5m > 0.05
             for: 5m
 """
 

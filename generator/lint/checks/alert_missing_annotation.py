@@ -14,8 +14,8 @@ Failing example:
     annotations: {summary: "Errors are high"}
 
 Passing example:
-    annotations: {summary: "...", description: "...", runbook_url: "https://.../HighErrorRate.md",
-                  dashboard_url: "https://grafana/d/ai-feature-detail"}
+    annotations: {summary: "...", description: "...", runbook_url: "https://.../PaymentsFailing.md",
+                  dashboard_url: "https://grafana/d/checkout"}
 """
 
 from ..problem import Hit

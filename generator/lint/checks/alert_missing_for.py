@@ -8,12 +8,12 @@ Why it matters:
     alert flaps and people learn to ignore it.
 
 Failing example:
-    - alert: HighLatency
-      expr: feature:ai_request_duration_seconds:p95_5m > 5
+    - alert: CheckoutSlow
+      expr: handler:http_request_duration_seconds:p95_5m > 5
 
 Passing example:
-    - alert: HighLatency
-      expr: feature:ai_request_duration_seconds:p95_5m > 5
+    - alert: CheckoutSlow
+      expr: handler:http_request_duration_seconds:p95_5m > 5
       for: 5m
 """
 

@@ -9,12 +9,12 @@ Why it matters:
     misspelt ``critcal`` never pages anyone.
 
 Failing example:
-    - alert: HighErrorRate
+    - alert: PaymentsFailing
       expr: ...
       labels: {team: ai}
 
 Passing example:
-    - alert: HighErrorRate
+    - alert: PaymentsFailing
       expr: ...
       labels: {severity: critical}
 """

@@ -10,10 +10,10 @@ Why it matters:
     all the time, so the alert fires permanently and gets silenced, and then a real problem goes unnoticed.
 
 Failing example:
-    expr: sum by (feature) (rate(ai_errors_total[5m]))
+    expr: sum by (handler) (rate(http_request_errors_total[5m]))
 
 Passing example:
-    expr: sum by (feature) (rate(ai_errors_total[5m])) > 1
+    expr: sum by (handler) (rate(http_request_errors_total[5m])) > 1
 """
 
 from ..promql import Aggregate, Binary, Call, Number, Paren, Selector, Subquery, Unary, unwrap

@@ -1,21 +1,21 @@
 """alert/template-label-dropped: an alert template uses a label the expression does not produce.
 
 What it catches:
-    ``{{ $labels.feature }}`` (or ``.Labels.feature``, ``index $labels "feature"``) in annotations or labels when
-    the alert's expression aggregates ``feature`` away (``sum by (job)``), matches it away (``on (...)``), or the
+    ``{{ $labels.handler }}`` (or ``.Labels.handler``, ``index $labels "handler"``) in annotations or labels when
+    the alert's expression aggregates ``handler`` away (``sum by (job)``), matches it away (``on (...)``), or the
     series never had it. The rule's own static labels count as present.
 
 Why it matters:
-    The label renders as an empty string: "High error rate for feature " tells the on-call nothing, and
+    The label renders as an empty string: "High error rate for handler " tells the on-call nothing, and
     notifications that group by it collapse into one.
 
 Failing example:
-    expr: sum(rate(ai_requests_total{status="error"}[5m])) > 1
-    summary: "{{ $labels.feature }} fails"
+    expr: sum(rate(http_requests_total{status="error"}[5m])) > 1
+    summary: "{{ $labels.handler }} fails"
 
 Passing example:
-    expr: sum by (feature) (rate(ai_requests_total{status="error"}[5m])) > 1
-    summary: "{{ $labels.feature }} fails"
+    expr: sum by (handler) (rate(http_requests_total{status="error"}[5m])) > 1
+    summary: "{{ $labels.handler }} fails"
 """
 
 from ..gotemplate import analyse

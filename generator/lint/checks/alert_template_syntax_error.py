@@ -10,10 +10,10 @@ Why it matters:
     at the moment it matters.
 
 Failing example:
-    summary: "{{ $labels.feature }: {{ $value | humanise }}"
+    summary: "{{ $labels.handler }: {{ $value | humanise }}"
 
 Passing example:
-    summary: "{{ $labels.feature }}: {{ $value | humanizePercentage }}"
+    summary: "{{ $labels.handler }}: {{ $value | humanizePercentage }}"
 """
 
 from ..gotemplate import analyse

@@ -10,11 +10,11 @@ Why it matters:
     +Inf (a page), and one failure in two requests is a 50% error rate that pages at 3 a.m.
 
 Failing example:
-    sum(rate(ai_requests_total{status="error"}[5m])) / sum(rate(ai_requests_total[5m])) > 0.05
+    sum(rate(http_requests_total{status="error"}[5m])) / sum(rate(http_requests_total[5m])) > 0.05
 
 Passing example:
-    sum(rate(ai_requests_total{status="error"}[5m])) / sum(rate(ai_requests_total[5m])) > 0.05
-    and sum(rate(ai_requests_total[5m])) >= 0.05
+    sum(rate(http_requests_total{status="error"}[5m])) / sum(rate(http_requests_total[5m])) > 0.05
+    and sum(rate(http_requests_total[5m])) >= 0.05
 """
 
 from ..promql import Aggregate, Binary, Call, Node, Selector, unwrap, walk

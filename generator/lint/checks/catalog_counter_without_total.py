@@ -9,10 +9,10 @@ Why it matters:
     Dashboards and alerts written against the catalog name would query a series that does not exist.
 
 Failing example:
-    ai_cost_dollars: {type: counter, unit: dollars, ...}
+    payment_amount_dollars: {type: counter, unit: dollars, ...}
 
 Passing example:
-    ai_cost_dollars_total: {type: counter, unit: dollars, ...}
+    payment_amount_dollars_total: {type: counter, unit: dollars, ...}
 """
 
 from ..problem import Hit

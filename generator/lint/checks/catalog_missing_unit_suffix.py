@@ -2,18 +2,18 @@
 
 What it catches:
     Catalog metrics with a non-empty ``unit`` whose name does not contain ``_<unit>`` (before ``_total``), e.g.
-    ``ai_request_duration`` with unit ``seconds``. The OpenTelemetry exporter appends the unit, so the series is
-    really called ``ai_request_duration_seconds``.
+    ``http_request_duration`` with unit ``seconds``. The OpenTelemetry exporter appends the unit, so the series is
+    really called ``http_request_duration_seconds``.
 
 Why it matters:
     The catalog must name what Prometheus stores; otherwise every query written from it is empty. A unit in the
     name also tells readers what the number means.
 
 Failing example:
-    ai_request_duration: {type: histogram, unit: seconds, ...}
+    http_request_duration: {type: histogram, unit: seconds, ...}
 
 Passing example:
-    ai_request_duration_seconds: {type: histogram, unit: seconds, ...}
+    http_request_duration_seconds: {type: histogram, unit: seconds, ...}
 """
 
 from ..problem import Hit

@@ -6,14 +6,14 @@ What it catches:
     (job, instance) are left out: they multiply every metric alike.
 
 Why it matters:
-    Every label combination is a series Prometheus keeps in memory; an unbounded or large label (a model
+    Every label combination is a series Prometheus keeps in memory; an unbounded or large label (a build
     version, a customer id) multiplies it until queries time out and the bill grows.
 
 Failing example:
-    labels: [feature, model, customer]   with customer bound: 100000
+    labels: [handler, method, customer]   with customer bound: 100000
 
 Passing example:
-    labels: [feature, model, tier]       with tier values: [free, pro, enterprise]
+    labels: [handler, method, tier]       with tier values: [free, pro, enterprise]
 """
 
 from ..problem import Hit

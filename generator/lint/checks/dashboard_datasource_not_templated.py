@@ -17,31 +17,26 @@ Passing example:
     "datasource": {"type": "prometheus", "uid": "${datasource}"}
 """
 
+from ...grafana.model import BUILT_IN_DATASOURCES as BUILT_IN
+from ...grafana.model import contains_variable, datasource_ref, is_data_panel
 from ..problem import Hit
-from ..templating import contains_variable
-from ._panels import is_data_panel
 
 NAME = "dashboard/datasource-not-templated"
 SEVERITY = "error"
 ENTRY = "dashboard"
-
-BUILT_IN = ("-- Mixed --", "-- Dashboard --", "-- Grafana --", "grafana", "__expr__", "datasource", "dashboard",
-            "mixed")
 
 
 def _state(value) -> str:
     """"templated", "builtin", "missing" or "fixed"."""
     if value is None:
         return "missing"
-    if isinstance(value, str):
-        ref = value
-    elif isinstance(value, dict):
-        ref = value.get("uid") if value.get("uid") is not None else value.get("name")
+    ref = datasource_ref(value)
+    if isinstance(value, dict):
         if value.get("type") in BUILT_IN:
             return "builtin"
         if ref is None:
             return "missing"
-    else:
+    elif not isinstance(value, str):
         return "fixed"
     if not isinstance(ref, str):
         return "fixed"
@@ -51,9 +46,7 @@ def _state(value) -> str:
 
 
 def _shown(value) -> str:
-    if isinstance(value, dict):
-        return str(value.get("uid") if value.get("uid") is not None else value.get("name"))
-    return str(value)
+    return str(datasource_ref(value))
 
 
 def check(dashboard, ctx):
@@ -72,7 +65,7 @@ def check(dashboard, ctx):
             ds = query.target.get("datasource") if query.target is not None else None
             if _state(ds) == "fixed":
                 yield Hit(f"query uses the fixed data source {_shown(ds)!r}; use ${{datasource}}", at=query)
-            elif _state(ds) == "missing" and panel_state == "missing" and is_data_panel(panel):
+            elif _state(ds) == "missing" and panel_state == "missing" and is_data_panel(panel.data):
                 yield Hit("has no data source, so Grafana uses its default one; set it to ${datasource}",
                           at=panel, severity="warning")
                 break

@@ -14,7 +14,7 @@ Passing example:
     {"type": "stat", "title": "Error ratio", "description": "Share of failed requests.", "targets": [...]}
 """
 
-from ._panels import is_data_panel
+from ...grafana.model import is_data_panel
 
 NAME = "dashboard/panel-without-description"
 SEVERITY = "warning"
@@ -22,7 +22,7 @@ ENTRY = "panel"
 
 
 def check(panel, ctx):
-    if not is_data_panel(panel):
+    if not is_data_panel(panel.data):
         return
     description = panel.data.get("description")
     if not isinstance(description, str) or not description.strip():

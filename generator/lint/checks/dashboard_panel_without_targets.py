@@ -10,10 +10,10 @@ Failing example:
     {"type": "timeseries", "title": "Request rate", "targets": []}
 
 Passing example:
-    {"type": "timeseries", "title": "Request rate", "targets": [{"refId": "A", "expr": "sum(rate(ai_requests_total[5m]))"}]}
+    {"type": "timeseries", "title": "Request rate", "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}]}
 """
 
-from ._panels import is_data_panel
+from ...grafana.model import is_data_panel
 
 NAME = "dashboard/panel-without-targets"
 SEVERITY = "error"
@@ -21,7 +21,7 @@ ENTRY = "panel"
 
 
 def check(panel, ctx):
-    if not is_data_panel(panel):
+    if not is_data_panel(panel.data):
         return
     targets = panel.data.get("targets")
     targets = [t for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []

@@ -10,10 +10,10 @@ Failing example:
     {"type": "timeseries", "title": "", "targets": [...]}
 
 Passing example:
-    {"type": "timeseries", "title": "Request rate by feature", "targets": [...]}
+    {"type": "timeseries", "title": "Request rate by handler", "targets": [...]}
 """
 
-from ._panels import is_data_panel
+from ...grafana.model import is_data_panel
 
 NAME = "dashboard/panel-without-title"
 SEVERITY = "error"
@@ -21,7 +21,7 @@ ENTRY = "panel"
 
 
 def check(panel, ctx):
-    if not (is_data_panel(panel) or panel.type == "row"):
+    if not (is_data_panel(panel.data) or panel.type == "row"):
         return
     title = panel.data.get("title")
     if not isinstance(title, str) or not title.strip():

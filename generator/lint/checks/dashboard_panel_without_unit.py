@@ -14,7 +14,7 @@ Passing example:
     {"type": "timeseries", "title": "Latency P95", "fieldConfig": {"defaults": {"unit": "s"}}}
 """
 
-from ._panels import is_data_panel, panel_unit
+from ...grafana.model import is_data_panel, panel_unit
 
 NAME = "dashboard/panel-without-unit"
 SEVERITY = "warning"
@@ -22,5 +22,5 @@ ENTRY = "panel"
 
 
 def check(panel, ctx):
-    if is_data_panel(panel) and panel_unit(panel.data) is None:
+    if is_data_panel(panel.data) and panel_unit(panel.data) is None:
         yield "has no unit; set fieldConfig.defaults.unit (s, reqps, percentunit, currencyUSD, short, none, ...)"

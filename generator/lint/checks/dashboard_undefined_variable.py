@@ -6,33 +6,30 @@ What it catches:
     own ``$__interval``, ``$__rate_interval``, ``$__range``, ``${__field...}``, ...) has that name.
 
 Why it matters:
-    Grafana leaves an undefined variable in the query as written: ``feature="$featur"`` matches nothing and
+    Grafana leaves an undefined variable in the query as written: ``handler="$handlr"`` matches nothing and
     ``[$window]`` does not parse, so the panel is empty or broken.
 
 Failing example:
-    sum(rate(ai_requests_total{feature=~"$featur"}[$__rate_interval]))
+    sum(rate(http_requests_total{handler=~"$handlr"}[$__rate_interval]))
 
 Passing example:
-    sum(rate(ai_requests_total{feature=~"$feature"}[$__rate_interval]))    (with a variable named feature)
+    sum(rate(http_requests_total{handler=~"$handler"}[$__rate_interval]))    (with a variable named handler)
 """
 
+from ...grafana.model import (
+    dashboard_links,
+    datasource_texts,
+    is_global,
+    panel_links,
+    targets,
+    variable_names,
+    variable_query,
+)
 from ..problem import Hit
-from ..templating import is_global, variable_names
-from ._panels import panel_links
 
 NAME = "dashboard/undefined-variable"
 SEVERITY = "error"
 ENTRY = "dashboard"
-
-
-def _texts(value):
-    """Every string inside a datasource (a string, or {"uid": ...})."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key in ("uid", "name"):
-            if isinstance(value.get(key), str):
-                yield value[key]
 
 
 def _panel_texts(panel):
@@ -40,19 +37,17 @@ def _panel_texts(panel):
     for key in ("title", "repeat"):
         if isinstance(data.get(key), str):
             yield key, data[key]
-    for text in _texts(data.get("datasource")):
+    for text in datasource_texts(data.get("datasource")):
         yield "datasource", text
     for link in panel_links(data):
         if isinstance(link.get("url"), str):
             yield "link", link["url"]
-    targets = data.get("targets")
-    for target in targets if isinstance(targets, list) else []:
-        if isinstance(target, dict):
-            for key in ("expr", "legendFormat", "interval"):
-                if isinstance(target.get(key), str):
-                    yield f"target {target.get('refId', '')} {key}".replace("  ", " "), target[key]
-            for text in _texts(target.get("datasource")):
-                yield "target datasource", text
+    for target in targets(data):
+        for key in ("expr", "legendFormat", "interval"):
+            if isinstance(target.get(key), str):
+                yield f"target {target.get('refId', '')} {key}".replace("  ", " "), target[key]
+        for text in datasource_texts(target.get("datasource")):
+            yield "target datasource", text
 
 
 def check(dashboard, ctx):
@@ -62,14 +57,11 @@ def check(dashboard, ctx):
         return [n for n in dict.fromkeys(variable_names(text)) if n not in defined and not is_global(n)]
 
     for name, var in dashboard.variables.items():
-        raw = var.get("query")
-        texts = [raw.get("query") if isinstance(raw, dict) else raw, var.get("definition")]
-        texts += list(_texts(var.get("datasource")))
+        texts = [variable_query(var), var.get("definition"), *datasource_texts(var.get("datasource"))]
         for missing in dict.fromkeys(n for t in texts if isinstance(t, str) for n in undefined(t)):
             yield f"variable {name} uses ${missing}, which is not defined; add a variable named {missing}"
-    links = dashboard.data.get("links")
-    for link in links if isinstance(links, list) else []:
-        if isinstance(link, dict) and isinstance(link.get("url"), str):
+    for link in dashboard_links(dashboard.data):
+        if isinstance(link.get("url"), str):
             for missing in undefined(link["url"]):
                 yield f"dashboard link {link.get('title', '')!r} uses ${missing}, which is not defined"
     for panel in dashboard.panels:

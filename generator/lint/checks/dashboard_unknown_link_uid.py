@@ -6,20 +6,20 @@ What it catches:
     warning there (lint every dashboard together to be sure); for this repository it is an error.
 
 Why it matters:
-    The operator who follows "open Feature Detail" from an alert or a panel lands on "Dashboard not found" in
+    The operator who follows "open Checkout" from an alert or a panel lands on "Dashboard not found" in
     the middle of an incident.
 
 Failing example:
-    {"title": "Feature Detail", "url": "/d/ai-feature-detial"}
+    {"title": "Checkout", "url": "/d/checkuot"}
 
 Passing example:
-    {"title": "Feature Detail", "url": "/d/ai-feature-detail"}
+    {"title": "Checkout", "url": "/d/checkout"}
 """
 
 import re
 
+from ...grafana.model import dashboard_links, panel_links
 from ..problem import Hit
-from ._panels import panel_links
 
 NAME = "dashboard/unknown-link-uid"
 SEVERITY = "error"
@@ -40,12 +40,10 @@ def check(dashboard, ctx):
     def message(uid, what):
         return f"{what} points at dashboard uid {uid!r}, which does not exist{note}; fix the uid"
 
-    links = dashboard.data.get("links")
-    for link in links if isinstance(links, list) else []:
-        if isinstance(link, dict):
-            for uid in _uids(link.get("url")):
-                if uid not in known:
-                    yield Hit(message(uid, f"dashboard link {link.get('title', '')!r}"), severity=severity)
+    for link in dashboard_links(dashboard.data):
+        for uid in _uids(link.get("url")):
+            if uid not in known:
+                yield Hit(message(uid, f"dashboard link {link.get('title', '')!r}"), severity=severity)
     for panel in dashboard.panels:
         for link in panel_links(panel.data):
             for uid in _uids(link.get("url")):

@@ -9,10 +9,10 @@ Why it matters:
     nothing or (if someone added it) explodes the series count and the dashboard with it.
 
 Failing example:
-    sum by (user_id) (rate(ai_requests_total[5m]))
+    sum by (user_id) (rate(http_requests_total[5m]))
 
 Passing example:
-    sum by (tier) (rate(ai_requests_total[5m]))
+    sum by (tier) (rate(http_requests_total[5m]))
 """
 
 from ..promql import Aggregate, Binary, Selector

@@ -9,10 +9,10 @@ Why it matters:
     else yields no result (or garbage).
 
 Failing example:
-    histogram_quantile(0.95, sum by (le) (rate(ai_request_duration_seconds_count[5m])))
+    histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_count[5m])))
 
 Passing example:
-    histogram_quantile(0.95, sum by (le) (rate(ai_request_duration_seconds_bucket[5m])))
+    histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))
 """
 
 from ..promql import Call, selectors

@@ -1,7 +1,7 @@
 """promql/histogram-quantile-without-le: histogram_quantile() over series that no longer carry ``le``.
 
 What it catches:
-    ``histogram_quantile(q, sum by (feature) (rate(x_bucket[5m])))``: an aggregation inside histogram_quantile
+    ``histogram_quantile(q, sum by (handler) (rate(x_bucket[5m])))``: an aggregation inside histogram_quantile
     that drops the ``le`` label (``by`` without ``le``, ``without (le)``, or no grouping at all). Only classic
     histograms (``_bucket`` series, recorded ones included) are checked: a native histogram has no ``le``.
 
@@ -10,10 +10,10 @@ Why it matters:
     the latency panel is empty and the latency alert can never fire.
 
 Failing example:
-    histogram_quantile(0.95, sum by (feature) (rate(ai_request_duration_seconds_bucket[5m])))
+    histogram_quantile(0.95, sum by (handler) (rate(http_request_duration_seconds_bucket[5m])))
 
 Passing example:
-    histogram_quantile(0.95, sum by (feature, le) (rate(ai_request_duration_seconds_bucket[5m])))
+    histogram_quantile(0.95, sum by (handler, le) (rate(http_request_duration_seconds_bucket[5m])))
 """
 
 from ..promql import Call, selectors

@@ -1,7 +1,7 @@
 """promql/legend-label-dropped: a panel legend uses a label the query's result does not carry.
 
 What it catches:
-    ``legendFormat`` entries like ``{{feature}}`` when the query aggregates it away (``sum by (model)``), or the
+    ``legendFormat`` entries like ``{{handler}}`` when the query aggregates it away (``sum by (method)``), or the
     series never had it. The labels are inferred through aggregations, binary matching and functions.
 
 Why it matters:
@@ -9,10 +9,10 @@ Why it matters:
     and the graph cannot be read.
 
 Failing example:
-    expr: sum by (model) (rate(ai_requests_total[5m]))    legend: {{feature}}
+    expr: sum by (method) (rate(http_requests_total[5m]))    legend: {{handler}}
 
 Passing example:
-    expr: sum by (feature) (rate(ai_requests_total[5m]))  legend: {{feature}}
+    expr: sum by (handler) (rate(http_requests_total[5m]))  legend: {{handler}}
 """
 
 import re

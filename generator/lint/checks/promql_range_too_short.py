@@ -11,10 +11,10 @@ Why it matters:
     result and graphs get gaps, alerts flap.
 
 Failing example:
-    rate(ai_requests_total[30s])
+    rate(http_requests_total[30s])
 
 Passing example:
-    rate(ai_requests_total[$__rate_interval])    (or [1m] and longer in rules)
+    rate(http_requests_total[$__rate_interval])    (or [1m] and longer in rules)
 """
 
 from datetime import timedelta

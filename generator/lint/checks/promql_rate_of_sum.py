@@ -8,10 +8,10 @@ Why it matters:
     sum: a spike of nonsense. Take the rate first, then aggregate: ``sum(rate(x_total[5m]))``.
 
 Failing example:
-    rate(sum by (feature) (ai_requests_total)[5m:])
+    rate(sum by (handler) (http_requests_total)[5m:])
 
 Passing example:
-    sum by (feature) (rate(ai_requests_total[5m]))
+    sum by (handler) (rate(http_requests_total[5m]))
 """
 
 from ..promql import Aggregate, Call, Subquery, unwrap

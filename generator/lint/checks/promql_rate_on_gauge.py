@@ -1,7 +1,7 @@
 """promql/rate-on-gauge: rate(), irate(), increase() or resets() of a series that is not a counter.
 
 What it catches:
-    Counter functions applied to a gauge (``ai_active_requests``), to a summary's quantile series, or to a
+    Counter functions applied to a gauge (``http_requests_in_flight``), to a summary's quantile series, or to a
     series a recording rule already turned into a rate.
 
 Why it matters:
@@ -10,10 +10,10 @@ Why it matters:
     gauges.
 
 Failing example:
-    rate(ai_active_requests[5m])
+    rate(http_requests_in_flight[5m])
 
 Passing example:
-    avg_over_time(ai_active_requests[5m])
+    avg_over_time(http_requests_in_flight[5m])
 """
 
 from ..promql import Call, Matrix, Selector, Subquery, unwrap

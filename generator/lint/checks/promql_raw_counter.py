@@ -11,10 +11,10 @@ Why it matters:
     unknown start. A graph of it is a ramp that says nothing, and a threshold on it fires once and never clears.
 
 Failing example:
-    sum by (feature) (ai_errors_total) > 10
+    sum by (handler) (http_request_errors_total) > 10
 
 Passing example:
-    sum by (feature) (increase(ai_errors_total[10m])) > 10
+    sum by (handler) (increase(http_request_errors_total[10m])) > 10
 """
 
 from ..promql import Aggregate, Binary, Call, Matrix, Node, Paren, Selector, String, Subquery, Unary

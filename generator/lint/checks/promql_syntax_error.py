@@ -9,10 +9,10 @@ Why it matters:
     Prometheus refuses a rule file with a broken expression, and Grafana shows an error instead of the panel.
 
 Failing example:
-    sum by (feature) (rate(ai_requests_total[5m])
+    sum by (handler) (rate(http_requests_total[5m])
 
 Passing example:
-    sum by (feature) (rate(ai_requests_total[5m]))
+    sum by (handler) (rate(http_requests_total[5m]))
 """
 
 from ..promql_lex import experimental_feature

@@ -9,10 +9,10 @@ Why it matters:
     returns more. A latency alert with a threshold above that bound never fires, however slow the service is.
 
 Failing example:
-    histogram_quantile(0.95, sum by (le) (rate(ai_request_duration_seconds_bucket[5m]))) > 300
+    histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 300
 
 Passing example:
-    histogram_quantile(0.95, sum by (le) (rate(ai_request_duration_seconds_bucket[5m]))) > 5
+    histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 5
 """
 
 from ..promql import Binary, number

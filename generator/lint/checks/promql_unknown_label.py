@@ -10,10 +10,10 @@ Why it matters:
     unlabelled series; matching on it pairs the wrong series. The query looks right and returns nonsense.
 
 Failing example:
-    sum by (modle) (rate(ai_requests_total[5m]))
+    sum by (mehtod) (rate(http_requests_total[5m]))
 
 Passing example:
-    sum by (model) (rate(ai_requests_total[5m]))
+    sum by (method) (rate(http_requests_total[5m]))
 """
 
 from ..promql import Aggregate, Binary, Selector

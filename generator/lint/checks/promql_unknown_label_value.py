@@ -3,24 +3,23 @@
 What it catches:
     ``label="value"`` and ``label!="value"`` where the catalog lists the label's values and ``value`` is not one
     of them, and regular expressions (``=~``, ``!~``) that match none of the declared values. Values that hold a
-    Grafana variable (``feature=~"$feature"``) are skipped: the user picks them.
+    Grafana variable (``handler=~"$handler"``) are skipped: the user picks them.
 
 Why it matters:
     ``status="failed"`` when the service reports ``status="error"`` selects nothing: an error panel that always
     reads zero, an alert that cannot fire. ``!=`` with a misspelt value filters out nothing.
 
 Failing example:
-    sum(rate(ai_requests_total{status="failed"}[5m]))
+    sum(rate(http_requests_total{status="failed"}[5m]))
 
 Passing example:
-    sum(rate(ai_requests_total{status="error"}[5m]))
+    sum(rate(http_requests_total{status="error"}[5m]))
 """
 
 import re
 from functools import lru_cache
 
-
-from ..templating import contains_variable
+from ...grafana.model import contains_variable
 
 NAME = "promql/unknown-label-value"
 SEVERITY = "error"
