@@ -21,6 +21,8 @@ DEFAULTS = {
     # Where `push` puts dashboards in Grafana: a folder path ("Parent/Child") and, optionally, the last one's uid.
     "grafana_folder": "Generated dashboards",
     "grafana_folder_uid": "",
+    # [tool.generator.lint]: disable = [checks], severity = {check = "warning"}, ignore = [path globs]
+    "lint": {},
 }
 
 
@@ -37,6 +39,7 @@ class Project:
     grafana_folder: str = DEFAULTS["grafana_folder"]
     grafana_folder_uid: str = DEFAULTS["grafana_folder_uid"]
     traffic: str = ""  # absolute path, or "" when the repository describes no traffic
+    lint: tuple = ()  # [tool.generator.lint] as sorted (key, value) pairs; see generator.lint.config
 
     @classmethod
     def find(cls, start: str | None = None) -> "Project":
@@ -68,7 +71,8 @@ class Project:
         return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
                    runbook_url=merged["runbook_url"].rstrip("/"), grafana_folder=merged["grafana_folder"],
                    grafana_folder_uid=merged["grafana_folder_uid"],
-                   traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "", **paths)
+                   traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "",
+                   lint=tuple(sorted(merged["lint"].items())) if isinstance(merged["lint"], dict) else (), **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)

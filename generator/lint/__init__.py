@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import timedelta
 
 from ..catalog import Catalog
 from .collect import collect_dashboard, collect_rules, rule_set
@@ -17,6 +18,8 @@ from .context import Context
 from .documents import Document, InputError, read_document
 from .entries import CatalogEntry
 from .problem import Place, Problem, Scope
+from .config import LintConfig
+from .registry import CHECKS, catalog_free
 from .runner import Entries, Report, run
 
 
@@ -51,9 +54,19 @@ def _read_all(paths: list[str]) -> tuple[list[Document], list[Problem]]:
     return documents, unreadable
 
 
-def lint_files(paths: list[str], catalog: Catalog) -> Report:
-    """Lint files; one that cannot be read is a ``lint/unreadable-file`` problem of that file."""
-    documents, unreadable = _read_all(paths)
+def without_catalog() -> Catalog:
+    """The empty catalog of ``lint --no-catalog``: no metric is known (so none is unknown), and the scrape
+    interval is the 15 s most setups use."""
+    return Catalog(scrape_interval=timedelta(seconds=15), job="", metrics={}, labels={})
+
+
+def lint_files(paths: list[str], catalog: Catalog | None, config: LintConfig | None = None) -> Report:
+    """Lint files against ``catalog`` (None: only the checks that need no catalog); one that cannot be read is a
+    ``lint/unreadable-file`` problem of that file."""
+    config = config or LintConfig()
+    checks = config.checks(CHECKS if catalog is not None else catalog_free())
+    catalog = catalog if catalog is not None else without_catalog()
+    documents, unreadable = _read_all([p for p in paths if not config.ignored(p)])
     ctx = Context(catalog, uids_complete=False)
     entries = Entries()
     all_rules, issues = [], []
@@ -71,11 +84,11 @@ def lint_files(paths: list[str], catalog: Catalog) -> Report:
             issues += found
     _add_rules(entries, ctx, all_rules)
     entries.add("ruleset", rule_set(all_rules, paths[0] if paths else "", issues))
-    report = run(entries, ctx)
-    return Report(sorted(report.problems + unreadable, key=Problem.sort_key), report.suppressed)
+    report = run(entries, ctx, checks)
+    return Report(config.apply(sorted(report.problems + unreadable, key=Problem.sort_key)), report.suppressed)
 
 
-def lint_project(project, catalog: Catalog | None = None) -> Report:
+def lint_project(project, catalog: Catalog | None = None, config: LintConfig | None = None) -> Report:
     """Lint what a build of ``project`` would write, pointing at the Python declaration of each object."""
     from ..build import compile_project
     from ..source import declared_at
@@ -104,7 +117,9 @@ def lint_project(project, catalog: Catalog | None = None) -> Report:
     entries.add("ruleset", rule_set(all_rules, generated, issues))
     files = catalog.files or (project.catalog,)
     entries.add("catalog", CatalogEntry(catalog, Scope(Place(project.relative(files[0]), path=("catalog",)))))
-    return _relative_catalog_places(project, run(entries, ctx))
+    config = config or LintConfig()
+    report = _relative_catalog_places(project, run(entries, ctx, config.checks(CHECKS)))
+    return Report(config.apply(report.problems), report.suppressed)
 
 
 def _set_source(project, scope: Scope, location) -> None:

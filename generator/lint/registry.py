@@ -1,6 +1,7 @@
 """The one list of checks. A check is a module with NAME ("area/name"), SEVERITY, ENTRY (the kind of entry it
 looks at: query, panel, dashboard, rule, ruleset, catalog), a docstring in the four sections DOC_SECTIONS, and
-``check(entry, ctx)`` yielding messages (or :class:`generator.lint.problem.Hit`)."""
+``check(entry, ctx)`` yielding messages (or :class:`generator.lint.problem.Hit`). A check that only means
+something against a catalog sets ``NEEDS_CATALOG = True``."""
 
 from __future__ import annotations
 
@@ -88,6 +89,11 @@ CHECKS = (
 
 DOC_SECTIONS = ("What it catches:", "Why it matters:", "Failing example:", "Passing example:")
 AREAS = ("promql", "dashboard", "alert", "catalog")
+
+
+def catalog_free(checks=CHECKS) -> list:
+    """The checks that mean something without a metric catalog (``lint --no-catalog``)."""
+    return [c for c in checks if not getattr(c, "NEEDS_CATALOG", False)]
 
 
 def check_names() -> set[str]:

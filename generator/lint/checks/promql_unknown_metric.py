@@ -30,6 +30,7 @@ from ..templating import is_placeholder
 NAME = "promql/unknown-metric"
 SEVERITY = "error"
 ENTRY = "query"
+NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
 
