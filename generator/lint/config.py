@@ -70,6 +70,8 @@ class LintConfig:
 
     def apply(self, problems: list[Problem]) -> list[Problem]:
         """Problems of disabled checks and ignored files dropped, severities changed as configured."""
+        if not (self.disable or self.severity or self.ignore):
+            return problems
         out = []
         for p in problems:
             if p.check in self.disable or self.ignored(p.place.file):

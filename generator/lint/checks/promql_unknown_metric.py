@@ -49,22 +49,35 @@ def suggest(name: str, ctx) -> str | None:
     return cache[name]
 
 
+def _stems(ctx) -> dict:
+    """Each name a user may write for a catalog metric (with or without ``_total`` and its unit suffix), to the
+    first such metric in catalog order; built once per run."""
+    index = ctx.__dict__.get("_stems")
+    if index is None:
+        index = ctx.__dict__["_stems"] = {}
+        for metric in ctx.catalog.metrics.values():
+            unit = f"_{metric.unit}" if metric.unit else ""
+            base = _strip(metric.name, "_total")
+            for stem in (metric.name, base, _strip(base, unit)):
+                index.setdefault(stem, metric)
+                if unit:
+                    index.setdefault(stem + unit, metric)
+    return index
+
+
 def _suggest(name: str, ctx) -> str | None:
     wanted_suffix = next((s for s in SERIES_SUFFIXES if name.endswith(s)), "")
     stem = _strip(_strip(name, wanted_suffix), "_total")
-    for metric in ctx.catalog.metrics.values():
-        unit = f"_{metric.unit}" if metric.unit else ""
-        base = _strip(metric.name, "_total")
-        stems = {metric.name, base, _strip(base, unit)}
-        if stem in stems or _strip(stem, unit) in stems:
-            if metric.type == "histogram":
-                return metric.name + (wanted_suffix or "_bucket")
-            if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
-                return metric.name + wanted_suffix
-            return metric.name
+    metric = _stems(ctx).get(stem)
+    if metric is not None:
+        if metric.type == "histogram":
+            return metric.name + (wanted_suffix or "_bucket")
+        if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
+            return metric.name + wanted_suffix
+        return metric.name
     known = ctx.__dict__.get("_known_names")
     if known is None:
-        known = ctx.__dict__["_known_names"] = ctx.catalog.series_names + sorted(ctx.recordings)
+        known = ctx.__dict__["_known_names"] = ctx.catalog.series_names  # recorded names (with `:`) go elsewhere
     # difflib's ratio 2*M/(a+b) reaches the cutoff only when the shorter name is at least 0.6 of the longer one
     # (M <= the shorter length): comparing with the others cannot match, so they are skipped.
     n = len(name)
