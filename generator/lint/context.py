@@ -77,7 +77,7 @@ class Context:
         rule = self.recordings[name]
         query = rule.query
         if name in self._resolving:  # a cycle (old-to-new and new-to-old renames): give up on its labels
-            return SeriesInfo(name, "counter" if name.endswith("_total") else "gauge", None, recorded=True)
+            return SeriesInfo(name, "counter", None, recorded=True)  # type unknown: never flagged as a gauge
         self._resolving.add(name)
         try:
             if query is None or query.node is None:
@@ -95,8 +95,8 @@ class Context:
 
     def _holds_raw_counter(self, node: Node, name: str = "") -> bool:
         """``sum by (x) (counter_total)`` records a counter; anything with a function or arithmetic does not. A
-        rename of an unknown series to a ``_total`` name (compatibility rules) is taken as a counter too, and so is
-        a counter scaled by a constant."""
+        rename of a series of unknown type (compatibility rules) may be a counter, so it is taken as one, and so is a
+        counter scaled by a constant."""
         node = unwrap(node)
         while True:  # through sum/max/min and scaling by a constant (`x_ms / 1000` is still a counter)
             if isinstance(node, Aggregate) and node.op in ("sum", "max", "min"):
@@ -109,7 +109,7 @@ class Context:
                 break
         if isinstance(node, Selector):
             info = self.series(node.name)
-            return info.type == "counter" if info is not None else name.endswith("_total")
+            return info.type == "counter" if info is not None else True  # unknown: may be one, never flag it
         return False
 
     def quantile_metric(self, node: Node) -> Metric | None:
