@@ -11,7 +11,9 @@ for run, in alternating order, so that a noisy machine moves both sides alike:
 - push of 300 dashboards to the stand-in Grafana with 20 ms latency per request: first push, a push where nothing
   changed, a push with one change; against a naive push that POSTs every dashboard with ``overwrite: true`` one
   after the other, as scripts and always-overwrite tools do;
-- start-up: ``python -m generator --help`` against a bare ``python -c pass``.
+- start-up: ``python -m generator --help`` against a bare ``python -c pass``;
+- real-world input (``../shared/realworld/``, skipped when absent): lint of every rule file in one run against
+  ``promtool check rules`` on the same files, and lint ``--no-catalog`` of every dashboard in one run.
 
 Peak memory is the maximum resident set size of the process (or command) that ran the figure. Inputs are made by
 child processes, so that the runner stays small (a child inherits its parent's peak on Linux). Sizes grow 1x,
@@ -35,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CATALOG = os.path.join(ROOT, "service", "catalog")
 LATENCY = 0.020  # per request to the stand-in Grafana
+REALWORLD = os.path.join(ROOT, "..", "shared", "realworld")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -258,6 +261,29 @@ def bench_lint_rules(table: Table, sizes: list[int], runs: int, tmp: str) -> Non
         table.add("lint rules (all checks)", size, *median_of(ours), "promtool check rules", *median_of(ref))
 
 
+def _realworld(folder: str, suffixes: tuple[str, ...]) -> list[str]:
+    path = os.path.join(REALWORLD, folder)
+    return sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(suffixes)) \
+        if os.path.isdir(path) else []
+
+
+def bench_realworld(table: Table, runs: int) -> None:
+    rules = _realworld("rules", (".yml", ".yaml"))
+    if not rules:
+        print(f"skipping the real-world figures: {REALWORLD} is absent", file=sys.stderr)
+        return
+    promtool = os.environ.get("PROMTOOL", "promtool")
+    for flag, label in (([], "lint real-world rules"), (["--no-catalog"], "lint real-world rules, no catalog")):
+        catalog = [] if flag else ["--catalog", CATALOG]
+        ours, ref = alternate(runs, [sys.executable, "-m", "generator", "lint", *flag, *catalog, "--format", "json",
+                                     *rules], [promtool, "check", "rules", *rules])
+        table.add(label, len(rules), *median_of(ours), "promtool check rules", *median_of(ref), note="files")
+    dashboards = _realworld("dashboards", (".json",))
+    ours = [run_command([sys.executable, "-m", "generator", "lint", "--no-catalog", "--format", "json", *dashboards])
+            for _ in range(runs)]
+    table.add("lint real-world dashboards, no catalog", len(dashboards), *median_of(ours), note="files")
+
+
 def bench_build(table: Table, sizes: list[int], runs: int) -> None:
     for size in sizes:
         r = run_child("build", size, runs)
@@ -313,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         bench_startup(table, max(runs, 5))
         bench_lint_rules(table, rules, runs, tmp)
+        bench_realworld(table, runs)
         bench_build(table, dashboards, runs)
         bench_lint_dashboards(table, lint_size, runs, tmp)
         push_dir = os.path.join(tmp, f"push-{push_size}")

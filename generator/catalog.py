@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import promql_parser
 import yaml
 
+from . import durations
 from .errors import CatalogError, failed
 from .problems import Place, Problem
 
@@ -221,7 +221,7 @@ class _Loader:
         if "scrape_interval" in self.settings:
             file, raw = self.settings["scrape_interval"]
             try:
-                interval = promql_parser.parse_duration(str(raw))
+                interval = durations.parse(str(raw))
             except ValueError:
                 self.error(file, "scrape_interval", f"{raw!r} is not a duration like 15s or 1m")
         forbidden = self._names_setting("forbidden_labels")

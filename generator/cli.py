@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import exitcodes
@@ -49,25 +50,68 @@ def cmd_check(args) -> int:
 def cmd_lint(args) -> int:
     from .catalog import load_catalog
     from .errors import CatalogError
+    from .lint import config as lint_config
     from .lint import lint_files, lint_project, output
-    from .lint.documents import InputError
-    from .lint.registry import CHECKS, summary
+    from .lint.registry import CHECKS, check_names, summary
 
     if args.list_checks:
         for check in CHECKS:
-            print(f"{check.NAME:45} {check.SEVERITY:8} {summary(check)}")
+            needs = " (needs a catalog)" if getattr(check, "NEEDS_CATALOG", False) else ""
+            print(f"{check.NAME:45} {check.SEVERITY:8} {summary(check)}{needs}")
         return exitcodes.OK
+    if args.no_catalog and args.catalog:
+        print("error: --catalog and --no-catalog exclude each other", file=sys.stderr)
+        return exitcodes.USAGE
     try:
-        project = None if args.files and args.catalog else _project(args)
-        catalog = load_catalog(args.catalog or project.catalog) if args.catalog or args.files else None
-        report = lint_files(args.files, catalog) if args.files else lint_project(project, catalog)
-    except (InputError, CatalogError) as e:
+        project = _optional_project(args) if args.files else _project(args)
+        config = lint_config.LintConfig.from_settings(
+            project.lint if project else (), check_names() | set(lint_config.META_CHECKS),
+            project.root if project else "", f"{project.root}/pyproject.toml" if project else "pyproject.toml")
+        if args.files:
+            catalog = None if args.no_catalog else load_catalog(args.catalog or _catalog_of(project))
+            report = lint_files(args.files, catalog, config)
+        else:
+            catalog = load_catalog(args.catalog) if args.catalog else None
+            report = lint_project(project, catalog, config)
+    except CatalogError as e:
         print(f"error: {e}", file=sys.stderr)
         return exitcodes.USAGE
+    if args.baseline:
+        report = _with_baseline(args, report, lint_config)
+        if report is None:
+            return exitcodes.OK
     sys.stdout.write(output.FORMATS[args.format](report))
     if args.format != "text":
         print("\n".join(output.summary(report)), file=sys.stderr)
     return exitcodes.PROBLEMS if report.failed else exitcodes.OK
+
+
+def _optional_project(args) -> Project | None:
+    try:
+        return _project(args)
+    except GeneratorError:
+        return None  # linting files outside any repository: no settings, and a catalog only with --catalog
+
+
+def _catalog_of(project: Project | None) -> str:
+    if project is None:
+        raise GeneratorError("no catalog: pass --catalog DIR, or --no-catalog to run the checks that need none")
+    return project.catalog
+
+
+def _with_baseline(args, report, lint_config):
+    """The report without the problems of the baseline; None after writing a new baseline."""
+    from .lint.runner import Report
+
+    if args.update_baseline or not os.path.exists(args.baseline):
+        lint_config.write_baseline(args.baseline, report.problems)
+        print(f"wrote {args.baseline}: {len(report.problems)} problems recorded; later runs with --baseline "
+              "report only new ones", file=sys.stderr)
+        return None
+    known = lint_config.read_baseline(args.baseline)
+    new = lint_config.new_since(known, report.problems)
+    print(f"baseline {args.baseline}: {len(report.problems) - len(new)} known problems not shown", file=sys.stderr)
+    return Report(new, report.suppressed)
 
 
 def cmd_test_rules(args) -> int:
@@ -96,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
                                    "catalog; with files, lint those Grafana dashboard JSON and Prometheus rule files.")
     p.add_argument("files", nargs="*", help="dashboard JSON or rule YAML files (default: this repository)")
     p.add_argument("--catalog", help="metric catalog directory or file (default: this repository's)")
+    p.add_argument("--no-catalog", action="store_true",
+                   help="lint files without a catalog: every check that needs none (structure, syntax, templates, "
+                        "layout, alerts), no unknown-metric")
+    p.add_argument("--baseline", metavar="FILE",
+                   help="report only problems not recorded in FILE; writes FILE with today's problems when missing")
+    p.add_argument("--update-baseline", action="store_true", help="with --baseline: rewrite FILE with today's problems")
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
     p.set_defaults(func=cmd_lint)

@@ -26,6 +26,8 @@ DEFAULTS = {
     "ruler_namespace": "",
     # Named places to deliver to, `[tool.generator.environments.<name>]` (see generator/delivery/environments.py).
     "environments": {},
+    # [tool.generator.lint]: disable = [checks], severity = {check = "warning"}, ignore = [path globs]
+    "lint": {},
 }
 
 
@@ -44,9 +46,10 @@ class Project:
     traffic: str = ""  # absolute path, or "" when the repository describes no traffic
     ruler_namespace: str = ""
     environments: dict = field(default_factory=dict, compare=False, hash=False)
+    lint: tuple = ()  # [tool.generator.lint] as sorted (key, value) pairs; see generator.lint.config
 
     @classmethod
-    def find(cls, start: str | None = None) -> "Project":
+    def find(cls, start: str | None = None) -> Project:
         """The project whose ``pyproject.toml`` has ``[tool.generator]``, searching upwards from ``start``."""
         here = os.path.abspath(start or os.getcwd())
         probe = here
@@ -65,7 +68,7 @@ class Project:
             probe = parent
 
     @classmethod
-    def from_settings(cls, root: str, settings: dict) -> "Project":
+    def from_settings(cls, root: str, settings: dict) -> Project:
         unknown = set(settings) - set(DEFAULTS)
         if unknown:
             raise GeneratorError(f"{root}/pyproject.toml: unknown [tool.generator] keys: {', '.join(sorted(unknown))}")
@@ -77,7 +80,8 @@ class Project:
                    grafana_folder_uid=merged["grafana_folder_uid"],
                    ruler_namespace=merged["ruler_namespace"] or merged["grafana_folder_uid"] or os.path.basename(root),
                    environments=dict(merged["environments"] or {}),
-                   traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "", **paths)
+                   traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "",
+                   lint=tuple(sorted(merged["lint"].items())) if isinstance(merged["lint"], dict) else (), **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import ROOT
 from generator.catalog import load_catalog
-from generator.live import durations
+from generator import durations
 from generator.live.config import alertmanager_config, prometheus_config, rule_files
 from generator.live.profile import COMPRESSED, REAL
 

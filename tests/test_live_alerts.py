@@ -21,11 +21,12 @@ from datetime import datetime
 
 import pytest
 import requests
-
 from conftest import ROOT
+
+from generator import durations
 from generator.build import compile_project
 from generator.catalog import load_catalog
-from generator.live import durations, webhook
+from generator.live import webhook
 from generator.live.procs import StackError, binary
 from generator.live.profile import COMPRESSED
 from generator.live.stack import Stack

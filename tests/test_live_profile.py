@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT
 from generator.build import compile_project
-from generator.live import durations
+from generator import durations
 from generator.live.config import rule_files
 from generator.live.profile import COMPRESSED, compress_groups, scale_expr
 from generator.project import Project

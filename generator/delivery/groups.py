@@ -82,8 +82,10 @@ def seconds(value) -> float | None:
         return float(value) or None
     import promql_parser
 
+from .. import durations
+
     try:
-        return promql_parser.parse_duration(str(value)).total_seconds() or None
+        return durations.parse(str(value)).total_seconds() or None
     except Exception:  # an unparsable duration is compared as written
         return None
 

@@ -258,12 +258,18 @@ BUILT_IN_DATASOURCES = ("-- Mixed --", "-- Dashboard --", "-- Grafana --", "graf
                         "dashboard", "mixed")
 
 
-def datasource_type(value) -> str:
-    """The lower-case plugin type of a data source reference (``{"type": ..., "uid": ...}``), or ""."""
-    if isinstance(value, dict):
-        found = value.get("type")
-        return found.lower() if isinstance(found, str) else ""
-    return ""
+def datasource_type(value, variables: dict | None = None) -> str:
+    """The lower-case plugin type of a data source reference (``{"type": ..., "uid": ...}``), or "". With the
+    dashboard's variables (name -> variable), a reference through a data-source variable (``"$logs"``,
+    ``{"uid": "${logs}"}``) has the type that variable's ``query`` names."""
+    found = value.get("type") if isinstance(value, dict) else None
+    kind = found.lower() if isinstance(found, str) else ""
+    ref = datasource_ref(value)
+    names = variable_names(ref) if variables and isinstance(ref, str) else []
+    var = variables.get(names[0]) if names else None
+    if isinstance(var, dict) and var.get("type") == "datasource" and isinstance(var.get("query"), str):
+        return var["query"].lower() or kind
+    return kind
 
 
 def datasource_ref(value):

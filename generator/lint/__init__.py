@@ -8,12 +8,17 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from ..catalog import Catalog
 from .collect import collect_dashboard, collect_rules, rule_set
+from .config import LintConfig
 from .context import Context
-from .documents import Document, read_document
+from .documents import Document, InputError, read_document
 from .entries import CatalogEntry
-from .problem import Place, Scope
+from .problem import Place, Problem, Scope
+from .registry import CHECKS, catalog_free
 from .runner import Entries, Report, run
 from .sourcemap import apply_source_map, dashboard_scopes, rule_scopes
 
@@ -35,9 +40,33 @@ def _add_rules(entries: Entries, ctx: Context, rules) -> None:
                 ctx.recordings.setdefault(rule.name, rule)
 
 
-def lint_files(paths: list[str], catalog: Catalog) -> Report:
-    """Lint files; raises :class:`generator.lint.documents.InputError` when one cannot be read at all."""
-    documents = [read_document(p) for p in paths]
+def _read_all(paths: list[str]) -> tuple[list[Document], list[Problem]]:
+    """The documents that can be read, and a ``lint/unreadable-file`` problem for each one that cannot: one bad
+    file never hides the report on the others."""
+    documents, unreadable = [], []
+    for order, path in enumerate(paths):
+        try:
+            documents.append(read_document(path))
+        except InputError as e:
+            m = re.match(rf"{re.escape(path)}(?::(\d+))?: (.*)", str(e), re.S)
+            line, reason = (int(m.group(1)) if m.group(1) else None, m.group(2)) if m else (None, str(e))
+            unreadable.append(Problem("lint/unreadable-file", "error", reason, Place(path, line, order=(order,))))
+    return documents, unreadable
+
+
+def without_catalog() -> Catalog:
+    """The empty catalog of ``lint --no-catalog``: no metric is known (so none is unknown), and the scrape
+    interval is the 15 s most setups use."""
+    return Catalog(scrape_interval=timedelta(seconds=15), job="", metrics={}, labels={})
+
+
+def lint_files(paths: list[str], catalog: Catalog | None, config: LintConfig | None = None) -> Report:
+    """Lint files against ``catalog`` (None: only the checks that need no catalog); one that cannot be read is a
+    ``lint/unreadable-file`` problem of that file."""
+    config = config or LintConfig()
+    checks = config.checks(CHECKS if catalog is not None else catalog_free())
+    catalog = catalog if catalog is not None else without_catalog()
+    documents, unreadable = _read_all([p for p in paths if not config.ignored(p)])
     ctx = Context(catalog, uids_complete=False)
     entries = Entries()
     all_rules, issues = [], []
@@ -55,10 +84,11 @@ def lint_files(paths: list[str], catalog: Catalog) -> Report:
             issues += found
     _add_rules(entries, ctx, all_rules)
     entries.add("ruleset", rule_set(all_rules, paths[0] if paths else "", issues))
-    return run(entries, ctx)
+    report = run(entries, ctx, checks)
+    return Report(config.apply(sorted(report.problems + unreadable, key=Problem.sort_key)), report.suppressed)
 
 
-def lint_project(project, catalog: Catalog | None = None) -> Report:
+def lint_project(project, catalog: Catalog | None = None, config: LintConfig | None = None) -> Report:
     """Lint what a build of ``project`` would write, pointing at the Python declaration of each object (from the
     build's source map: JSON pointer -> file, line and suppressions)."""
     from ..build import compile_project
@@ -82,6 +112,7 @@ def lint_project(project, catalog: Catalog | None = None) -> Report:
     entries.add("ruleset", rule_set(all_rules, generated, issues))
     files = catalog.files or (project.catalog,)
     entries.add("catalog", CatalogEntry(catalog, Scope(Place(project.relative(files[0]), path=("catalog",)))))
-    report = run(entries, ctx)
-    return Report([p.relative_to(project.root) for p in report.problems],
+    config = config or LintConfig()
+    report = run(entries, ctx, config.checks(CHECKS))
+    return Report(config.apply([p.relative_to(project.root) for p in report.problems]),
                   [p.relative_to(project.root) for p in report.suppressed])

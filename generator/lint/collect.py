@@ -6,8 +6,7 @@ Used for this repository's compiled output and for files given on the command li
 
 from __future__ import annotations
 
-import promql_parser
-
+from .. import durations
 from ..grafana import model
 from .documents import Document
 from .entries import At as _At
@@ -69,6 +68,7 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     dash = Dashboard(data, Scope(place, _suppressions(data)), uid)
     _collect_variables(doc, dash)
     panels = model.panel_list(data)
+    legacy = "panels" not in data and isinstance(data.get("rows"), list)  # schema before Grafana 5
     if panels is None:
         dash.issues.append(Hit("dashboard has no `panels` list; add panels (or export it again from Grafana)"))
         panels = []
@@ -78,7 +78,7 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
     for slot, pointer in zip(model.walk_panels(data), _panel_pointers(data), strict=True):
         nested = slot.row is not None
         _collect_panel(doc, dash, slot.panel, slot.row * 1000 + slot.index + 1 if nested else slot.index, nested,
-                       pointer=pointer)
+                       pointer=pointer, row=slot.row if nested else -1, legacy=legacy)
     return dash
 
 
@@ -105,13 +105,14 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
     if templating is not None and not isinstance(variables, list):
         dash.issues.append(Hit("`templating.list` is missing or not a list of variables"))
         return
+    named = {v["name"]: v for v in variables or [] if isinstance(v, dict) and isinstance(v.get("name"), str)}
     for index, var in enumerate(variables or []):
         if not isinstance(var, dict) or not isinstance(var.get("name"), str):
             dash.issues.append(Hit(f"variable #{index + 1} is not an object with a `name`"))
             continue
         name = var["name"]
         dash.variables[name] = var
-        if var.get("type", "query") != "query" or model.datasource_type(var.get("datasource")) in \
+        if var.get("type", "query") != "query" or model.datasource_type(var.get("datasource"), named) in \
                 model.NON_PROMQL_DATASOURCES:
             continue
         parsed = model.parse_variable_query(model.variable_query(var))
@@ -123,7 +124,8 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
         dash.queries.append(make_query("variable", parsed.expr, scope, variable_label=parsed.label))
 
 
-def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool, pointer: str) -> None:
+def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool, pointer: str, row: int = -1,
+                   legacy: bool = False) -> None:
     if not isinstance(raw, dict):
         dash.issues.append(Hit(f"panel #{index + 1} is a {type(raw).__name__}, expected an object"))
         return
@@ -134,7 +136,7 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
         label += f" (id {pid})"
     scope = Scope(dash.place.child(label, line=doc.line(raw), order=index, pointer=pointer), _suppressions(raw),
                   dash.scope)
-    panel = Panel(raw, scope, dash, nested)
+    panel = Panel(raw, scope, dash, nested, row, legacy)
     dash.panels.append(panel)
     targets = raw.get("targets")
     if targets is None or panel.type == "row":
@@ -142,16 +144,16 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
     if not isinstance(targets, list):
         dash.issues.append(Hit(f"`targets` is a {type(targets).__name__}, expected a list", at=panel))
         return
-    panel_ds = model.datasource_type(raw.get("datasource"))
+    panel_ds = model.datasource_type(raw.get("datasource"), dash.variables)
     for t_index, target in enumerate(targets):
         if not isinstance(target, dict):
             dash.issues.append(Hit(f"target #{t_index + 1} is a {type(target).__name__}, expected an object",
                                    at=panel))
             continue
-        ds = model.datasource_type(target.get("datasource")) or panel_ds
+        ds = model.datasource_type(target.get("datasource"), dash.variables) or panel_ds
         expr = target.get("expr")
-        if ds in model.NON_PROMQL_DATASOURCES or expr is None:
-            continue
+        if ds in model.NON_PROMQL_DATASOURCES or expr is None or (isinstance(expr, str) and not expr.strip()):
+            continue  # not Prometheus, or a query left empty (Grafana sends nothing for it)
         ref = _text(target.get("refId")) or chr(ord("A") + t_index % 26)
         tscope = Scope(scope.place.child(f"target {ref}", line=doc.line(target), order=t_index,
                                          pointer=f"{pointer}/targets/{t_index}"),
@@ -197,6 +199,8 @@ def collect_rules(doc: Document, order: int = 0) -> tuple[list[Rule], list[Hit]]
             issues.append(Hit(f"`interval: {interval}` of group {name} is not a duration like 30s, 5m or 1h",
                               at=_At(Scope(gplace))))
         items = group.get("rules")
+        if items is None:
+            items = []  # `rules:` left empty: Prometheus loads the group with no rules
         if not isinstance(items, list):
             issues.append(Hit(f"group {name} has no `rules` list", at=_At(Scope(gplace))))
             continue
@@ -265,7 +269,7 @@ def _only_comments_between(doc: Document, comment_line: int, start: int) -> bool
 
 def _is_duration(value) -> bool:
     try:
-        promql_parser.parse_duration(str(value))
+        durations.parse(str(value))
     except ValueError:
         return False
     return True

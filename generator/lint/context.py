@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ..catalog import Catalog, Metric
 from .labels import LabelInference
-from .promql import Aggregate, Binary, Call, Node, Selector, unwrap, walk
+from .promql import Aggregate, Binary, Call, Node, Selector, is_scalar, unwrap, walk
 
 # Series Prometheus writes itself; known even when the catalog does not declare them. None: any labels.
 PROMETHEUS_SERIES = {
@@ -68,14 +68,16 @@ class Context:
         if name in PROMETHEUS_SERIES:
             kind, labels = PROMETHEUS_SERIES[name]
             target = frozenset(self.catalog.target_labels)
-            return SeriesInfo(name, kind, None if labels is None else frozenset(labels) | target)
+            # Relabelling adds target labels (cluster, namespace, ...): known only when the catalog declares them.
+            known = labels is not None and target
+            return SeriesInfo(name, kind, frozenset(labels) | target if known else None)
         return None
 
     def _recorded(self, name: str) -> SeriesInfo | None:
         rule = self.recordings[name]
         query = rule.query
-        if name in self._resolving:  # a cycle: give up on its labels rather than recurse forever
-            return SeriesInfo(name, "gauge", None, recorded=True)
+        if name in self._resolving:  # a cycle (old-to-new and new-to-old renames): give up on its labels
+            return SeriesInfo(name, "counter", None, recorded=True)  # type unknown: never flagged as a gauge
         self._resolving.add(name)
         try:
             if query is None or query.node is None:
@@ -85,20 +87,29 @@ class Context:
             if labels is not None:
                 labels = (labels - {"__name__"}) | static
             node = unwrap(query.node)
-            return SeriesInfo(name, "counter" if self._holds_raw_counter(node) else "gauge", labels,
+            return SeriesInfo(name, "counter" if self._holds_raw_counter(node, name) else "gauge", labels,
                               recorded=True, quantile_of=self.quantile_metric(node),
                               ratio=isinstance(node, Binary) and node.op == "/")
         finally:
             self._resolving.discard(name)
 
-    def _holds_raw_counter(self, node: Node) -> bool:
-        """``sum by (x) (counter_total)`` records a counter; anything with a function or arithmetic does not."""
+    def _holds_raw_counter(self, node: Node, name: str = "") -> bool:
+        """``sum by (x) (counter_total)`` records a counter; anything with a function or arithmetic does not. A
+        rename of a series of unknown type (compatibility rules) may be a counter, so it is taken as one, and so is a
+        counter scaled by a constant."""
         node = unwrap(node)
-        while isinstance(node, Aggregate) and node.op in ("sum", "max", "min"):
-            node = unwrap(node.expr)
+        while True:  # through sum/max/min and scaling by a constant (`x_ms / 1000` is still a counter)
+            if isinstance(node, Aggregate) and node.op in ("sum", "max", "min"):
+                node = unwrap(node.expr)
+            elif isinstance(node, Binary) and node.op in ("*", "/") and is_scalar(node.rhs):
+                node = unwrap(node.lhs)
+            elif isinstance(node, Binary) and node.op == "*" and is_scalar(node.lhs):
+                node = unwrap(node.rhs)
+            else:
+                break
         if isinstance(node, Selector):
             info = self.series(node.name)
-            return info is not None and info.type == "counter"
+            return info.type == "counter" if info is not None else True  # unknown: may be one, never flag it
         return False
 
     def quantile_metric(self, node: Node) -> Metric | None:

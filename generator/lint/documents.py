@@ -138,6 +138,8 @@ def read_document(path: str) -> Document:
     if "\x00" in text:
         raise InputError(f"{path}: binary data (NUL bytes); expected dashboard JSON or rule YAML")
     data, lines, comments = _parse(path, text)
+    if not path.endswith(".json") and (data is None or data == {}):
+        data = {"groups": []}  # an empty rule file: promtool loads it as "0 rules"
     kind = classify(data)
     if kind is None:
         raise InputError(f"{path}: neither a Grafana dashboard (expected `panels`, or an export with `dashboard`) "

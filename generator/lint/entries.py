@@ -87,6 +87,8 @@ class Panel:
     scope: Scope
     dashboard: "Dashboard"
     nested: bool = False  # inside a collapsed row
+    row: int = -1  # the collapsed row holding it (its index among the dashboard's panels), -1 at the top level
+    legacy: bool = False  # from a pre-Grafana-5 ``rows`` dashboard: Grafana lays it out from ``span``, no gridPos
     queries: list[Query] = field(default_factory=list)
 
     @property

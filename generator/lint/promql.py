@@ -13,6 +13,8 @@ from typing import Iterator
 
 import promql_parser
 
+from .promql_lex import prepare, restore
+
 # Expressions deeper than this crash the Rust parser's stack (an abort, not an exception), so they are refused
 # before parsing. Real queries stay far below both limits.
 MAX_NESTING = 64
@@ -184,7 +186,7 @@ def parse(text: str) -> Node:
     node = _PARSED.get(text)
     if node is None:
         check_complexity(text)
-        node = _convert(promql_parser.parse(text))
+        node = _convert(promql_parser.parse(prepare(text)))
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.clear()
         _PARSED[text] = node
@@ -200,11 +202,16 @@ _CARD = {"OneToOne": "one-to-one", "ManyToOne": "many-to-one", "OneToMany": "one
 
 
 def _selector(vs) -> Selector:
-    matchers = [Matcher(m.name, _MATCH_OPS.get(str(m.op).rsplit(".", 1)[-1], "="), m.value)
+    matchers = [Matcher(restore(m.name), _MATCH_OPS.get(str(m.op).rsplit(".", 1)[-1], "="), m.value)
                 for m in vs.matchers.matchers]
     for group in vs.matchers.or_matchers or ():
-        matchers += [Matcher(m.name, _MATCH_OPS.get(str(m.op).rsplit(".", 1)[-1], "="), m.value) for m in group]
-    return Selector(vs.name, matchers, _duration(vs.offset))
+        matchers += [Matcher(restore(m.name), _MATCH_OPS.get(str(m.op).rsplit(".", 1)[-1], "="), m.value)
+                     for m in group]
+    name = restore(vs.name)
+    for m in matchers:
+        if m.name == "__name__" and m.op == "=":
+            m.value = restore(m.value)
+    return Selector(name, matchers, _duration(vs.offset))
 
 
 def _convert(e) -> Node:
@@ -217,7 +224,7 @@ def _convert(e) -> Node:
     if isinstance(e, promql_parser.AggregateExpr):
         grouping, without = None, False
         if e.modifier is not None:
-            grouping = tuple(e.modifier.labels)
+            grouping = tuple(map(restore, e.modifier.labels))
             without = str(e.modifier.type).endswith("Without")
         param = _convert(e.param) if e.param is not None else None
         return Aggregate(str(e.op), _convert(e.expr), param, grouping, without)
@@ -228,12 +235,12 @@ def _convert(e) -> Node:
             node.bool = bool(m.return_bool)
             node.card = _CARD.get(str(m.card).rsplit(".", 1)[-1], "one-to-one")
             if m.matching is not None:
-                labels = tuple(m.matching.labels)
+                labels = tuple(map(restore, m.matching.labels))
                 if str(m.matching.type).endswith("Include"):
                     node.on = labels
                 else:
                     node.ignoring = labels
-            node.include = tuple(m.group_labels or ())
+            node.include = tuple(map(restore, m.group_labels or ()))
         return node
     if isinstance(e, promql_parser.ParenExpr):
         return Paren(_convert(e.expr))

@@ -1,6 +1,7 @@
 """The one list of checks. A check is a module with NAME ("area/name"), SEVERITY, ENTRY (the kind of entry it
 looks at: query, panel, dashboard, rule, ruleset, catalog), a docstring in the four sections DOC_SECTIONS, and
-``check(entry, ctx)`` yielding messages (or :class:`generator.lint.problem.Hit`)."""
+``check(entry, ctx)`` yielding messages (or :class:`generator.lint.problem.Hit`). A check that only means
+something against a catalog sets ``NEEDS_CATALOG = True``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .checks import (
     dashboard_undefined_variable,
     dashboard_unknown_link_uid,
     promql_group_by_forbidden_label,
+    promql_experimental_syntax,
     promql_histogram_quantile_not_bucket,
     promql_histogram_quantile_without_le,
     promql_legend_label_dropped,
@@ -46,6 +48,7 @@ from .checks import (
 
 CHECKS = (
     promql_syntax_error,
+    promql_experimental_syntax,
     promql_unknown_metric,
     promql_unknown_label,
     promql_unknown_label_value,
@@ -95,6 +98,11 @@ GATES = (
 
 DOC_SECTIONS = ("What it catches:", "Why it matters:", "Failing example:", "Passing example:")
 AREAS = ("promql", "dashboard", "alert", "catalog")
+
+
+def catalog_free(checks=CHECKS) -> list:
+    """The checks that mean something without a metric catalog (``lint --no-catalog``)."""
+    return [c for c in checks if not getattr(c, "NEEDS_CATALOG", False)]
 
 
 def check_names() -> set[str]:

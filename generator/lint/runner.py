@@ -3,7 +3,8 @@
 Suppression is per object (a dashboard, panel, target or rule names the check and gives a reason). Besides the
 checks' problems the runner reports, under ``lint/*``, suppressions that name an unknown check
 (``lint/unknown-check``), give no reason (``lint/suppression-without-reason``) or suppress nothing
-(``lint/unused-suppression``), and a check that crashed on an input (``lint/internal-error``, a bug to report).
+(``lint/unused-suppression``), a check that crashed on an input (``lint/internal-error``, a bug to report), and a file that could not be
+read at all (``lint/unreadable-file``: missing, not JSON or YAML, neither a dashboard nor a rule file).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ META_CHECKS = {
     "lint/suppression-without-reason": "error",
     "lint/unused-suppression": "warning",
     "lint/internal-error": "error",
+    "lint/unreadable-file": "error",
 }
 
 
@@ -66,7 +68,7 @@ def run(entries: Entries, ctx, checks=CHECKS) -> Report:
         problems, suppressed = _check_in_two_processes(entries, ctx, list(checks))
     else:
         problems, suppressed = _check(entries, ctx, checks)
-    problems += _suppression_problems(entries)
+    problems += _suppression_problems(entries, {c.NAME for c in checks})
     problems.sort(key=Problem.sort_key)
     suppressed.sort(key=Problem.sort_key)
     return Report(_dedupe(problems), suppressed)
@@ -160,7 +162,9 @@ def _check_in_two_processes(entries: Entries, ctx, checks) -> tuple[list[Problem
     return problems + their_problems, suppressed + their_suppressed
 
 
-def _suppression_problems(entries: Entries) -> list[Problem]:
+def _suppression_problems(entries: Entries, ran: set[str]) -> list[Problem]:
+    """Suppressions naming no check or giving no reason, and those of a check that ran and found nothing there
+    (a check turned off for the repository, or by --no-catalog, suppresses nothing and is not reported)."""
     known = check_names()
     out = []
     for scope in _scopes(entries):
@@ -174,7 +178,7 @@ def _suppression_problems(entries: Entries) -> list[Problem]:
                 out.append(Problem("lint/suppression-without-reason", "error",
                                    f"suppression of {name} gives no reason; say why the check does not apply here",
                                    scope.place))
-            if name not in scope.used:
+            if name not in scope.used and name in ran:
                 out.append(Problem("lint/unused-suppression", "warning",
                                    f"suppression of {name} suppresses nothing here; remove it", scope.place))
     return out

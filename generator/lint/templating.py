@@ -3,8 +3,10 @@
 Grafana replaces its variables (the syntax is :mod:`generator.grafana.model`'s) before it sends a query. The linter
 does the same with stand-ins that keep the checks honest:
 
-- inside a quoted string (a label matcher's value) a variable is left as written, and the label-value check skips
+- inside a quoted string (a label matcher's value) or a ``#`` comment a variable is left as written, and the label-value check skips
   values that contain one (it cannot know what the user will select);
+- where label matchers go (``{$matchers}``, a variable whose value is a matcher list) it becomes the matcher
+  ``__grafana_var_<name>!=""``;
 - inside a range or after ``offset`` it becomes a *sentinel duration*, one per variable, and
   :attr:`Expansion.intervals` maps it back, so range checks can tell ``[$__rate_interval]`` from ``[1m]``;
 - anywhere else it becomes an identifier ``__grafana_var_<name>`` (a metric or label name that checks ignore),
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ..grafana.model import references
+from .promql_lex import string_spans
 
 PLACEHOLDER_PREFIX = "__grafana_var_"
 
@@ -40,26 +43,8 @@ class Expansion:
         return self.intervals.get(duration) if duration is not None else None
 
 
-def _string_spans(text: str) -> list[tuple[int, int]]:
-    spans, quote, start, escaped = [], None, 0, False
-    for i, ch in enumerate(text):
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\" and quote != "`":
-                escaped = True
-            elif ch == quote:
-                spans.append((start, i))
-                quote = None
-        elif ch in "\"'`":
-            quote, start = ch, i
-    if quote:
-        spans.append((start, len(text)))
-    return spans
-
-
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos <= b for a, b in spans)
+    return any(a < pos < b for a, b in spans)
 
 
 def _duration_position(text: str, start: int) -> bool:
@@ -70,11 +55,17 @@ def _duration_position(text: str, start: int) -> bool:
     return bool(re.search(r"\boffset$", before)) or before.endswith("offset -")
 
 
+def _matcher_position(text: str, start: int, end: int) -> bool:
+    """True when a variable at ``start:end`` stands for whole label matchers: ``{$matchers}``, ``{a="b", $m}``."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return before.endswith(("{", ",")) and after.startswith(("}", ",")) and before.rfind("{") > before.rfind("}")
+
+
 def expand(text: str, numeric_fallback: bool = False) -> Expansion:
     """Replace every variable of ``text`` with a stand-in (see the module docstring)."""
     if "$" not in text and "[[" not in text:
         return Expansion(text)
-    spans = _string_spans(text)
+    spans = string_spans(text)
     out, last = [], 0
     expansion = Expansion("")
     sentinels: dict[str, timedelta] = {}
@@ -89,6 +80,8 @@ def expand(text: str, numeric_fallback: bool = False) -> Expansion:
                 sentinels[name] = timedelta(milliseconds=_SENTINEL_BASE_MS + len(sentinels))
                 expansion.intervals[sentinels[name]] = name
             out.append(f"{int(sentinels[name].total_seconds() * 1000)}ms")
+        elif _matcher_position(text, ref.start, ref.end):
+            out.append(f'{PLACEHOLDER_PREFIX}{name}!=""')
         elif numeric_fallback or name in NUMERIC_GLOBALS:
             out.append("1")
         else:

@@ -8,7 +8,7 @@ import time
 
 from .. import exitcodes
 from ..errors import GeneratorError
-from . import durations
+from .. import durations
 
 
 def _duration(text: str) -> float:

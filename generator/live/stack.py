@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 import requests
 
+from .. import durations
 from ..build import compile_project
 from ..catalog import load_catalog
 from ..output import dump_yaml
 from ..project import Project
 from ..rules.render import render_group as _render_group
-from . import durations
 from .config import alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, binary, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
@@ -95,7 +95,7 @@ class Stack:
 
     # -- up -----------------------------------------------------------------------------------------------------
 
-    def up(self, log=print, timeout: float = 120.0) -> "Stack":
+    def up(self, log=print, timeout: float = 120.0) -> Stack:
         if self.load():
             if any(self.running().values()):
                 raise StackError(f"a stack is already running from {self.directory} ({self.urls.get('prometheus')});"

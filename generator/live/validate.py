@@ -35,8 +35,8 @@ import requests
 
 from ..catalog import load_catalog
 from ..errors import GeneratorError
+from .. import durations
 from ..grafana import model
-from . import durations
 
 MAX_DATA_POINTS = 1000  # about a full-width panel; Grafana uses the panel's width in pixels
 LOAD_BUDGET_SECONDS = 2.0

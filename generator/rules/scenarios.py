@@ -35,6 +35,7 @@ from datetime import timedelta
 
 import promql_parser
 
+from .. import durations
 from ..problems import Place, Problem, at_declaration
 from ..source import Location, caller_location
 
@@ -255,7 +256,7 @@ def _validate(test: RuleTest, add, alerts: dict, records: set[str], catalog) -> 
 
 def _is_duration(value) -> bool:
     try:
-        promql_parser.parse_duration(str(value))
+        durations.parse(str(value))
         return True
     except ValueError:
         return False

@@ -23,6 +23,7 @@ CASES = [
     # promql
     ("promql/syntax-error", q(f"sum(rate(ai_requests_total{R})"), q(f"sum(rate(ai_requests_total{R}))")),
     ("promql/syntax-error", rules(alert("sum(rate(ai_errors_total[5m]) > 1")), rules(alert())),
+    ("promql/experimental-syntax", rules(alert("sum(rate(ai_errors_total[5m] smoothed)) > 1")), rules(alert())),
     ("promql/unknown-metric", q(f"sum(rate(ai_cost_dollars{R}))"), q(f"sum(rate(ai_cost_dollars_total{R}))")),
     ("promql/unknown-metric", rules(alert("histogram_quantile(0.9, sum by (le) (rate(ai_request_duration[5m]))) > 1")),
      rules(alert("histogram_quantile(0.9, sum by (le) (rate(ai_request_duration_seconds_bucket[5m]))) > 1"))),

@@ -75,14 +75,24 @@ def test_github_format(tmp_path):
     assert any(line.startswith("::warning ") and "alert/for-too-short" in line for line in lines)
 
 
-def test_usage_errors_exit_2(tmp_path):
+def test_unreadable_files_are_problems_of_their_own(tmp_path):
     junk = tmp_path / "junk.json"
     junk.write_bytes(b"\x00\xff\xfe binary")
     notes = tmp_path / "notes.yml"
     notes.write_text("just: a mapping\n")
     broken = tmp_path / "broken.json"
     broken.write_text('{"panels": [')
-    for args in (["/no/such/file.json"], [str(junk)], [str(notes)], [str(broken)], ["--format", "xml", str(notes)]):
+    for path in ("/no/such/file.json", str(junk), str(notes), str(broken)):
+        result = run_cli("lint", path)
+        assert result.returncode == 1, (path, result.stdout, result.stderr)
+        assert result.stdout.startswith(f"{path}") and "[lint/unreadable-file]" in result.stdout
+        assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path):
+    notes = tmp_path / "notes.yml"
+    notes.write_text("groups: []\n")
+    for args in (["--format", "xml", str(notes)], ["--no-catalog", "--catalog", "service/catalog", str(notes)]):
         result = run_cli("lint", *args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr

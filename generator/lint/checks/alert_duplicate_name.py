@@ -1,7 +1,8 @@
 """alert/duplicate-name: two alerting rules with the same name.
 
 What it catches:
-    Alert names used more than once across the rule files linted together. Same name and same labels is an
+    Alert names used more than once: across this repository's rule files, or within one file given on the
+    command line (files linted together may come from different projects). Same name and same labels is an
     error (a copy-paste: the two fight over one alert identity); same name with different labels (a warning and
     a critical tier) is a warning.
 
@@ -25,12 +26,14 @@ ENTRY = "ruleset"
 
 
 def check(ruleset, ctx):
-    seen: dict[str, list] = {}
+    seen: dict[tuple[str, str], list] = {}
     for rule in ruleset.rules:
         if not rule.is_alert:
             continue
         labels = sorted((str(k), str(v)) for k, v in rule.mapping("labels").items())
-        for other, other_labels in seen.get(rule.name, []):
+        # Files given on the command line may come from different projects: compare within each file there.
+        key = (rule.name, "" if ctx.uids_complete else rule.place.file)
+        for other, other_labels in seen.get(key, []):
             where = " › ".join(other.place.path)
             line = f" (line {other.place.line})" if other.place.line and other.place.file == rule.place.file else ""
             if labels == other_labels:
@@ -40,4 +43,4 @@ def check(ruleset, ctx):
                 yield Hit(f"alert {rule.name} is also defined at {where}{line} (with other labels); give each "
                           "its own name unless they are deliberate tiers", at=rule, severity="warning")
             break
-        seen.setdefault(rule.name, []).append((rule, labels))
+        seen.setdefault(key, []).append((rule, labels))

@@ -18,6 +18,8 @@ from datetime import timedelta
 
 import promql_parser
 
+from ... import durations
+
 NAME = "alert/for-too-short"
 SEVERITY = "warning"
 ENTRY = "rule"
@@ -27,7 +29,7 @@ def check(rule, ctx):
     if not rule.is_alert or rule.data.get("for") is None:
         return
     try:
-        value = promql_parser.parse_duration(str(rule.data["for"]))
+        value = durations.parse(str(rule.data["for"]))
     except ValueError:
         return
     minimum = max(timedelta(minutes=1), ctx.scrape_interval * 4)

@@ -24,7 +24,7 @@ Passing example:
             for: 5m
 """
 
-import promql_parser
+from ... import durations
 
 from ..problem import Hit
 
@@ -41,7 +41,7 @@ def check(ruleset, ctx):
             if raw is None:
                 continue
             try:
-                promql_parser.parse_duration(str(raw))
+                durations.parse(str(raw))
             except ValueError:
                 yield Hit(f"`{key}: {raw}` is not a duration like 30s, 5m or 1h", at=rule)
         if not rule.is_alert and ("for" in rule.data or "annotations" in rule.data):

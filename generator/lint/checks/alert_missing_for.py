@@ -17,7 +17,7 @@ Passing example:
       for: 5m
 """
 
-import promql_parser
+from ... import durations
 
 NAME = "alert/missing-for"
 SEVERITY = "warning"
@@ -32,7 +32,7 @@ def check(rule, ctx):
         yield "has no `for`; it pages on a single evaluation; wait a few minutes (`for: 5m`) before firing"
         return
     try:
-        if promql_parser.parse_duration(str(raw)).total_seconds() == 0:
+        if durations.parse(str(raw)).total_seconds() == 0:
             yield "has `for: 0s`; it pages on a single evaluation; wait a few minutes before firing"
     except ValueError:
         return  # alert/invalid-rule reports it

@@ -2,7 +2,8 @@
 
 What it catches:
     Alert expressions without a comparison (``>``, ``==``, ... without ``bool``), ``absent()``, ``unless`` or an
-    ``and`` with a filtering side. ``vector(1)`` (a deliberate always-firing watchdog) is allowed.
+    ``and`` with a filtering side. ``vector(1)`` (a deliberate always-firing watchdog) is allowed, and so is a
+    label matcher on an info metric (``x_info{state="down"}``: the labels are its state, the value is always 1).
 
 Why it matters:
     An alert fires for every series its expression returns. ``sum(rate(errors[5m]))`` returns a value (often 0)
@@ -15,7 +16,9 @@ Passing example:
     expr: sum by (handler) (rate(http_request_errors_total[5m])) > 1
 """
 
-from ..promql import Aggregate, Binary, Call, Number, Paren, Subquery, Unary, unwrap
+from ..promql import Aggregate, Binary, Call, Number, Paren, Selector, Subquery, Unary, unwrap
+
+INFO_SUFFIXES = ("_info", "_metadata")
 
 NAME = "alert/no-comparison"
 SEVERITY = "error"
@@ -38,6 +41,9 @@ def filters(node) -> bool:
         return any(filters(a) for a in node.args)
     if isinstance(node, (Aggregate, Subquery, Unary, Paren)):
         return filters(node.expr)
+    if isinstance(node, Selector) and (node.name or "").endswith(INFO_SUFFIXES):
+        # An info metric keeps its state in labels (always 1): a matcher on them is the condition.
+        return any(m.name not in ("job", "instance") for m in node.label_matchers())
     return False
 
 

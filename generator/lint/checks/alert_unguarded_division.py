@@ -1,8 +1,9 @@
 """alert/unguarded-division: an alert on a ratio with no guard against zero or low traffic.
 
 What it catches:
-    Alert expressions whose compared value is a division (``errors / requests > 0.05``), or a recorded ratio,
-    with no guard: no ``and <traffic> > N`` (or ``>=``), no ``clamp_min()`` and no filter on the denominator.
+    Alert expressions whose compared value is a division by traffic (``errors / requests > 0.05``: a rate or
+    increase, or a recorded one), or a recorded ratio, with no guard: no ``and <traffic> > N`` (or ``>=``), no
+    ``clamp_min()`` and no filter on the denominator. Division by a constant (``/ 60``) or a gauge is not checked.
 
 Why it matters:
     With no traffic the ratio is 0/0 (no alert, however broken the service), errors without requests give x/0 =
@@ -34,12 +35,30 @@ def _guarded_denominator(node: Node) -> bool:
     return False
 
 
+TRAFFIC = ("rate", "irate", "increase")
+
+
+def _is_traffic(node: Node, ctx) -> bool:
+    """True when a denominator counts events (a rate or increase, or a recorded one), which can drop to zero;
+    a constant (``/ 60``) or a gauge (``/ node_memory_MemTotal_bytes``) is not traffic."""
+    for n in walk(node):
+        if isinstance(n, Call) and n.func in TRAFFIC:
+            return True
+        if isinstance(n, Selector):
+            info = ctx.series(n.name) if n.name else None
+            if info is not None and info.ratio:
+                return True
+            if n.name and ":" in n.name and any(part in n.name for part in TRAFFIC):
+                return True
+    return False
+
+
 def _ratios(node: Node, ctx):
     """Divisions (or recorded ratios) whose value reaches the alert's result."""
     node = unwrap(node)
     if isinstance(node, Binary):
         if node.op == "/":
-            if not _guarded_denominator(node.rhs):
+            if _is_traffic(node.rhs, ctx) and not _guarded_denominator(node.rhs):
                 yield "a division"
             return
         if node.op in ("and", "unless"):

@@ -20,6 +20,7 @@ from ..problem import Hit
 NAME = "catalog/counter-without-total"
 SEVERITY = "error"
 ENTRY = "catalog"
+NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 
 def check(entry, ctx):

@@ -21,6 +21,7 @@ from ..problem import Hit
 NAME = "catalog/missing-unit-suffix"
 SEVERITY = "error"
 ENTRY = "catalog"
+NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 
 def check(entry, ctx):

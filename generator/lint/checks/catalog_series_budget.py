@@ -21,6 +21,7 @@ from ..problem import Hit
 NAME = "catalog/series-budget"
 SEVERITY = "warning"
 ENTRY = "catalog"
+NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 SERIES_BUDGET = 10_000
 

@@ -2,7 +2,8 @@
 
 What it catches:
     A missing ``gridPos``, non-integer or negative coordinates, a width or height under 1, or a panel reaching
-    past column 24.
+    past column 24 (a missing ``x`` or ``y`` is 0, as in Grafana; a row's width is ignored). Panels of a legacy ``rows`` dashboard (before Grafana 5) have no ``gridPos``: Grafana lays
+    them out from their ``span``, and they are not checked.
 
 Why it matters:
     Grafana clamps or re-flows such panels on load: the dashboard does not look like its JSON, and a panel
@@ -23,6 +24,8 @@ GRID_WIDTH = 24
 
 
 def check(panel, ctx):
+    if panel.legacy:
+        return
     pos = panel.data.get("gridPos")
     if pos is None:
         yield "has no gridPos; give it x, y, w and h on the 24-column grid"
@@ -30,7 +33,7 @@ def check(panel, ctx):
     if not isinstance(pos, dict):
         yield "gridPos is not an object with x, y, w and h"
         return
-    values = {k: pos.get(k) for k in ("x", "y", "w", "h")}
+    values = {k: pos.get(k, 0 if k in "xy" else None) for k in ("x", "y", "w", "h")}  # Grafana: x, y default 0
     bad = [k for k, v in values.items() if isinstance(v, bool) or not isinstance(v, int)]
     if bad:
         yield f"gridPos {', '.join(bad)} must be whole numbers"
@@ -38,6 +41,8 @@ def check(panel, ctx):
     x, y, w, h = values["x"], values["y"], values["w"], values["h"]
     if x < 0 or y < 0:
         yield f"gridPos starts at x={x}, y={y}; coordinates cannot be negative"
+    if panel.type == "row":
+        return  # a row spans the grid whatever its width says
     if w < 1 or h < 1:
         yield f"gridPos is {w} wide and {h} high; both must be at least 1"
     elif x + w > GRID_WIDTH:

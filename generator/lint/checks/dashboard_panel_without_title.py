@@ -16,7 +16,7 @@ Passing example:
 from ...grafana.model import is_data_panel
 
 NAME = "dashboard/panel-without-title"
-SEVERITY = "error"
+SEVERITY = "warning"
 ENTRY = "panel"
 
 

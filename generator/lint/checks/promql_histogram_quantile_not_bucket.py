@@ -33,8 +33,20 @@ def check(query, ctx):
             histogram = ctx.catalog.metrics.get(sel.name or "")
             if histogram is not None and histogram.type == "histogram":
                 yield f"histogram_quantile() of `{sel.name}`: read the buckets, `{sel.name}_bucket`"
-            elif info is not None and info.labels is not None and "le" not in info.labels:
+            elif info is not None and info.labels is not None and "le" not in info.labels \
+                    and not _may_be_native(sel.name, info, ctx):
                 hint = ""
                 if info.metric is not None and info.metric.type == "histogram":
                     hint = f"; use `{info.metric.name}_bucket`"
                 yield f"histogram_quantile() of `{sel.name}`, which has no `le` buckets{hint}"
+
+
+def _may_be_native(name: str, info, ctx) -> bool:
+    """A recorded series computed from series that are not ``_bucket`` counters nor catalog metrics may hold
+    native histograms (``sum(rate(x_seconds[1m]))``), which need no ``le``."""
+    rule = ctx.recordings.get(name) if info.recorded else None
+    node = rule.query.node if rule is not None and rule.query is not None else None
+    if node is None:
+        return False
+    return not any((s.name or "").endswith("_bucket") or ctx.catalog.series(s.name or "") is not None
+                   for s in selectors(node))

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 import promql_parser
 
+from ... import durations
 from ..problem import Hit
 from ..promql import Call, Matrix, Subquery
 
@@ -36,7 +37,7 @@ def _panel_min_interval(query) -> timedelta | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     try:
-        return promql_parser.parse_duration(raw.strip().lstrip(">"))
+        return durations.parse(raw.strip().lstrip(">"))
     except ValueError:
         return None
 

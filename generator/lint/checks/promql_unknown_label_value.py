@@ -24,6 +24,7 @@ from ...grafana.model import contains_variable
 NAME = "promql/unknown-label-value"
 SEVERITY = "error"
 ENTRY = "query"
+NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 
 @lru_cache(maxsize=4096)

@@ -30,8 +30,10 @@ from ..templating import is_placeholder
 NAME = "promql/unknown-metric"
 SEVERITY = "error"
 ENTRY = "query"
+NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
+CUTOFF = 0.75  # how close a spelling must be (difflib's ratio) to be suggested
 
 
 def _strip(name: str, suffix: str) -> str:
@@ -39,21 +41,48 @@ def _strip(name: str, suffix: str) -> str:
 
 
 def suggest(name: str, ctx) -> str | None:
-    """The series the exporter would expose for what the user meant, or a close spelling."""
+    """The series the exporter would expose for what the user meant, or a close spelling (once per name and run:
+    the same unknown name recurs in many queries)."""
+    cache = ctx.__dict__.setdefault("_did_you_mean", {})
+    if name not in cache:
+        cache[name] = _suggest(name, ctx)
+    return cache[name]
+
+
+def _stems(ctx) -> dict:
+    """Each name a user may write for a catalog metric (with or without ``_total`` and its unit suffix), to the
+    first such metric in catalog order; built once per run."""
+    index = ctx.__dict__.get("_stems")
+    if index is None:
+        index = ctx.__dict__["_stems"] = {}
+        for metric in ctx.catalog.metrics.values():
+            unit = f"_{metric.unit}" if metric.unit else ""
+            base = _strip(metric.name, "_total")
+            for stem in (metric.name, base, _strip(base, unit)):
+                index.setdefault(stem, metric)
+                if unit:
+                    index.setdefault(stem + unit, metric)
+    return index
+
+
+def _suggest(name: str, ctx) -> str | None:
     wanted_suffix = next((s for s in SERIES_SUFFIXES if name.endswith(s)), "")
     stem = _strip(_strip(name, wanted_suffix), "_total")
-    for metric in ctx.catalog.metrics.values():
-        unit = f"_{metric.unit}" if metric.unit else ""
-        base = _strip(metric.name, "_total")
-        stems = {metric.name, base, _strip(base, unit)}
-        if stem in stems or _strip(stem, unit) in stems:
-            if metric.type == "histogram":
-                return metric.name + (wanted_suffix or "_bucket")
-            if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
-                return metric.name + wanted_suffix
-            return metric.name
-    known = ctx.catalog.series_names + sorted(ctx.recordings)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    metric = _stems(ctx).get(stem)
+    if metric is not None:
+        if metric.type == "histogram":
+            return metric.name + (wanted_suffix or "_bucket")
+        if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
+            return metric.name + wanted_suffix
+        return metric.name
+    known = ctx.__dict__.get("_known_names")
+    if known is None:
+        known = ctx.__dict__["_known_names"] = ctx.catalog.series_names  # recorded names (with `:`) go elsewhere
+    # difflib's ratio 2*M/(a+b) reaches the cutoff only when the shorter name is at least 0.6 of the longer one
+    # (M <= the shorter length): comparing with the others cannot match, so they are skipped.
+    n = len(name)
+    candidates = [k for k in known if 0.6 * max(n, len(k)) <= min(n, len(k))]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=CUTOFF)
     return close[0] if close else None
 
 

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
-
-import promql_parser
 
 _UNITS = (("y", 365 * 86400_000), ("w", 7 * 86400_000), ("d", 86400_000), ("h", 3600_000), ("m", 60_000),
           ("s", 1000), ("ms", 1))
 
 
-def parse(text: str) -> timedelta:
-    """``5m`` → 5 minutes; raises ValueError on anything Prometheus would refuse."""
-    return promql_parser.parse_duration(str(text).strip())
+# Prometheus' model.ParseDuration: units from the largest down, each at most once, whole numbers; "0" alone too.
+_DURATION = re.compile(r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$")
+
+
+def parse(text) -> timedelta:
+    """``5m`` → 5 minutes, ``0`` and ``0s`` → zero (as in a rule's ``for``); raises ValueError on anything
+    Prometheus would refuse (``5 m``, ``1.5h``, ``-1m``, ``30s5m``, an empty string)."""
+    raw = str(text).strip()
+    m = _DURATION.match(raw)
+    if raw == "0":
+        return timedelta(0)
+    if not raw or m is None:
+        raise ValueError(f"not a valid duration string: {raw!r}")
+    ms = sum(int(v) * size for v, (_, size) in zip(m.groups(), _UNITS, strict=True) if v)
+    return timedelta(milliseconds=ms)
 
 
 def format(value: timedelta) -> str:  # noqa: A001 - mirrors Prometheus' own name
