@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .. import durations
 from ..errors import GeneratorError
 
 
@@ -80,10 +81,6 @@ def seconds(value) -> float | None:
         return None
     if isinstance(value, (int, float)):
         return float(value) or None
-    import promql_parser
-
-from .. import durations
-
     try:
         return durations.parse(str(value)).total_seconds() or None
     except Exception:  # an unparsable duration is compared as written
