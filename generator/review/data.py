@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from ..live import durations
+from .. import durations
 from ..live.validate import Prometheus, Validator, expand, round_interval
 
 _LEGEND = re.compile(r"\{\{\s*(\w+)\s*\}\}")
