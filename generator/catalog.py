@@ -46,6 +46,9 @@ class Metric:
     buckets: tuple[float, ...] = ()
     source: str = "service"  # "prometheus" for series Prometheus writes itself (up, ALERTS, ...)
     file: str = ""
+    # False for a counter its exporter exposes without `_total` (a Prometheus-text exporter older than
+    # OpenMetrics, e.g. Ceph's `ceph_osd_op_r`); OpenTelemetry and OpenMetrics always add it.
+    total_suffix: bool = True
 
     @property
     def series_names(self) -> tuple[str, ...]:
@@ -271,7 +274,7 @@ class _Loader:
             self.error(file, where, "expected a mapping with type, unit, help and labels")
             return None
         ok = True
-        known = {"type", "unit", "help", "labels", "buckets", "source"}
+        known = {"type", "unit", "help", "labels", "buckets", "source", "total_suffix"}
         for key in spec:
             if key not in known:
                 self.error(file, where, f"unknown key {key!r} (expected one of {', '.join(sorted(known))})")
@@ -321,6 +324,10 @@ class _Loader:
         if "le" in labels or "quantile" in labels:
             self.error(file, where, "lists `le` or `quantile`; histograms and summaries add them")
             ok = False
+        total_suffix = spec.get("total_suffix", True)
+        if not isinstance(total_suffix, bool) or (not total_suffix and mtype != "counter"):
+            self.error(file, where, "`total_suffix: false` is for a counter its exporter exposes without `_total`")
+            ok = False
         source = spec.get("source", "service")
         if source not in ("service", "prometheus"):
             self.error(file, where, f"unknown source {source!r}; expected service or prometheus")
@@ -336,6 +343,7 @@ class _Loader:
             buckets=tuple(float(b) for b in buckets or ()),
             source=source,
             file=file,
+            total_suffix=bool(total_suffix),
         )
 
 

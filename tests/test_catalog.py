@@ -84,6 +84,15 @@ def test_each_mistake_is_named_with_file_and_metric(tmp_path, old, new, message)
     assert path in str(info.value)
 
 
+def test_a_counter_its_exporter_exposes_without_total_is_declared_so(tmp_path):
+    text = BASE.replace("app_requests_total: {type: counter,", "ceph_osd_op_r: {type: counter, total_suffix: false,")
+    assert "ceph_osd_op_r" in load_catalog(write(tmp_path, text)).metrics
+    gauge = BASE.replace("app_duration_seconds: {type: histogram,", "app_duration_seconds: {type: histogram, "
+                         "total_suffix: false,")
+    with pytest.raises(CatalogError, match=r"`total_suffix: false` is for a counter"):
+        load_catalog(write(tmp_path, gauge))
+
+
 def test_duplicate_metric_across_files_names_both(tmp_path):
     write(tmp_path, BASE, "a.yml")
     write(tmp_path, "metrics:\n  app_requests_total: {type: counter, unit: requests, help: Again., labels: []}\n", "b.yml")
