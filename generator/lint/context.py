@@ -96,7 +96,7 @@ class Context:
     def _holds_raw_counter(self, node: Node, name: str = "") -> bool:
         """``sum by (x) (counter_total)`` records a counter; anything with a function or arithmetic does not. A
         rename of a series of unknown type (compatibility rules) may be a counter, so it is taken as one, and so is a
-        counter scaled by a constant."""
+        counter scaled by a constant or relabelled (label_replace, label_join)."""
         node = unwrap(node)
         while True:  # through sum/max/min and scaling by a constant (`x_ms / 1000` is still a counter)
             if isinstance(node, Aggregate) and node.op in ("sum", "max", "min"):
@@ -105,6 +105,8 @@ class Context:
                 node = unwrap(node.lhs)
             elif isinstance(node, Binary) and node.op == "*" and is_scalar(node.lhs):
                 node = unwrap(node.rhs)
+            elif isinstance(node, Call) and node.func in ("label_replace", "label_join") and node.args:
+                node = unwrap(node.args[0])  # relabelled, still the same counter
             else:
                 break
         if isinstance(node, Selector):
