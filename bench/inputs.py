@@ -52,7 +52,8 @@ def dashboards(catalog: Catalog, count: int, panels: int = 20, seed: int = 1):
             expr, by = expression(rng, catalog, window="$__rate_interval", variables=True)
             kind = rng.random()
             if kind < 0.7:
-                made.append(P.timeseries(f"Panel {j}", f"Synthetic panel {j}.", "short", P.target(expr, f"{{{{{by}}}}}")))
+                target = P.target(expr, f"{{{{{by}}}}}")
+                made.append(P.timeseries(f"Panel {j}", f"Synthetic panel {j}.", "short", target))
             elif kind < 0.9:
                 made.append(P.stat(f"Panel {j}", f"Synthetic stat {j}.", "short", expr))
             else:

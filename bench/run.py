@@ -56,7 +56,6 @@ def _catalog():
 
 def child_rules(size: str, path: str) -> dict:
     import yaml
-
     from inputs import rule_file
 
     with open(path, "w") as fh:
@@ -66,10 +65,10 @@ def child_rules(size: str, path: str) -> dict:
 
 def child_dashboards(size: str, directory: str) -> dict:
     """Build the benchmark's dashboards and write them as files; report how long the build took."""
+    from inputs import dashboards
+
     from generator.build import render_dashboard
     from generator.output import dump_json
-
-    from inputs import dashboards
 
     objects = dashboards(_catalog(), int(size))
     os.makedirs(directory, exist_ok=True)
@@ -83,11 +82,10 @@ def child_dashboards(size: str, directory: str) -> dict:
 def child_build(size: str, runs: str) -> dict:
     """Serialise the same objects both ways, ``runs`` times each, alternating which goes first."""
     from grafanalib._gen import DashboardEncoder
+    from inputs import dashboards
 
     from generator.build import render_dashboard
     from generator.output import dump_json
-
-    from inputs import dashboards
 
     objects = dashboards(_catalog(), int(size))
 
@@ -166,7 +164,8 @@ def child_push(directory: str, order: str) -> dict:
                     report = pusher.push(batch)
                     seconds = time.perf_counter() - start
                     if not report.ok:
-                        raise SystemExit(f"push {name} failed: {[o for o in report.outcomes if o.action != 'unchanged']}")
+                        failed = [o for o in report.outcomes if o.action != "unchanged"]
+                        raise SystemExit(f"push {name} failed: {failed}")
                     out[name] = {"seconds": seconds, "requests": client.requests_sent - requests_before,
                                  "writes": client.writes_sent - writes_before}
 
@@ -225,7 +224,7 @@ def alternate(runs: int, ours: list[str], reference: list[str]) -> tuple[list, l
 
 
 class Table:
-    HEAD = ["figure", "size", "ours (s)", "ours peak MiB", "reference", "ref (s)", "ref peak MiB", "ratio", "note"]
+    HEAD = ("figure", "size", "ours (s)", "ours peak MiB", "reference", "ref (s)", "ref peak MiB", "ratio", "note")
 
     def __init__(self):
         self.rows = []

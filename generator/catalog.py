@@ -90,7 +90,8 @@ class Catalog:
         for metric in self.metrics.values():
             base = metric.labels + self.target_labels
             if metric.type == "histogram":
-                self._series[metric.name + "_bucket"] = Series(metric.name + "_bucket", metric, "counter", base + ("le",))
+                self._series[metric.name + "_bucket"] = Series(metric.name + "_bucket", metric, "counter",
+                                                               base + ("le",))
                 self._series[metric.name + "_sum"] = Series(metric.name + "_sum", metric, "counter", base)
                 self._series[metric.name + "_count"] = Series(metric.name + "_count", metric, "counter", base)
             elif metric.type == "summary":
@@ -233,7 +234,8 @@ class _Loader:
 
         for name in forbidden:
             if name in self.labels:
-                self.error(self.labels[name][0], f"label {name}", "is a forbidden label (see `forbidden_labels`); remove it")
+                self.error(self.labels[name][0], f"label {name}",
+                           "is a forbidden label (see `forbidden_labels`); remove it")
 
         metrics: dict[str, Metric] = {}
         seen_series: dict[str, str] = {}
@@ -246,7 +248,8 @@ class _Loader:
                 continue
             for series in metric.series_names:
                 if series in seen_series:
-                    self.error(file, f"metric {name}", f"exposes series {series}, which metric {seen_series[series]} exposes too")
+                    self.error(file, f"metric {name}",
+                               f"exposes series {series}, which metric {seen_series[series]} exposes too")
                 seen_series[series] = name
             metrics[name] = metric
         return Catalog(
@@ -299,7 +302,8 @@ class _Loader:
                 self.error(file, where, f"uses forbidden label {label!r}; unbounded labels explode the series count")
                 ok = False
             elif label not in self.labels:
-                self.error(file, where, f"uses label {label!r}, which is not declared under `labels:` with values or a bound")
+                self.error(file, where,
+                           f"uses label {label!r}, which is not declared under `labels:` with values or a bound")
                 ok = False
             elif label in target:
                 self.error(file, where, f"lists {label!r}, which Prometheus adds itself; drop it")
@@ -312,7 +316,8 @@ class _Loader:
             if not buckets:
                 self.error(file, where, "is a histogram without `buckets`; list its bucket upper bounds")
                 ok = False
-            elif not isinstance(buckets, list) or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in buckets):
+            elif not isinstance(buckets, list) or \
+                    not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in buckets):
                 self.error(file, where, "`buckets` must be a list of numbers")
                 ok = False
             elif list(buckets) != sorted(set(buckets)):

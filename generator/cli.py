@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
     p.set_defaults(func=cmd_lint)
-    p = sub.add_parser("test-rules", help="compile, then run promtool check rules and the rules' unit tests, per scenario")
+    p = sub.add_parser("test-rules",
+                       help="compile, then run promtool check rules and the rules' unit tests, per scenario")
     p.set_defaults(func=cmd_test_rules)
 
     # Commands with modules of their own (their heavy imports wait until they run).

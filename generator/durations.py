@@ -26,7 +26,7 @@ def parse(text) -> timedelta:
     return timedelta(milliseconds=ms)
 
 
-def format(value: timedelta) -> str:  # noqa: A001 - mirrors Prometheus' own name
+def format(value: timedelta) -> str:
     """The shortest Prometheus spelling, in whole milliseconds: 90 s → ``1m30s``, 0.25 s → ``250ms``."""
     ms = round(value.total_seconds() * 1000)
     if ms <= 0:

@@ -22,7 +22,7 @@ from .source import Location, caller_location
 
 GRID_WIDTH = 24
 DATASOURCE_VARIABLE = "datasource"
-DATASOURCE = {"type": "prometheus", "uid": "${%s}" % DATASOURCE_VARIABLE}
+DATASOURCE = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
 
 # Threshold colours of the house style.
 GREEN, YELLOW, RED = "green", "#EAB839", "red"
@@ -74,7 +74,7 @@ def target(expr: str, legend: str = "", *, instant: bool = False, table: bool = 
 def _targets(queries) -> list[G.Target]:
     """Accept Targets or bare expressions; give each a refId A, B, C, ..."""
     out = []
-    for letter, q in zip(string.ascii_uppercase, queries):
+    for letter, q in zip(string.ascii_uppercase, queries, strict=False):  # at most 26 targets get letters
         t = _as_target(q)
         out.append(attr.evolve(t, refId=letter))
     if len(queries) > len(string.ascii_uppercase):
@@ -148,7 +148,7 @@ def table(title: str, description: str, unit: str, *queries, width: int = 24, he
     """A table of instant queries, one row per series, labels as columns."""
     targets = [attr.evolve(t, instant=True, format=G.TABLE_TARGET_FORMAT) for t in _targets(queries)]
     transformations = [{"id": "merge", "options": {}}] if len(targets) > 1 else []
-    transformations.append({"id": "organize", "options": {"excludeByName": {name: True for name in hide}}})
+    transformations.append({"id": "organize", "options": {"excludeByName": dict.fromkeys(hide, True)}})
     panel = Table(
         title=title, description=description, unit=unit, dataSource=DATASOURCE, targets=targets,
         transformations=transformations, extraJson=_data_links(links),

@@ -37,7 +37,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -79,7 +79,7 @@ class Fault:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def slugify(title: str) -> str:
@@ -118,7 +118,7 @@ class StandInGrafana:
     def port(self) -> int:
         return self._server.server_address[1]
 
-    def start(self) -> "StandInGrafana":
+    def start(self) -> StandInGrafana:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="standin-grafana", daemon=True)
         self._thread.start()
@@ -130,7 +130,7 @@ class StandInGrafana:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "StandInGrafana":
+    def __enter__(self) -> StandInGrafana:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -416,7 +416,7 @@ class StandInGrafana:
             for f in self.folders.values():
                 if folder_uids and (f.get("parentUid") or "") not in folder_uids:
                     continue
-                if text and text not in f["title"].lower() or wanted_uids and f["uid"] not in wanted_uids:
+                if (text and text not in f["title"].lower()) or (wanted_uids and f["uid"] not in wanted_uids):
                     continue
                 hit = {"id": f["id"], "uid": f["uid"], "title": f["title"], "uri": f"db/{slugify(f['title'])}",
                        "url": f"/dashboards/f/{f['uid']}/{slugify(f['title'])}", "slug": "",

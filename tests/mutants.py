@@ -104,7 +104,7 @@ def mutants(rule_file: dict, evaluation_step: dict[str, int]) -> list[Mutant]:
         for ri, rule in enumerate(group["rules"]):
             name = rule.get("alert") or rule["record"]
 
-            def variant(key, value):
+            def variant(key, value, gi=gi, ri=ri):
                 data = copy.deepcopy(rule_file)
                 data["groups"][gi]["rules"][ri][key] = value
                 return data

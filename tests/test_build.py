@@ -1,8 +1,8 @@
 """The compiler: reproducible, schema-valid, atomic, and honest about staleness."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import textwrap
 
@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from generator.build import compile_project
-from generator.output import stale_files, write_output
 from generator.errors import BuildError
+from generator.output import stale_files, write_output
 from generator.project import Project
 from tests.conftest import ROOT, run_cli, snapshot
 
@@ -196,15 +196,17 @@ def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
     before = snapshot(project_copy / "generated")
     module = project_copy / "service/rules/ai_service.py"
     text = module.read_text()
-    text = text.replace('severity="critical",\n        summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}',
-                        'severity="page",\n        summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}')
-    text = text.replace("sum by (feature) (rate(ai_requests_total[5m]))", "sum by (feature) (rate(ai_requests_total[5m])")
+    summary = 'summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}'
+    text = text.replace(f'severity="critical",\n        {summary}', f'severity="page",\n        {summary}')
+    text = text.replace("sum by (feature) (rate(ai_requests_total[5m]))",
+                        "sum by (feature) (rate(ai_requests_total[5m])")
     module.write_text(text)
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
     lines = text.splitlines()
-    alert_line = next(i for i, l in enumerate(lines, 1) if l.strip() == "Alert(" and '"HighErrorRate"' in lines[i])
-    record_line = next(i for i, l in enumerate(lines, 1) if 'Recording("feature:ai_requests:rate5m"' in l)
+    alert_line = next(i for i, line in enumerate(lines, 1)
+                      if line.strip() == "Alert(" and '"HighErrorRate"' in lines[i])
+    record_line = next(i for i, line in enumerate(lines, 1) if 'Recording("feature:ai_requests:rate5m"' in line)
     # the severity is a gate (generator.lint.gates): the same check as `lint`, placed at the Python declaration
     assert re.search(rf"service/rules/ai_service.py:{alert_line}: error \[alert/missing-severity\] group [\w-]+ › "
                      r"alert HighErrorRate: severity 'page' is not one of", result.stderr), result.stderr
@@ -237,7 +239,8 @@ def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
 
 def test_build_error_is_a_build_error_in_process(project_copy):
     (project_copy / "service/dashboards/empty.py").write_text("x = 1\n")
-    with pytest.raises(BuildError, match=r"service/dashboards/empty.py: error \[build/no-dashboard\] defines no `dashboard`"):
+    with pytest.raises(BuildError,
+                       match=r"service/dashboards/empty.py: error \[build/no-dashboard\] defines no `dashboard`"):
         compile_project(Project.find(str(project_copy)))
 
 

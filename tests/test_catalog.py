@@ -63,7 +63,8 @@ BASE = GOOD.replace("  user_id: {bound: 1000000}\n", "")
 
 @pytest.mark.parametrize("old, new, message", [
     ("type: counter", "type: countr", r"metric app_requests_total: unknown type 'countr'"),
-    ("feature: {values: [chat, search]}", "feature: {help: no values}", r"label feature: declares neither `values` nor `bound`"),
+    ("feature: {values: [chat, search]}", "feature: {help: no values}",
+     r"label feature: declares neither `values` nor `bound`"),
     # a gate (generator.lint.gates): the same check `lint` runs, once
     ("app_requests_total:", "app_requests:",
      r"\[catalog/counter-without-total\] metric app_requests: counter app_requests lacks `_total`"),
@@ -95,7 +96,8 @@ def test_a_counter_its_exporter_exposes_without_total_is_declared_so(tmp_path):
 
 def test_duplicate_metric_across_files_names_both(tmp_path):
     write(tmp_path, BASE, "a.yml")
-    write(tmp_path, "metrics:\n  app_requests_total: {type: counter, unit: requests, help: Again., labels: []}\n", "b.yml")
+    write(tmp_path, "metrics:\n  app_requests_total: {type: counter, unit: requests, help: Again., labels: []}\n",
+          "b.yml")
     with pytest.raises(CatalogError, match=r"b.yml:2: error \[catalog/invalid\] metric app_requests_total: duplicate "
                        r"metric, already declared in .*a.yml"):
         load_catalog(str(tmp_path))

@@ -10,10 +10,10 @@ import subprocess
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from generator.catalog import load_catalog
+
 from generator import durations
+from generator.catalog import load_catalog
 from generator.live.config import alertmanager_config, prometheus_config, rule_files
 from generator.live.profile import COMPRESSED, REAL
 

@@ -14,6 +14,7 @@ import re
 import pytest
 import requests
 
+from generator.grafana.errors import GrafanaError
 from generator.grafana.marker import marker_of
 from generator.grafana.push import Dashboard
 from tests.grafana_support import TOKEN, client_for, generated, push_in_process, repo_dashboards
@@ -96,9 +97,9 @@ def _scenario(grafana, tmp_path):
     client.search(type="dash-folder")
     client.search(tags=["ai-service"], query="cost")
     for bad in ({"uid": "ai-cost", "title": "X"}, {"uid": "x" * 41, "title": "X"}, {"uid": "n", "title": ""}):
-        with pytest.raises(Exception):
+        with pytest.raises(GrafanaError):
             client.save_dashboard(bad, folder_uid=folder.uid, overwrite=False, message="")
-    with pytest.raises(Exception):
+    with pytest.raises(GrafanaError):
         client.create_folder("Service", parent_uid=grafana.folders[folder.uid]["parentUid"])
     client.delete_dashboard("missing")
     requests.get(grafana.url + "/api/search", timeout=5)  # no credentials: 401

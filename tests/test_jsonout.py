@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from generator.jsonout import dumps
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text()
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+values = st.recursive(scalars,
+                      lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
                       max_leaves=40)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import promql_parser
 import pytest
-
 from conftest import ROOT
-from generator.build import compile_project
+
 from generator import durations
+from generator.build import compile_project
 from generator.live.config import rule_files
 from generator.live.profile import COMPRESSED, compress_groups, scale_expr
 from generator.project import Project
@@ -35,9 +35,9 @@ def test_the_project_rules_compress_and_keep_everything_else():
     before = [(a.name, a.expr, a.for_) for g in groups for a in g.rules if hasattr(a, "for_")]
     compressed = COMPRESSED.groups(groups)
     assert [(a.name, a.expr, a.for_) for g in groups for a in g.rules if hasattr(a, "for_")] == before
-    for original, fast in zip(groups, compressed):
+    for original, fast in zip(groups, compressed, strict=True):
         assert [type(r) for r in original.rules] == [type(r) for r in fast.rules]
-        for a, b in zip(original.rules, fast.rules):
+        for a, b in zip(original.rules, fast.rules, strict=True):
             promql_parser.parse(b.expr)
             assert b.labels == a.labels
             if hasattr(a, "for_"):

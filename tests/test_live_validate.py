@@ -8,8 +8,8 @@ import json
 import os
 
 import pytest
-
 from conftest import run_cli
+
 from generator.live.procs import Proc, StackError, binary, is_ours
 
 

@@ -5,7 +5,8 @@ Each mutant (tests/mutants.py) is the generated rule file with one change; it is
 against the unchanged scenarios of the generated ``*.test.yml``. Only scenarios that assert something about the
 changed rule, or a rule reading its output, can notice the change, so only those run, and a mutant stops at the
 first scenario that fails. A mutant no scenario notices is a missing test: add the scenario
-(service/rules/ai_service_tests.py), do not add it to EQUIVALENT unless no input the service can produce tells the two rules apart.
+(service/rules/ai_service_tests.py), do not add it to EQUIVALENT unless no input the service can produce tells the
+two rules apart.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import yaml
 from generator.build import compile_project
 from generator.output import dump_yaml
 from generator.project import Project
-from generator.rules.scenarios import RuleTest
 from generator.rules.testrun import cases_of, run_cases
 from tests.conftest import ROOT
 from tests.mutants import mutants

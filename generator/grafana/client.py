@@ -40,8 +40,14 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from .config import GrafanaSettings
-from .errors import (GrafanaError, GrafanaNotFound, GrafanaTimeout, GrafanaTooManyRequests,
-                     GrafanaTransportError, error_for_status)
+from .errors import (
+    GrafanaError,
+    GrafanaNotFound,
+    GrafanaTimeout,
+    GrafanaTooManyRequests,
+    GrafanaTransportError,
+    error_for_status,
+)
 
 log = logging.getLogger("generator.grafana")
 

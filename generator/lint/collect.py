@@ -99,7 +99,8 @@ def _panel_pointers(data: dict) -> list[str]:
 def _collect_variables(doc: Document, dash: Dashboard) -> None:
     data = dash.data
     if isinstance(data.get("__inputs"), list):
-        dash.inputs = {i.get("name") for i in data["__inputs"] if isinstance(i, dict) and isinstance(i.get("name"), str)}
+        dash.inputs = {i.get("name") for i in data["__inputs"]
+                       if isinstance(i, dict) and isinstance(i.get("name"), str)}
     templating = data.get("templating")
     variables = templating.get("list") if isinstance(templating, dict) else None
     if templating is not None and not isinstance(variables, list):

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import GeneratorError
 from .problem import SEVERITIES, Problem
-from .runner import META_CHECKS
 
 KEYS = ("disable", "severity", "ignore")
 

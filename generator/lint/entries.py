@@ -7,8 +7,9 @@ Inputs (this repository's compiled output, or files given on the command line) a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..catalog import metric_lines
 from .labels import LabelInference
@@ -26,11 +27,11 @@ class Query:
     scope: Scope
     expansion: Expansion
     legend: str | None = None
-    panel: "Panel | None" = None
-    rule: "Rule | None" = None
+    panel: Panel | None = None
+    rule: Rule | None = None
     variable_label: str | None = None  # label_values(expr, label): the label the variable lists
     target: dict | None = None  # the panel target it came from
-    parser: "Callable[[Query], tuple[Node | None, str | None, Expansion]] | None" = field(default=None, repr=False)
+    parser: Callable[[Query], tuple[Node | None, str | None, Expansion]] | None = field(default=None, repr=False)
     _parsed: tuple | None = field(default=None, repr=False)
     _labels: LabelInference | None = field(default=None, repr=False)
     _nodes: list | None = field(default=None, repr=False)
@@ -85,7 +86,7 @@ class Query:
 class Panel:
     data: dict
     scope: Scope
-    dashboard: "Dashboard"
+    dashboard: Dashboard
     nested: bool = False  # inside a collapsed row
     row: int = -1  # the collapsed row holding it (its index among the dashboard's panels), -1 at the top level
     legacy: bool = False  # from a pre-Grafana-5 ``rows`` dashboard: Grafana lays it out from ``span``, no gridPos

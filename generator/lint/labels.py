@@ -7,10 +7,9 @@ metric, a selector without a name). Checks only complain about a label when the 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from .promql import (Aggregate, Binary, Call, Matrix, Node, Number, Paren, Selector, String, Subquery, Unary,
-                     is_scalar)
+from .promql import Aggregate, Binary, Call, Matrix, Node, Number, Paren, Selector, String, Subquery, Unary, is_scalar
 
 Labels = frozenset[str] | None
 NAME = "__name__"
@@ -131,10 +130,7 @@ class LabelInference:
             return None if lhs is None or rhs is None else lhs | rhs
         if node.op in ("and", "unless"):
             return lhs
-        if node.card == "one-to-many":
-            many, one = rhs, lhs
-        else:
-            many, one = lhs, rhs
+        many = rhs if node.card == "one-to-many" else lhs
         if many is None:
             return None
         if node.card in ("many-to-one", "one-to-many"):

@@ -7,9 +7,9 @@ plain objects below; checks share them (and the caches of :class:`generator.lint
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Iterator
 
 import promql_parser
 
@@ -27,7 +27,7 @@ ARITHMETIC = ("+", "-", "*", "/", "%", "^", "atan2")
 
 @dataclass(eq=False)
 class Node:
-    def children(self) -> tuple["Node", ...]:
+    def children(self) -> tuple[Node, ...]:
         return ()
 
 

@@ -3,8 +3,9 @@
 Suppression is per object (a dashboard, panel, target or rule names the check and gives a reason). Besides the
 checks' problems the runner reports, under ``lint/*``, suppressions that name an unknown check
 (``lint/unknown-check``), give no reason (``lint/suppression-without-reason``) or suppress nothing
-(``lint/unused-suppression``), a check that crashed on an input (``lint/internal-error``, a bug to report), and a file that could not be
-read at all (``lint/unreadable-file``: missing, not JSON or YAML, neither a dashboard nor a rule file).
+(``lint/unused-suppression``), a check that crashed on an input (``lint/internal-error``, a bug to report),
+and a file that could not be read at all (``lint/unreadable-file``: missing, not JSON or YAML, neither a
+dashboard nor a rule file).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Grafana replaces its variables (the syntax is :mod:`generator.grafana.model`'s) before it sends a query. The linter
 does the same with stand-ins that keep the checks honest:
 
-- inside a quoted string (a label matcher's value) or a ``#`` comment a variable is left as written, and the label-value check skips
-  values that contain one (it cannot know what the user will select);
+- inside a quoted string (a label matcher's value) or a ``#`` comment a variable is left as written, and the
+  label-value check skips values that contain one (it cannot know what the user will select);
 - where label matchers go (``{$matchers}``, a variable whose value is a matcher list) it becomes the matcher
   ``__grafana_var_<name>!=""``;
 - inside a range or after ``offset`` it becomes a *sentinel duration*, one per variable, and

@@ -6,9 +6,8 @@ import argparse
 import os
 import time
 
-from .. import exitcodes
+from .. import durations, exitcodes
 from ..errors import GeneratorError
-from .. import durations
 
 
 def _duration(text: str) -> float:
@@ -50,7 +49,7 @@ def cmd_workload(args) -> int:
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
         # The last hour as often as Prometheus scrapes: short rate windows have data as soon as it starts.
-        recent = dict(recent=3600 / args.speed, recent_step=catalog.scrape_interval.total_seconds() / args.speed)
+        recent = {"recent": 3600 / args.speed, "recent_step": catalog.scrape_interval.total_seconds() / args.speed}
         if args.write_history:
             end = time.time()
             workload.wall, workload.anchor = end - length, end

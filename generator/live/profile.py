@@ -18,8 +18,8 @@ from datetime import timedelta
 
 import promql_parser
 
-from ..rules import Alert, Recording, RuleGroup
 from .. import durations
+from ..rules import Alert, Recording, RuleGroup
 
 # A duration in PromQL: one or more number+unit pairs (``1h30m``). Units longest first so ``ms`` wins over ``m``.
 _DURATION = r"(?:\d+(?:ms|[smhdwy]))+"

@@ -33,9 +33,9 @@ from dataclasses import asdict, dataclass, field
 
 import requests
 
+from .. import durations
 from ..catalog import load_catalog
 from ..errors import GeneratorError
-from .. import durations
 from ..grafana import model
 
 MAX_DATA_POINTS = 1000  # about a full-width panel; Grafana uses the panel's width in pixels
@@ -146,7 +146,8 @@ class Validator:
             status, data, seconds, error = self.prom.get("/api/v1/query", {"query": parsed.expr, "time": self.end})
             found = [json.dumps(r["metric"], sort_keys=True) for r in data["result"]] if status == "ok" else []
         else:
-            status, seconds, error, found = "error", 0.0, "only label_values(...) and query_result(...) are supported", []
+            status, seconds, found = "error", 0.0, []
+            error = "only label_values(...) and query_result(...) are supported"
         if status == "ok" and not found:
             status = "empty"
         record.update(status=status, series=len(found), seconds=round(seconds, 4), error=error)
@@ -251,7 +252,8 @@ def run(project, args) -> int:
     catalog = load_catalog(project.catalog)
     files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
     if not files:
-        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; run `make dashboards`")
+        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; "
+                             "run `make dashboards`")
     dashboards = []
     for path in files:
         with open(path, encoding="utf-8") as fh:
@@ -300,7 +302,9 @@ def _print_text(url: str, validator: Validator, report) -> None:
                 total_bad += 1
                 for q in c.queries:
                     if q["status"] != "ok":
-                        print(f"           {q['status']}: {q['expr']}" + (f"\n           {q['error']}" if q["error"] else ""))
+                        detail = f"\n           {q['error']}" if q["error"] else ""
+                        print(f"           {q['status']}: {q['expr']}{detail}")
         verdict = "within" if load <= LOAD_BUDGET_SECONDS else "OVER"
         print(f"  load time {load:.3f} s for one view ({verdict} the {LOAD_BUDGET_SECONDS:g} s budget)")
-    print(f"\n{total_bad} panel(s) or variable(s) empty or failing" if total_bad else "\nevery panel and variable has data")
+    print(f"\n{total_bad} panel(s) or variable(s) empty or failing" if total_bad
+          else "\nevery panel and variable has data")

@@ -18,11 +18,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from . import promtool as P
 from ..build import Output, compile_project
 from ..output import dump_yaml
 from ..problems import Problem, format_problem
 from ..project import Project
+from . import promtool as P
 from .coverage import coverage_problems
 
 
@@ -78,14 +78,14 @@ def run_cases(promtool: str, rule_files: dict[str, bytes], cases: list[Case], *,
             paths.append(path)
         if stop_at_first_failure:
             results = []
-            for case, path in zip(cases, paths):
+            for case, path in zip(cases, paths, strict=True):
                 results.append(CaseResult(case, P.test_rules(promtool, path)))
                 if not results[-1].run.ok:
                     break
             return results
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
             runs = list(pool.map(lambda p: P.test_rules(promtool, p), paths))
-        return [CaseResult(c, r) for c, r in zip(cases, runs)]
+        return [CaseResult(c, r) for c, r in zip(cases, runs, strict=True)]
 
 
 def test_rules(project: Project, *, promtool: str | None = None) -> Report:

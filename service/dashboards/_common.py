@@ -1,7 +1,6 @@
 """What the four dashboards share: their uids, the links between them, and the variables."""
 
 from generator import panels as P
-
 from service.settings import COST, DEBUG, FEATURE_DETAIL, JOB, OVERVIEW
 
 TAGS = ["ai-service", "generated"]

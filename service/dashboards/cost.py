@@ -1,7 +1,6 @@
 """Cost: where the money goes, how fast, and whether this hour is out of line with yesterday."""
 
 from generator import panels as P
-
 from service.dashboards._common import TAGS, feature_variable, links_from
 from service.settings import COST, COST_SPIKE_FACTOR
 

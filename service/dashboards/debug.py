@@ -1,7 +1,6 @@
 """Debug: where requests fail or slow down, and whether the monitoring itself works."""
 
 from generator import panels as P
-
 from service.dashboards._common import JOB, TAGS, feature_variable, links_from, model_variable
 from service.settings import DEBUG
 
@@ -36,7 +35,8 @@ dashboard = P.dashboard(
                          P.target(f'sum by (provider) (rate(ai_errors_total{{error_type="rate_limit", {SEL}}}{RATE}))',
                                   "{{provider}}")),
             P.timeseries("Guard rejections", "Inputs or outputs rejected by a safety guard, per second.", "reqps",
-                         P.target(f'sum by (guard, feature) (rate(ai_guard_rejections_total{{feature=~"$feature"}}{RATE}))',
+                         P.target('sum by (guard, feature) '
+                                  f'(rate(ai_guard_rejections_total{{feature=~"$feature"}}{RATE}))',
                                   "{{guard}} / {{feature}}")),
         ),
         P.row(
@@ -44,9 +44,11 @@ dashboard = P.dashboard(
             P.heatmap("Latency distribution", "Requests per second in each duration bucket.", "s",
                       P.target(f"sum by (le) (rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE}))", "{{le}}",
                                heatmap=True)),
-            P.bar_gauge("Slowest models (P99)", "The five models with the highest 99th percentile duration (5-minute windows).", "s",
+            P.bar_gauge("Slowest models (P99)",
+                        "The five models with the highest 99th percentile duration (5-minute windows).", "s",
                         P.target(p99_by("model"), "{{model}}")),
-            P.bar_gauge("Slowest features (P99)", "The five features with the highest 99th percentile duration (5-minute windows).", "s",
+            P.bar_gauge("Slowest features (P99)",
+                        "The five features with the highest 99th percentile duration (5-minute windows).", "s",
                         P.target(p99_by("feature"), "{{feature}}")),
         ),
         P.row(

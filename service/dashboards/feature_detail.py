@@ -1,7 +1,6 @@
 """Feature Detail: one feature's requests, latency, errors, tokens, cost and tools."""
 
 from generator import panels as P
-
 from service.dashboards._common import TAGS, feature_variable, links_from, model_variable
 from service.settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
 

@@ -1,7 +1,6 @@
 """Overview: is the AI service healthy right now, and where should I look next?"""
 
 from generator import panels as P
-
 from service.dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, links_from
 from service.settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW
 
@@ -66,7 +65,8 @@ dashboard = P.dashboard(
                          P.target(latency(0.5), "P50"), P.target(latency(0.95), "P95"),
                          P.target(latency(0.99), "P99"),
                          steps=P.thresholds((None, P.GREEN), (LATENCY_P95_SECONDS, P.RED))),
-            P.timeseries("P95 latency by model", "95th percentile of request duration by model, in 5-minute windows.", "s",
+            P.timeseries("P95 latency by model",
+                         "95th percentile of request duration by model, in 5-minute windows.", "s",
                          P.target(latency(0.95, "model"), "{{model}}")),
         ),
         P.row(

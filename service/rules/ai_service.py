@@ -5,7 +5,6 @@ these rules are in ai_service_tests.py beside this file.
 """
 
 from generator.rules import Alert, Recording, RuleGroup
-
 from service.settings import (
     COST,
     COST_SPIKE_FACTOR,

@@ -11,7 +11,6 @@ full; the inputs are chosen so that the boundary cases hit thresholds exactly (5
 """
 
 from generator.rules import RuleTest, fires, histogram, pending, samples, series, silent
-
 from service.settings import JOB
 
 SERVICE = f'job="{JOB}"'

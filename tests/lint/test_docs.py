@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from generator.lint.registry import AREAS, CHECKS, DOC_SECTIONS, check_names
 from generator.lint.problem import SEVERITIES
+from generator.lint.registry import AREAS, CHECKS, DOC_SECTIONS, check_names
 
 CHECK_DIR = os.path.join(os.path.dirname(CHECKS[0].__file__))
 

@@ -13,7 +13,8 @@ def rule_file(count: int) -> str:
                       f"      - record: job:ok_{i}:rate5m", "        expr: sum by (job) (rate(ai_requests_total[5m]))"]
         elif i % 7 == 3:  # an unknown metric, suppressed with a reason: the suppression must count as used
             lines += [f"      # lint: ignore promql/unknown-metric generated on purpose {i}",
-                      f"      - record: job:bench_{i}:rate5m", f"        expr: sum by (job) (rate(not_a_metric_{i}[5m]))"]
+                      f"      - record: job:bench_{i}:rate5m",
+                      f"        expr: sum by (job) (rate(not_a_metric_{i}[5m]))"]
         elif i % 7 == 5:  # a raw counter compared: a real problem
             lines += [f"      - alert: RawCounter{i}", "        expr: ai_requests_total > 5", "        for: 5m",
                       "        labels: {severity: warning}",

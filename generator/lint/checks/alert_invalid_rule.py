@@ -25,7 +25,6 @@ Passing example:
 """
 
 from ... import durations
-
 from ..problem import Hit
 
 NAME = "alert/invalid-rule"

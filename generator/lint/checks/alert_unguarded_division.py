@@ -30,7 +30,7 @@ def _guarded_denominator(node: Node) -> bool:
     for n in walk(node):
         if isinstance(n, Call) and n.func in CLAMPS:
             return True
-        if isinstance(n, Binary) and (n.is_comparison and not n.bool or n.op == "or"):
+        if isinstance(n, Binary) and ((n.is_comparison and not n.bool) or n.op == "or"):
             return True
     return False
 

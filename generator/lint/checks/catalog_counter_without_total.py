@@ -32,4 +32,5 @@ def check(entry, ctx):
                       f"{metric.name}_total (an exporter that really exposes it without: `total_suffix: false`)",
                       at=entry.metric_at(metric))
         elif metric.type != "counter" and metric.name.endswith("_total"):
-            yield Hit(f"{metric.type} {metric.name} ends in `_total`, which only counters do", at=entry.metric_at(metric))
+            yield Hit(f"{metric.type} {metric.name} ends in `_total`, which only counters do",
+                      at=entry.metric_at(metric))

@@ -2,7 +2,8 @@
 
 What it catches:
     A missing ``gridPos``, non-integer or negative coordinates, a width or height under 1, or a panel reaching
-    past column 24 (a missing ``x`` or ``y`` is 0, as in Grafana; a row's width is ignored). Panels of a legacy ``rows`` dashboard (before Grafana 5) have no ``gridPos``: Grafana lays
+    past column 24 (a missing ``x`` or ``y`` is 0, as in Grafana; a row's width is ignored). Panels of a
+    legacy ``rows`` dashboard (before Grafana 5) have no ``gridPos``: Grafana lays
     them out from their ``span``, and they are not checked.
 
 Why it matters:

@@ -10,7 +10,8 @@ Failing example:
     {"type": "timeseries", "title": "Request rate", "targets": []}
 
 Passing example:
-    {"type": "timeseries", "title": "Request rate", "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}]}
+    {"type": "timeseries", "title": "Request rate",
+     "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}]}
 """
 
 from ...grafana.model import is_data_panel

@@ -40,11 +40,11 @@ def check(query, ctx):
         return
     for sel in query.selectors:
         info = ctx.series(sel.name)
-        if info is None or info.recorded and info.labels is None:
+        if info is None or (info.recorded and info.labels is None):
             continue
         for m in sel.label_matchers():
             values = ctx.label_values(m.name)
-            if not values or contains_variable(m.value) or info.labels is not None and m.name not in info.labels:
+            if not values or contains_variable(m.value) or (info.labels is not None and m.name not in info.labels):
                 continue
             if m.op in ("=", "!="):
                 if m.value and m.value not in values:

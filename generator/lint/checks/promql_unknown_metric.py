@@ -4,8 +4,8 @@ What it catches:
     Metric names that are neither in the catalog, nor recorded by a recording rule being linted, nor one of
     Prometheus' own series (``up``, ``scrape_*``, ``ALERTS``). The message suggests the name the OpenTelemetry
     exporter really exposes: counters gain ``_total``, units become suffixes, histograms are read through
-    ``_bucket``/``_sum``/``_count`` (``payment_amount_dollars`` -> ``payment_amount_dollars_total``, ``http_request_duration`` ->
-    ``http_request_duration_seconds_bucket``).
+    ``_bucket``/``_sum``/``_count`` (``payment_amount_dollars`` -> ``payment_amount_dollars_total``,
+    ``http_request_duration`` -> ``http_request_duration_seconds_bucket``).
 
     A name with a colon (``level:metric:operations``) is a recording rule's by convention; when no rule linted
     records it the problem is a warning: pass the rule file that records it along.
@@ -24,7 +24,6 @@ Passing example:
 import difflib
 
 from ..problem import Hit
-
 from ..templating import is_placeholder
 
 NAME = "promql/unknown-metric"

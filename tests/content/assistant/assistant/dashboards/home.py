@@ -1,8 +1,8 @@
 """Home: is the assistant answering?"""
 
-from generator import panels as P
-
 from assistant.settings import HOME, MAX_FAILED_SHARE, MAX_QUEUED
+
+from generator import panels as P
 
 dashboard = P.dashboard(
     uid=HOME,

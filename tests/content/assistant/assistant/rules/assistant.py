@@ -1,8 +1,8 @@
 """The assistant's recording rule and alerts."""
 
-from generator.rules import Alert, Recording, RuleGroup
-
 from assistant.settings import HOME, JOB, MAX_FAILED_SHARE, MAX_QUEUED
+
+from generator.rules import Alert, Recording, RuleGroup
 
 groups = [
     RuleGroup("assistant", [

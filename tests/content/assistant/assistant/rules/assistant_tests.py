@@ -1,8 +1,8 @@
 """Unit tests of assistant.py."""
 
-from generator.rules import RuleTest, fires, pending, samples, series, silent
-
 from assistant.settings import JOB
+
+from generator.rules import RuleTest, fires, pending, samples, series, silent
 
 CALLS = f'assistant_calls_total{{job="{JOB}",instance="a:1",operation="answer"'
 
