@@ -53,6 +53,7 @@ def cmd_lint(args) -> int:
     from .lint import config as lint_config
     from .lint import lint_files, lint_project, output
     from .lint.registry import CHECKS, check_names, summary
+    from .lint.runner import META_CHECKS
 
     if args.list_checks:
         for check in CHECKS:
@@ -65,7 +66,7 @@ def cmd_lint(args) -> int:
     try:
         project = _optional_project(args) if args.files else _project(args)
         config = lint_config.LintConfig.from_settings(
-            project.lint if project else (), check_names() | set(lint_config.META_CHECKS),
+            project.lint if project else (), check_names() | set(META_CHECKS),
             project.root if project else "", f"{project.root}/pyproject.toml" if project else "pyproject.toml")
         if args.files:
             catalog = None if args.no_catalog else load_catalog(args.catalog or _catalog_of(project))
@@ -95,7 +96,9 @@ def _optional_project(args) -> Project | None:
 
 def _catalog_of(project: Project | None) -> str:
     if project is None:
-        raise GeneratorError("no catalog: pass --catalog DIR, or --no-catalog to run the checks that need none")
+        from .errors import CatalogError
+
+        raise CatalogError("no catalog: pass --catalog DIR, or --no-catalog to run the checks that need none")
     return project.catalog
 
 
