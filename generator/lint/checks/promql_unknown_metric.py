@@ -78,9 +78,11 @@ def _suggest(name: str, ctx) -> str | None:
     if known is None:
         known = ctx.__dict__["_known_names"] = ctx.catalog.series_names  # recorded names (with `:`) go elsewhere
     # difflib's ratio 2*M/(a+b) reaches the cutoff only when the shorter name is at least 0.6 of the longer one
-    # (M <= the shorter length): comparing with the others cannot match, so they are skipped.
+    # (M <= the shorter length): comparing with the others cannot match, so they are skipped. Names are compared
+    # only with names of the same namespace (first two characters: a typo there is rare, and an unknown exporter's
+    # metrics are then not compared with every catalog name).
     n = len(name)
-    candidates = [k for k in known if 0.6 * max(n, len(k)) <= min(n, len(k))]
+    candidates = [k for k in known if k[:2] == name[:2] and 0.6 * max(n, len(k)) <= min(n, len(k))]
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=CUTOFF)
     return close[0] if close else None
 
