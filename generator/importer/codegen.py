@@ -276,7 +276,7 @@ def module_source(prepared: Prepared, uid: str, source: str) -> str:
     args.append(("rows", _rows_code(plan(dash))))
     head = _wrap_doc(['"""' + _docline(doc[0])] + [_docline(d) for d in doc[1:]] + ['"""'])
     body = call("P.dashboard", args, 0, suffix="", prefix="dashboard = ")
-    return "\n".join([*head, "", "from generator import panels as P", "", "", *body]) + "\n"
+    return "\n".join([*head, "", "from generator import panels as P", "", *body]) + "\n"
 
 
 def _docline(text: str) -> str:

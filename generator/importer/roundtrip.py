@@ -3,7 +3,8 @@
 :func:`expected` is the original as the build would write it: the :func:`.dashboard.prepare` d dashboard with the
 dashboard-level normalisation of :mod:`generator.normalize` (schema version, no id, no legacy keys, a time picker
 without ``time_options``), row headers reduced to what Grafana shows of a row (title, collapsed, repeat; a
-full-width line), and everything else as written. :func:`differences` lists what a viewer would see differ, with :func:`generator.grafana.diff.describe_changes`.
+full-width line), and everything else as written. :func:`differences` lists what a viewer would see differ (with
+:func:`generator.grafana.diff.describe_changes`).
 """
 
 from __future__ import annotations
