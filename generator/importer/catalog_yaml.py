@@ -41,16 +41,24 @@ def unbounded_reason(name: str, values: set[str]) -> str:
     return ""
 
 
+def inline_value(values: set[str]) -> str:
+    text = json.dumps(next(iter(values)))
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def label_lines(name: str, values: set[str], users: int) -> list[str]:
     reason = unbounded_reason(name, values)
     lines = [f"  {name}:"]
     if reason:
-        lines.append(f"    # warning: looks unbounded: {reason}; {len(values)} values seen. Drop it from the metrics, "
-                     "or keep the bound")
+        lines.append(f"    # warning: looks unbounded: {reason}; {len(values)} values seen")
+        lines.append("    # drop it from the metrics, or keep the bound")
     elif len(values) > MAX_VALUES:
         lines.append(f"    # {len(values)} values seen (more than {MAX_VALUES}): bounded rather than listed")
+    elif len(values) == 1:
+        lines.append(f"    # one value seen ({inline_value(values)}): a property of this target (a version, a host)")
+        lines.append("    # rather than a list of categories, so bounded; list the values if it is one")
     lines.append(f"    help: {json.dumps('TODO: say what ' + name + ' is (on ' + str(users) + ' metrics)')}")
-    if reason or len(values) > MAX_VALUES or not values:
+    if reason or len(values) > MAX_VALUES or len(values) < 2:
         lines.append(f"    bound: {_nice_bound(len(values))}")
     else:
         lines.append("    values: [" + ", ".join(scalar(v) for v in sorted(values)) + "]")
@@ -91,25 +99,29 @@ def _series_names(name: str, kind: str) -> set[str]:
     return {name}
 
 
-def render(seen: dict[str, Seen], source: str, job: str = "") -> str:
+def render(seen: dict[str, Seen], source: str, job: str = "", target_labels: tuple[str, ...] = ()) -> str:
+    """A fresh catalog. ``target_labels`` are labels Prometheus adds besides job and instance (``cluster``...)."""
     values, users = _values(seen)
+    target = list(TARGET_LABELS) + [t for t in target_labels if t not in TARGET_LABELS]
     out = [f"# Metric catalog draft from {source}, written by `python -m generator catalog-import`.",
            "# Review it: say what each label and metric means (TODO), and bound or drop what the warnings name.",
            "", "scrape_interval: 15s"]
     if job:
         out.append(f"job: {scalar(job)}")
-    out += ["", "# Labels Prometheus attaches to every scraped series.", "target_labels: [job, instance]", "",
+    out += ["", "# Labels Prometheus attaches to every scraped series.", f"target_labels: [{', '.join(target)}]", "",
             "labels:",
             "  job:", "    help: Scrape job (Prometheus target label).", "    bound: 20",
             "  instance:", "    help: Scraped host:port (Prometheus target label).", "    bound: 200"]
+    for name in target[2:]:
+        out += [f"  {name}:", f"    help: {json.dumps(name + ' (a label Prometheus attaches)')}", "    bound: 100"]
     for name in sorted(values):
-        if name not in TARGET_LABELS:
+        if name not in target:
             out += label_lines(name, values[name], users[name])
     out += ["", "metrics:"]
     for i, name in enumerate(sorted(seen)):
         m = seen[name]
-        out += ([""] if i else []) + metric_lines(m, sorted(k for k in m.labels if k not in TARGET_LABELS),
-                                                  sorted(k for k in m.labels if k in TARGET_LABELS))
+        out += ([""] if i else []) + metric_lines(m, sorted(k for k in m.labels if k not in target),
+                                                  sorted(k for k in m.labels if k in target))
     return "\n".join(out) + "\n"
 
 

@@ -38,6 +38,9 @@ def register(sub) -> None:
     p.add_argument("--prometheus", metavar="URL", help="a Prometheus server to read --job's metrics from")
     p.add_argument("--job", help="with --prometheus: the scrape job")
     p.add_argument("--out", metavar="FILE", help="the catalog file to write or merge into (default: stdout)")
+    p.add_argument("--target-label", action="append", default=[], metavar="NAME",
+                   help="a label your Prometheus attaches to every series besides job and instance (e.g. cluster); "
+                        "repeatable")
     p.set_defaults(func=cmd_catalog_import)
 
 
@@ -155,7 +158,7 @@ def cmd_catalog_import(args) -> int:
             except ValueError as e:
                 raise GeneratorError(f"{args.out}: cannot merge: {e}") from e
     else:
-        text = render(seen, sources, args.job or "")
+        text = render(seen, sources, args.job or "", tuple(args.target_label))
     with tempfile.TemporaryDirectory() as tmp:  # the loader must accept it before anything is written
         check = os.path.join(tmp, os.path.basename(args.out or "metrics.yml"))
         with open(check, "w", encoding="utf-8") as fh:
