@@ -94,6 +94,14 @@ def _candidates(panel: dict, pos: dict):
         if panel.get("timeFrom"):
             args.append(("time_from", panel["timeFrom"]))
         yield "P.stat", args + links, (6, 5)
+    elif kind == "table":
+        organize = [t for t in panel.get("transformations") or [] if isinstance(t, dict) and t.get("id") == "organize"]
+        hide = list((organize[0].get("options") or {}).get("excludeByName") or {}) if organize else []
+        args = head + queries + ([("hide", hide)] if hide != ["Time"] else [])
+        sort = options.get("sortBy") or []
+        if sort and isinstance(sort[0], dict) and sort[0].get("displayName"):
+            args.append(("sort_by", sort[0]["displayName"]))
+        yield "P.table", args + links, (24, 9)
     elif kind == "heatmap" and len(queries) == 1:
         yield "P.heatmap", head + queries, (24, 9)
     elif kind == "bargauge" and len(queries) == 1:
