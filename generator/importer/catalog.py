@@ -79,6 +79,8 @@ def from_exposition(text: str, where: str, content_type: str = "") -> dict[str, 
                          else text_string_to_metric_families)(text))
     except (ValueError, TypeError, KeyError, IndexError) as e:
         raise CatalogImportError(f"{where}: not Prometheus text or OpenMetrics: {e}") from e
+    # prometheus_client names a counter's samples `_total` even where the text does not: read the names as written
+    written = {re.split(r"[{\s]", line, maxsplit=1)[0] for line in text.splitlines() if line and line[0] != "#"}
     out: dict[str, Seen] = {}
     for fam in families:
         kind = TYPES.get(fam.type)
@@ -88,7 +90,7 @@ def from_exposition(text: str, where: str, content_type: str = "") -> dict[str, 
         name = fam.name
         m = Seen(name, kind, fam.documentation or "", _unit(name, getattr(fam, "unit", "") or ""))
         if kind == "counter":
-            m.total_suffix = any(s.name.endswith("_total") for s in samples) or not samples
+            m.total_suffix = name.endswith("_total") or name + "_total" in written or name not in written
             m.name = name + "_total" if m.total_suffix and not name.endswith("_total") else name
         if fam.type == "info":
             m.name = name + "_info" if not name.endswith("_info") else name

@@ -156,13 +156,14 @@ def merge(text: str, seen: dict[str, Seen]) -> tuple[str, list[str]]:
         new_metrics += [""] + metric_lines(m, keep, skipped)
         report.append(f"metric {name}: added")
     new_labels: list[str] = []
-    for name in sorted(used):
+    observed = _values(seen)[0]
+    for name in sorted(set(used) | (set(observed) & set(labels))):
         spec = labels.get(name)
         if spec is None:
             new_labels += label_lines(name, used[name], 1)
             report.append(f"label {name}: added")
         elif isinstance(spec, dict) and spec.get("values"):
-            extra = sorted(used[name] - {str(v) for v in spec["values"]})
+            extra = sorted(observed[name] - {str(v) for v in spec["values"]})
             if extra:
                 report.append(f"label {name}: values seen that the catalog does not list (kept as written): "
                               + ", ".join(extra[:10]) + (" …" if len(extra) > 10 else ""))
