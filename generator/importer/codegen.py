@@ -94,6 +94,11 @@ def call(name: str, args: list, depth: int, suffix: str = ",", prefix: str = "")
     one = f"{pad}{prefix}{name}({', '.join(_arg_inline(a) for a in args)}){suffix}"
     if len(one) <= WIDTH:
         return [one]
+    if name == "P.at" and isinstance(args[-1], Code) and args[-1].name and not args[-1].comment and \
+            all(isinstance(a, (int, float, str)) and not isinstance(a, bool) for a in args[:-1]):
+        inner = args[-1].lines(depth)  # P.at(x, y, P.verbatim(...)): the place on the panel's first line
+        head = ", ".join(inline(a) for a in args[:-1])
+        return [f"{pad}{prefix}{name}({head}, {inner[0].lstrip()}", *inner[1:-1], f"{pad})){suffix}"]
     lines = [f"{pad}{prefix}{name}("]
     for a in args:
         if isinstance(a, tuple) and isinstance(a[1], Code):
