@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install Prometheus' own tools (promtool, prometheus, alertmanager, amtool) from Debian's packages when missing.
+# Install Prometheus' own tools (promtool, prometheus, alertmanager, amtool) and node_exporter from Debian's packages
+# when missing.
 # Used by `make tools`, which `make test` runs first. Needs root or sudo on Debian/Ubuntu.
 set -euo pipefail
 
@@ -9,6 +10,9 @@ command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 # Debian names the Alertmanager binary prometheus-alertmanager; `make up` and the live tests accept either name.
 command -v alertmanager >/dev/null 2>&1 || command -v prometheus-alertmanager >/dev/null 2>&1 \
   || { [[ " ${missing[*]} " == *" prometheus-alertmanager "* ]] || missing+=(prometheus-alertmanager); }
+# node_exporter: a real exporter `catalog-import` is proven on (tests/test_catalog_import.py).
+command -v prometheus-node-exporter >/dev/null 2>&1 || command -v node_exporter >/dev/null 2>&1 \
+  || missing+=(prometheus-node-exporter)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else

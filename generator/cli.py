@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Commands with modules of their own (their heavy imports wait until they run).
     from .delivery.commands import register as add_delivery_commands
     from .grafana.commands import register as add_grafana_commands
+    from .importer.commands import register as add_import_commands
     from .live.commands import add_commands as add_live_commands
     from .review.commands import add_commands as add_review_commands
 
@@ -166,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_delivery_commands(sub)  # push-rules, diff-rules
     add_live_commands(sub)  # workload, stack, validate
     add_review_commands(sub)  # review, preview
+    add_import_commands(sub)  # import, catalog-import
     return parser
 
 

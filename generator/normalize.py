@@ -13,6 +13,8 @@ from typing import Any
 
 from .errors import BuildError
 
+VERBATIM = "__verbatim__"  # generator.panels.VERBATIM: an object kept as written (generator.panels.verbatim)
+
 # The dashboard JSON model version written; Grafana migrates older ones on load and 39 is what 10.4 - 11.x save.
 SCHEMA_VERSION = 39
 
@@ -113,6 +115,8 @@ def normalize_dashboard(raw: dict) -> dict:
 
 
 def _link(link: dict, where: str) -> dict:
+    if link.pop(VERBATIM, False):
+        return link
     unknown = set(link) - LINK_KEYS - {"uri"}
     if unknown:
         raise BuildError(f"{where}: unknown link keys {sorted(unknown)}")
@@ -125,6 +129,10 @@ def _link(link: dict, where: str) -> dict:
 def _panel(panel: dict, where: str) -> dict:
     title = panel.get("title")
     here = f"{where}, panel {title!r}"
+    if panel.pop(VERBATIM, False):
+        if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
+            panel["panels"] = [_panel(p, where) for p in panel["panels"]]
+        return panel
     if panel.get("type") == "row":
         out = {k: v for k, v in panel.items() if k in ROW_KEYS and v is not None and k != "datasource"}
         out["panels"] = [_panel(p, where) for p in out.get("panels", [])]
@@ -191,6 +199,8 @@ def _target(target: dict, panel_ds: Any, where: str) -> dict:
 
 def _variable(var: dict, where: str) -> dict:
     here = f"{where}, variable {var.get('name')!r}"
+    if var.pop(VERBATIM, False):
+        return var
     out: dict[str, Any] = {}
     for key, value in var.items():
         if key in LEGACY_VARIABLE_KEYS or value is None:

@@ -35,11 +35,12 @@ GREEN, YELLOW, RED = "green", "#EAB839", "red"
 def declared(base: type) -> type:
     """``base`` (an attrs class of grafanalib) with three more fields: ``declared_at`` (the user's file and
     line), ``suppress`` (lint check -> reason) and ``grid_size`` ((width, height) for :func:`layout`). They are
-    not part of the JSON; ``attr.evolve`` keeps them."""
+    not part of the JSON; ``attr.evolve`` keeps them. ``grid_at`` is an explicit (x, y) (see :func:`at`)."""
     return attr.make_class(base.__name__, {
         "declared_at": attr.ib(default=None, eq=False, repr=False, kw_only=True),
         "suppress": attr.ib(factory=dict, eq=False, repr=False, kw_only=True),
         "grid_size": attr.ib(default=(12, 8), eq=False, repr=False, kw_only=True),
+        "grid_at": attr.ib(default=None, eq=False, repr=False, kw_only=True),
     }, bases=(base,))
 
 
@@ -231,6 +232,40 @@ def panel_link(title: str, uid: str, *variables: str) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Kept as written: what no helper expresses (imported dashboards)
+
+VERBATIM = "__verbatim__"  # generator.normalize passes a panel, variable or link carrying this key through as is
+
+
+@attr.s
+class Verbatim(Panel):
+    """A panel kept exactly as Grafana wrote it, but for the id and position the layout gives."""
+
+    json = attr.ib(factory=dict)
+
+    def to_json_data(self):
+        return {**self.json, "id": self.id, "gridPos": self.gridPos, VERBATIM: True}
+
+
+def verbatim(panel: dict, *, width: int = 12, height: int = 8, suppress: dict[str, str] | None = None) -> Verbatim:
+    """A panel of any type and any options, as JSON: the escape hatch for what the helpers do not draw.
+    Its ``id`` and ``gridPos`` are ignored; the layout places it (``width``, ``height``, and :func:`at`)."""
+    body = {k: v for k, v in panel.items() if k not in ("id", "gridPos")}
+    return _sized(Verbatim(title=body.get("title") or "", json=body), width, height, suppress)
+
+
+def verbatim_item(item: dict) -> dict:
+    """A variable or a dashboard link kept exactly as written."""
+    return {**item, VERBATIM: True}
+
+
+def at(x: int, y: int, panel):
+    """``panel`` at column ``x`` and grid line ``y`` of the dashboard, where the automatic flow would put it
+    elsewhere (overlaps, gaps, panels side by side of different heights)."""
+    return attr.evolve(panel, grid_at=(x, y))
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Variables and links
 
 
@@ -259,29 +294,49 @@ def link(title: str, uid: str) -> G.DashboardLink:
 
 @dataclass
 class Row:
-    """A titled band of panels; panels flow left to right and wrap at the grid's width."""
+    """A titled band of panels; panels flow left to right and wrap at the grid's width. A row titled None has no
+    header (the panels above a dashboard's first row); ``at`` is the header's grid line where not the next one;
+    ``extra`` holds more keys of the row's JSON, kept as written (``repeat``, ...)."""
 
-    title: str
+    title: str | None
     panels: list = field(default_factory=list)
     collapsed: bool = False
     declared_at: Location | None = field(default=None, compare=False, repr=False)
+    at: int | None = None
+    extra: dict = field(default_factory=dict)
 
 
-def row(title: str, *panels, collapsed: bool = False) -> Row:
-    return Row(title, list(panels), collapsed, declared_at=_here())
+def row(title: str | None, *panels, collapsed: bool = False, at: int | None = None, extra: dict | None = None) -> Row:
+    return Row(title, list(panels), collapsed, declared_at=_here(), at=at, extra=dict(extra or {}))
+
+
+@attr.s
+class _Dashboard(Dashboard):
+    settings = attr.ib(factory=dict)  # more dashboard keys, kept as written (imported dashboards)
+
+    def to_json_data(self):
+        return {**super().to_json_data(), **self.settings}
 
 
 def dashboard(uid: str, title: str, description: str, rows: list[Row], *, variables: list[G.Template] = (),
               links: list[G.DashboardLink] = (), tags: list[str] = (), time_from: str = "now-6h",
-              refresh: str = "1m") -> G.Dashboard:
-    """Assemble a dashboard: datasource variable first, panels laid out row by row, ids numbered in order."""
-    if not variables or variables[0].name != DATASOURCE_VARIABLE:
+              refresh: str = "1m", time_to: str = "now", timezone: str = "browser",
+              graph_tooltip: int = G.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR, sort_tags: bool = True,
+              add_datasource: bool = True, annotations: list[dict] | None = None,
+              settings: dict | None = None) -> G.Dashboard:
+    """Assemble a dashboard: datasource variable first, panels laid out row by row, ids numbered in order.
+
+    An imported dashboard keeps its own: no added datasource variable (``add_datasource``), its tag order, its
+    annotations, and other ``settings`` (``timepicker``, ``editable``, ...) as written."""
+    names = [v.get("name") if isinstance(v, dict) else v.name for v in variables]
+    if add_datasource and (not names or names[0] != DATASOURCE_VARIABLE):
         variables = [datasource_variable(), *variables]
     panels = layout(rows)
-    return Dashboard(
-        uid=uid, title=title, description=description, tags=sorted(tags), panels=panels,
-        templating=G.Templating(list=list(variables)), links=list(links), refresh=refresh,
-        time=G.Time(time_from, "now"), timezone="browser", graphTooltip=G.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
+    return _Dashboard(
+        uid=uid, title=title, description=description, tags=sorted(tags) if sort_tags else list(tags),
+        panels=panels, templating=G.Templating(list=list(variables)), links=list(links), refresh=refresh,
+        time=G.Time(time_from, time_to), timezone=timezone, graphTooltip=graph_tooltip,
+        annotations=G.Annotations(list=list(annotations or [])), settings=dict(settings or {}),
         declared_at=_here(),
     )
 
@@ -290,25 +345,48 @@ def layout(rows: list[Row]) -> list:
     """Give every panel a gridPos and an id: rows stack vertically, panels fill each row left to right.
 
     A pure function of the declaration order, so the same module always yields the same ids and positions.
+    A collapsed row holds its panels (placed as they will be when it is opened); a panel given a place with
+    :func:`at` keeps it, and the next row starts below the lowest panel.
     """
     out = []
     y = 0
     next_id = 1
     for r in rows:
-        out.append(RowPanel(title=r.title, collapsed=r.collapsed, id=next_id,
-                            gridPos=G.GridPos(h=1, w=GRID_WIDTH, x=0, y=y), declared_at=r.declared_at))
-        next_id += 1
-        y += 1
-        x, line_height = 0, 0
+        header = None
+        if r.title is not None:
+            y = y if r.at is None else r.at
+            header = _row_panel(r, next_id, y)
+            next_id += 1
+            y += 1
+        top, x, line_height, bottom = y, 0, 0, y
+        children = []
         for panel in r.panels:
             width, height = panel.grid_size if hasattr(panel, "grid_size") else (12, 8)
-            if x + width > GRID_WIDTH:
-                x, y, line_height = 0, y + line_height, 0
-            placed = attr.evolve(panel, id=next_id, gridPos=G.GridPos(h=height, w=width, x=x, y=y))
-            out.append(placed)
+            if getattr(panel, "grid_at", None) is not None:
+                px, py = panel.grid_at
+            else:
+                if x + width > GRID_WIDTH:
+                    x, y, line_height = 0, y + line_height, 0
+                px, py = x, y
+                x += width
+                line_height = max(line_height, height)
+            children.append(attr.evolve(panel, id=next_id, gridPos=G.GridPos(h=height, w=width, x=px, y=py)))
             next_id += 1
-            x += width
-            line_height = max(line_height, height)
-        y += line_height
+            bottom = max(bottom, py + height)
+        y = max(y + line_height, bottom)
+        if header is not None and r.collapsed:
+            out.append(attr.evolve(header, json={**header.json, "panels": children}) if isinstance(header, Verbatim)
+                       else attr.evolve(header, panels=children))
+            y = top
+        else:
+            out += ([header] if header is not None else []) + children
     return out
+
+
+def _row_panel(r: Row, panel_id: int, y: int):
+    grid = G.GridPos(h=1, w=GRID_WIDTH, x=0, y=y)
+    if r.extra:
+        return Verbatim(json={"type": "row", "title": r.title, "collapsed": r.collapsed, "panels": [], **r.extra},
+                        id=panel_id, gridPos=grid, declared_at=r.declared_at)
+    return RowPanel(title=r.title, collapsed=r.collapsed, id=panel_id, gridPos=grid, declared_at=r.declared_at)
 

@@ -1,0 +1,300 @@
+"""Python source for an imported dashboard, in the house style: one ``P.dashboard(...)`` call whose rows hold
+one call per panel. Panels, variables and links that a house helper would write exactly (see :mod:`.fit`) become
+that helper's call; the rest is kept as written, through :func:`generator.panels.verbatim` (panels) and
+:func:`generator.panels.verbatim_item` (variables, links), with a comment saying why. Positions are left out
+wherever the automatic layout of :func:`generator.panels.layout` gives the same grid; elsewhere ``P.at(x, y, ...)``
+places a panel. Lines stay within 120 characters; the output is a pure function of the input.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .dashboard import Group, Prepared, plan, row_extra
+from .fit import fit_link, fit_panel, fit_variable
+
+WIDTH = 120
+INDENT = "    "
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Literals
+
+
+def _string(s: str) -> str:
+    text = json.dumps(s, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: spell it as an escape
+        text = json.dumps(s)
+    return text
+
+
+def inline(value) -> str:
+    """``value`` (JSON data) as a one-line Python literal."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{inline(str(k))}: {inline(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(inline(v) for v in value) + "]"
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+def _chunks(s: str, room: int) -> list[str]:
+    out, piece = [], ""
+    for ch in s:
+        if piece and len(_string(piece + ch)) > room:
+            cut = max(piece.rfind(" "), piece.rfind("\n"))
+            if cut >= len(piece) // 2:
+                out.append(piece[:cut + 1])
+                piece = piece[cut + 1:]
+            else:
+                out.append(piece)
+                piece = ""
+        piece += ch
+        if ch == "\n" and len(piece) > 1:
+            out.append(piece)
+            piece = ""
+    if piece or not out:
+        out.append(piece)
+    return out
+
+
+def literal(value, depth: int, prefix: str = "", suffix: str = ",") -> list[str]:
+    """``value`` as lines of Python at ``depth`` levels of indentation, after ``prefix`` and before ``suffix``."""
+    pad = INDENT * depth
+    one = f"{pad}{prefix}{inline(value)}{suffix}"
+    if len(one) <= WIDTH:
+        return [one]
+    if isinstance(value, dict) and value:
+        lines = [f"{pad}{prefix}{{"]
+        for k, v in value.items():
+            lines += literal(v, depth + 1, f"{inline(str(k))}: ")
+        return lines + [f"{pad}}}{suffix}"]
+    if isinstance(value, (list, tuple)) and value:
+        lines = [f"{pad}{prefix}["]
+        for v in value:
+            lines += literal(v, depth + 1)
+        return lines + [f"{pad}]{suffix}"]
+    if isinstance(value, str):
+        room = WIDTH - len(pad) - len(INDENT)
+        return ([f"{pad}{prefix}("] + [f"{pad}{INDENT}{_string(c)}" for c in _chunks(value, room)]
+                + [f"{pad}){suffix}"])
+    return [one]
+
+
+def call(name: str, args: list, depth: int, suffix: str = ",", prefix: str = "") -> list[str]:
+    """``name(args)``; ``args`` are values, or (keyword, value) for keyword arguments. One line when it fits."""
+    pad = INDENT * depth
+    one = f"{pad}{prefix}{name}({', '.join(_arg_inline(a) for a in args)}){suffix}"
+    if len(one) <= WIDTH:
+        return [one]
+    if name == "P.at" and isinstance(args[-1], Code) and args[-1].name and not args[-1].comment and \
+            all(isinstance(a, (int, float, str)) and not isinstance(a, bool) for a in args[:-1]):
+        inner = args[-1].lines(depth)  # P.at(x, y, P.verbatim(...)): the place on the panel's first line
+        head = ", ".join(inline(a) for a in args[:-1])
+        return [f"{pad}{prefix}{name}({head}, {inner[0].lstrip()}", *inner[1:-1], f"{pad})){suffix}"]
+    lines = [f"{pad}{prefix}{name}("]
+    for a in args:
+        if isinstance(a, tuple) and isinstance(a[1], Code):
+            lines += a[1].lines(depth + 1, f"{a[0]}=")
+        elif isinstance(a, Code):
+            lines += a.lines(depth + 1)
+        elif isinstance(a, tuple):
+            lines += literal(a[1], depth + 1, f"{a[0]}=")
+        else:
+            lines += literal(a, depth + 1)
+    return lines + [f"{pad}){suffix}"]
+
+
+class Code:
+    """Source already formatted (a call, a list of calls), nested inside a :func:`call`."""
+
+    def __init__(self, name: str | None, args: list, comment: str = ""):
+        self.name, self.args, self.comment = name, args, comment
+
+    def inline(self) -> str:
+        if self.name is None:
+            return "[" + ", ".join(a.inline() for a in self.args) + "]"
+        return self.name + "(" + ", ".join(_arg_inline(a) for a in self.args) + ")"
+
+    def lines(self, depth: int, prefix: str = "") -> list[str]:
+        pad = INDENT * depth
+        head = [f"{pad}# {line}" for line in self.comment.splitlines()] if self.comment else []
+        if self.name is None:  # a list of Code
+            body = [f"{pad}{prefix}["]
+            for item in self.args:
+                body += item.lines(depth + 1)
+            return head + body + [f"{pad}],"]
+        return head + call(self.name, self.args, depth, prefix=prefix)
+
+
+def _arg_inline(a) -> str:
+    if isinstance(a, tuple):
+        return f"{a[0]}={_arg_inline(a[1])}"
+    return a.inline() if isinstance(a, Code) else inline(a)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The module
+
+
+def _size_args(pos: dict, default: tuple[int, int]) -> list:
+    out = []
+    if pos["w"] != default[0]:
+        out.append(("width", pos["w"]))
+    if pos["h"] != default[1]:
+        out.append(("height", pos["h"]))
+    return out
+
+
+def _grid(panel: dict) -> dict:
+    g = panel.get("gridPos") if isinstance(panel.get("gridPos"), dict) else {"w": 6, "h": 3}  # Grafana's default
+    w, h = g.get("w"), g.get("h")
+    w = w if isinstance(w, int) and 1 <= w <= 24 else 12
+    h = h if isinstance(h, int) and h >= 1 else 8
+    x = g.get("x") if isinstance(g.get("x"), int) else 0
+    y = g.get("y") if isinstance(g.get("y"), int) else 0
+    return {"x": x, "y": y, "w": w, "h": h}
+
+
+def _panel_code(panel: dict, place: tuple[int, int] | None) -> Code:
+    pos = _grid(panel)
+    fitted = fit_panel(panel, pos)
+    if fitted is not None:
+        name, args, default = fitted
+        code = Code(name, args + _size_args(pos, default))
+    else:
+        code = Code("P.verbatim", [{k: v for k, v in panel.items() if k not in ("id", "gridPos")}]
+                    + _size_args(pos, (12, 8)), _why(panel))
+    if place is not None:
+        code = Code("P.at", [place[0], place[1], code], code.comment)
+        code.args[2].comment = ""
+    return code
+
+
+def _why(panel: dict) -> str:
+    kind = panel.get("type") or "untyped"
+    lib = panel.get("libraryPanel")
+    if isinstance(lib, dict):
+        return f"library panel {lib.get('name')!r} (uid {lib.get('uid')}): a reference; Grafana holds its content"
+    sources = sorted({str(ds.get("type")) for t in panel.get("targets") or [] if isinstance(t, dict)
+                      for ds in [t.get("datasource")] if isinstance(ds, dict) and ds.get("type") not in
+                      (None, "prometheus", "datasource")})
+    more = f", queries of {', '.join(sources)}" if sources else ""
+    return f"{kind} panel{more}: kept as written (no house helper draws it so)"
+
+
+def _rows_code(groups: list[Group]) -> Code:
+    rows, y = [], 0
+    for g in groups:
+        args: list = []
+        if g.row is not None:
+            head = _grid(g.row)
+            args.append(g.row.get("title") if isinstance(g.row.get("title"), str) else "")
+            row_y = head["y"] if "gridPos" in g.row else y
+            at_row = row_y if row_y != y else None
+            y = row_y + 1
+        else:
+            args.append(None)
+            at_row = None
+        top, x, line, bottom = y, 0, 0, y
+        for p in g.panels:
+            pos = _grid(p)
+            cx, cy, cline = (0, y + line, 0) if x + pos["w"] > 24 else (x, y, line)
+            if (cx, cy) == (pos["x"], pos["y"]):  # where the automatic flow puts it: no coordinates
+                x, y, line = cx + pos["w"], cy, max(cline, pos["h"])
+                args.append(_panel_code(p, None))
+            else:
+                args.append(_panel_code(p, (pos["x"], pos["y"])))
+            bottom = max(bottom, pos["y"] + pos["h"])
+        y = max(y + line, bottom)
+        collapsed = g.row is not None and bool(g.row.get("collapsed"))
+        if collapsed:
+            args.append(("collapsed", True))
+            y = top
+        if at_row is not None:
+            args.append(("at", at_row))
+        extra = row_extra(g.row) if g.row is not None else {}
+        if extra:
+            args.append(("extra", extra))
+        rows.append(Code("P.row", args))
+    return Code(None, rows)
+
+
+def _dashboard_args(dash: dict, uid: str, add_datasource: bool) -> list:
+    tags = [t for t in dash.get("tags") or [] if isinstance(t, str)]
+    time = dash.get("time") if isinstance(dash.get("time"), dict) else {}
+    args: list = [("uid", uid), ("title", dash.get("title") or uid), ("description", dash.get("description") or "")]
+    if tags:
+        args.append(("tags", tags))
+        if tags != sorted(tags):
+            args.append(("sort_tags", False))
+    for key, keyword, default in (("from", "time_from", "now-6h"), ("to", "time_to", "now")):
+        if time.get(key, default) != default:
+            args.append((keyword, time.get(key)))
+    for key, keyword, default in (("refresh", "refresh", "1m"), ("timezone", "timezone", "browser"),
+                                  ("graphTooltip", "graph_tooltip", 1)):
+        value = dash.get(key, 0 if key == "graphTooltip" else None)  # Grafana's default: no shared crosshair
+        if value != default:
+            args.append((keyword, value))
+    if not add_datasource:
+        args.append(("add_datasource", False))
+    annotations = (dash.get("annotations") or {}).get("list") if isinstance(dash.get("annotations"), dict) else None
+    if annotations:
+        args.append(("annotations", annotations))
+    handled = {"uid", "title", "description", "tags", "time", "refresh", "timezone", "graphTooltip", "annotations",
+               "panels", "templating", "links", "id", "version", "schemaVersion"}
+    settings = {k: v for k, v in dash.items() if k not in handled}
+    settings.setdefault("editable", None)  # grafanalib writes editable: true and a time picker of its own
+    settings.setdefault("timepicker", {})
+    if settings.get("editable") is True:
+        del settings["editable"]
+    args.append(("settings", settings))
+    variables = [v for v in (dash.get("templating") or {}).get("list") or [] if isinstance(v, dict)]
+    if variables:
+        args.append(("variables", Code(None, [_item_code(v, fit_variable(v)) for v in variables])))
+    links = [link for link in dash.get("links") or [] if isinstance(link, dict)]
+    if links:
+        args.append(("links", Code(None, [_item_code(link, fit_link(link)) for link in links])))
+    return args
+
+
+def _item_code(item: dict, fitted) -> Code:
+    if fitted is not None:
+        return Code(*fitted)
+    return Code("P.verbatim_item", [item])
+
+
+def module_source(prepared: Prepared, uid: str, source: str) -> str:
+    """The Python module declaring the prepared dashboard, as text."""
+    dash = prepared.dashboard
+    doc = [f"{dash.get('title') or uid}: imported from {source} by `python -m generator import`."]
+    if prepared.notes:
+        doc += ["", "Notes from the import:"] + [f"- {n}" for n in prepared.notes]
+    args = _dashboard_args(dash, uid, prepared.add_datasource)
+    args.append(("rows", _rows_code(plan(dash))))
+    head = _wrap_doc(['"""' + _docline(doc[0])] + [_docline(d) for d in doc[1:]] + ['"""'])
+    body = call("P.dashboard", args, 0, suffix="", prefix="dashboard = ")
+    return "\n".join([*head, "", "from generator import panels as P", "", *body]) + "\n"
+
+
+def _docline(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _wrap_doc(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        while len(line) > WIDTH:
+            cut = line.rfind(" ", 0, WIDTH)
+            cut = cut if cut > 0 else WIDTH
+            out.append(line[:cut].rstrip())
+            line = "  " + line[cut:].lstrip()
+        out.append(line.rstrip())
+    return out

@@ -1,0 +1,181 @@
+"""``import`` (Grafana dashboards into Python modules) and ``catalog-import`` (a catalog draft from a running
+service or Prometheus)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+
+from .. import exitcodes
+from ..errors import CatalogError, GeneratorError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="turn Grafana dashboard JSON (files, or Grafana's) into dashboard modules",
+                       description="Each dashboard becomes a Python module of house-style panel calls (what no helper "
+                                   "draws is kept verbatim, with a comment); every module is built in memory and "
+                                   "compared with the original before it is written.")
+    p.add_argument("files", nargs="*", help="dashboard JSON: a bare dashboard, an export with __inputs, or the API's")
+    p.add_argument("--out", metavar="DIR", help="where to write the modules (default: the project's dashboards)")
+    p.add_argument("--force", action="store_true", help="overwrite modules that exist")
+    g = p.add_argument_group("from Grafana (secrets only from GRAFANA_TOKEN or GRAFANA_USER/GRAFANA_PASSWORD)")
+    g.add_argument("--grafana-url", metavar="URL", help="Grafana's base URL (default: $GRAFANA_URL)")
+    g.add_argument("--uid", action="append", default=[], metavar="UID", help="a dashboard's uid (repeatable)")
+    g.add_argument("--folder", metavar="PATH", help='every dashboard of this folder ("Parent/Child" when nested)')
+    g.add_argument("--org-id", metavar="ID", help="organisation id (default: $GRAFANA_ORG_ID)")
+    g.add_argument("--allow-insecure-http", action="store_true",
+                   help="allow sending credentials over plain http to a host other than loopback")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("catalog-import", help="write a metric catalog draft from /metrics endpoints or Prometheus",
+                       description="Reads each URL (a /metrics endpoint: Prometheus text or OpenMetrics), or with "
+                                   "--prometheus the series and metadata of one job, and writes a catalog draft; "
+                                   "an existing --out file is merged into, keeping everything written in it.")
+    p.add_argument("urls", nargs="*", metavar="URL", help="/metrics endpoints")
+    p.add_argument("--prometheus", metavar="URL", help="a Prometheus server to read --job's metrics from")
+    p.add_argument("--job", help="with --prometheus: the scrape job")
+    p.add_argument("--out", metavar="FILE", help="the catalog file to write or merge into (default: stdout)")
+    p.add_argument("--target-label", action="append", default=[], metavar="NAME",
+                   help="a label your Prometheus attaches to every series besides job and instance (e.g. cluster); "
+                        "repeatable")
+    p.set_defaults(func=cmd_catalog_import)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# import
+
+
+def _module_name(uid: str) -> str:
+    name = re.sub(r"[^a-z0-9]+", "_", uid.lower()).strip("_")
+    return name if name[:1].isalpha() else f"dashboard_{name}"
+
+
+def _sources(args) -> list[tuple[str, object]]:
+    out = []
+    for path in args.files:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                out.append((os.path.basename(path), json.load(fh)))
+        except (OSError, UnicodeDecodeError) as e:
+            raise GeneratorError(f"{path}: cannot read: {e}") from e
+        except json.JSONDecodeError as e:
+            raise GeneratorError(f"{path}:{e.lineno}: not JSON: {e.msg}") from e
+    if args.uid or args.folder:
+        out += _from_grafana(args)
+    return out
+
+
+def _from_grafana(args) -> list[tuple[str, object]]:
+    from ..grafana import folders
+    from ..grafana.client import GrafanaClient
+    from ..grafana.config import settings_from
+
+    settings = settings_from(url=args.grafana_url, org_id=args.org_id, allow_insecure_http=args.allow_insecure_http)
+    out = []
+    with GrafanaClient(settings) as client:
+        uids = list(args.uid)
+        if args.folder:
+            folder = folders.resolve(client, folders.parse_path(args.folder), create=False)
+            if not folder.exists or not folder.uid:
+                raise GeneratorError(f"folder {args.folder!r} not found in Grafana")
+            uids += [h["uid"] for h in client.search(type="dash-db", folder_uids=[folder.uid]) if h.get("uid")]
+        for uid in uids:
+            found = client.get_dashboard(uid)
+            if found is None:
+                raise GeneratorError(f"dashboard {uid!r} not found in Grafana")
+            out.append((f"{settings.url}/d/{uid}", found))
+    return out
+
+
+def cmd_import(args) -> int:
+    from .roundtrip import build_source, differences, expected, import_dashboard
+
+    if not (args.files or args.uid or args.folder):
+        print("error: name dashboard files, or --uid/--folder with --grafana-url", file=sys.stderr)
+        return exitcodes.USAGE
+    out_dir = args.out or _default_out()
+    planned: dict[str, tuple[str, str]] = {}
+    problems = 0
+    for source, raw in _sources(args):
+        prepared, uid, code = import_dashboard(raw, source)
+        path = os.path.join(out_dir, _module_name(uid) + ".py")
+        if path in planned:
+            raise GeneratorError(f"{source}: uid {uid!r} is also the uid of {planned[path][0]}")
+        if os.path.exists(path) and not args.force:
+            raise GeneratorError(f"{path} exists (from an earlier import?); pass --force to overwrite")
+        diffs = differences(expected(prepared, uid), build_source(code, path))
+        verbatim = code.count("P.verbatim(")
+        print(f"{source} -> {path}: {code.count('P.row(')} rows, {verbatim} panels kept verbatim"
+              + (f", {len(prepared.notes)} notes" if prepared.notes else ""))
+        for d in diffs:
+            print(f"  differs after a build: {d}", file=sys.stderr)
+        problems += len(diffs)
+        planned[path] = (source, code)
+    os.makedirs(out_dir, exist_ok=True)
+    for path, (_, code) in planned.items():
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(code)
+    print(f"wrote {len(planned)} modules into {out_dir}/")
+    return exitcodes.PROBLEMS if problems else exitcodes.OK
+
+
+def _default_out() -> str:
+    from ..project import Project
+
+    try:
+        return Project.find(None).dashboards
+    except GeneratorError:
+        return "."
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# catalog-import
+
+
+def cmd_catalog_import(args) -> int:
+    from ..catalog import load_catalog
+    from .catalog import from_prometheus, scrape
+    from .catalog_yaml import merge, render
+
+    if bool(args.prometheus) != bool(args.job) or not (args.urls or args.prometheus):
+        print("error: name /metrics URLs, or --prometheus URL with --job JOB", file=sys.stderr)
+        return exitcodes.USAGE
+    seen: dict = {}
+    for url in args.urls:
+        for name, m in scrape(url).items():
+            seen.setdefault(name, m)
+    if args.prometheus:
+        seen.update(from_prometheus(args.prometheus, args.job))
+    sources = ", ".join(args.urls + ([f"{args.prometheus} job {args.job}"] if args.prometheus else []))
+    report: list[str] = []
+    if args.out and os.path.exists(args.out):
+        with open(args.out, encoding="utf-8") as fh:
+            try:
+                text, report = merge(fh.read(), seen)
+            except ValueError as e:
+                raise GeneratorError(f"{args.out}: cannot merge: {e}") from e
+    else:
+        text = render(seen, sources, args.job or "", tuple(args.target_label))
+    with tempfile.TemporaryDirectory() as tmp:  # the loader must accept it before anything is written
+        check = os.path.join(tmp, os.path.basename(args.out or "metrics.yml"))
+        with open(check, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        try:
+            load_catalog(check)
+        except CatalogError as e:
+            print(f"error: the draft is not a valid catalog (nothing written): {e}", file=sys.stderr)
+            return exitcodes.PROBLEMS
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        warnings = text.count("# warning:")
+        print(f"wrote {args.out}: {len(seen)} metrics from {sources}"
+              + (f"; {warnings} labels look unbounded (see `# warning:`)" if warnings else ""), file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    for line in report:
+        print(f"  {line}", file=sys.stderr)
+    return exitcodes.OK
