@@ -72,10 +72,15 @@ class Naming:
         parts = [m for m in (own, *matchers) if m]
         return f"{name}{{{', '.join(parts)}}}" if parts else name
 
-    def active(self, window: str, *matchers: str) -> str:
-        """Requests in flight, per series: the gauge, or (Little's law) the rate of the durations' ``_sum``."""
+    def active(self, window: str, *matchers: str, seconds: int = 0) -> str:
+        """Requests in flight, per series: the gauge, or (Little's law) the rate of the durations' ``_sum``. With
+        ``seconds`` (the window's length), written as ``increase(...) / seconds``, which is the same number
+        (Prometheus' rate is the increase divided by the range) but stays right in the time-compressed live
+        tests, which shorten windows and not the durations observed (generator/live/profile.py)."""
         s = self.series("in_flight", *matchers)
-        return s if self.in_flight == "gauge" else f"rate({s}{window})"
+        if self.in_flight == "gauge":
+            return s
+        return f"increase({s}{window}) / {seconds}" if seconds else f"rate({s}{window})"
 
     def relabel(self, expr: str, *roles: str) -> str:
         """``expr`` with each role's label copied into the seam's label of the same name (no-op when equal)."""

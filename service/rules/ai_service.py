@@ -106,7 +106,7 @@ alerts = RuleGroup("ai-service-alerts", [
     Alert(
         "HighActiveRequests",
         f"""
-        sum by (job) ({N.active("[5m]")}) > {MAX_ACTIVE_REQUESTS}
+        sum by (job) ({N.active("[5m]", seconds=300)}) > {MAX_ACTIVE_REQUESTS}
         """,
         for_="5m",
         severity="warning",
