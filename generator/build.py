@@ -24,7 +24,7 @@ from .errors import BuildError, failed
 from .normalize import normalize_dashboard, to_plain_mapped
 from .output import dump_json, dump_yaml
 from .problems import Place, Problem, at_declaration
-from .project import Project
+from .project import Project, activate
 from .rules.model import Alert, RuleGroup, validate_group
 from .rules.render import render_rule, render_rule_file
 from .rules.scenarios import CompiledTests, compile_tests
@@ -155,6 +155,7 @@ def render_dashboard(dash: G.Dashboard, root: str = "") -> tuple[dict, SourceMap
 def compile_project(project: Project) -> Output:
     """Everything a build writes, in memory. Raises BuildError (or CatalogError) carrying the problems."""
     catalog = load_catalog(project.catalog)
+    activate(project)
     _forget_content_modules(project)
     out = Output(catalog=catalog)
     problems: list[Problem] = []

@@ -28,7 +28,26 @@ DEFAULTS = {
     "environments": {},
     # [tool.generator.lint]: disable = [checks], severity = {check = "warning"}, ignore = [path globs]
     "lint": {},
+    # The metric naming the service emits, one of `[tool.generator.namings.<name>]`; "" for the content's default.
+    # Content reads it with `generator.project.current().metrics` and picks its queries; a naming's table
+    # overrides the settings in NAMING_KEYS (its catalog and traffic, typically).
+    "metrics": "",
+    "namings": {},
 }
+NAMING_KEYS = ("catalog", "traffic")
+
+_current: Project | None = None
+
+
+def current() -> Project:
+    """The project being compiled (set by the build before it imports content), else the one of the working
+    directory: content modules read settings such as ``metrics`` from here."""
+    return _current if _current is not None else Project.find()
+
+
+def activate(project: Project) -> None:
+    global _current
+    _current = project
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,7 @@ class Project:
     ruler_namespace: str = ""
     environments: dict = field(default_factory=dict, compare=False, hash=False)
     lint: tuple = ()  # [tool.generator.lint] as sorted (key, value) pairs; see generator.lint.config
+    metrics: str = ""  # the chosen naming (see DEFAULTS["metrics"])
 
     @classmethod
     def find(cls, start: str | None = None) -> Project:
@@ -73,6 +93,7 @@ class Project:
         if unknown:
             raise GeneratorError(f"{root}/pyproject.toml: unknown [tool.generator] keys: {', '.join(sorted(unknown))}")
         merged = {**DEFAULTS, **settings}
+        merged.update(_naming(root, merged["metrics"], merged["namings"]))
         root = os.path.abspath(root)
         paths = {k: os.path.join(root, merged[k]) for k in ("catalog", "dashboards", "rules", "generated", "runbooks")}
         return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
@@ -81,7 +102,8 @@ class Project:
                    ruler_namespace=merged["ruler_namespace"] or merged["grafana_folder_uid"] or os.path.basename(root),
                    environments=dict(merged["environments"] or {}),
                    traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "",
-                   lint=tuple(sorted(merged["lint"].items())) if isinstance(merged["lint"], dict) else (), **paths)
+                   lint=tuple(sorted(merged["lint"].items())) if isinstance(merged["lint"], dict) else (),
+                   metrics=merged["metrics"], **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)
@@ -94,6 +116,25 @@ class Project:
 
     def dashboard_url_for(self, uid: str) -> str:
         return f"{self.grafana_url}/d/{uid}"
+
+
+def _naming(root: str, name: object, namings: object) -> dict:
+    """The settings the chosen naming overrides; a naming the table does not declare is an error."""
+    where = f"{root}/pyproject.toml: [tool.generator]"
+    if not isinstance(name, str):
+        raise GeneratorError(f"{where} metrics: expected a string, got {name!r}")
+    if not isinstance(namings, dict) or not all(isinstance(v, dict) for v in namings.values()):
+        raise GeneratorError(f"{where} namings: expected tables [tool.generator.namings.<name>]")
+    if not namings:
+        return {}
+    if name not in namings:
+        raise GeneratorError(f"{where} metrics = {name!r} is not a naming of [tool.generator.namings]; known: "
+                             f"{', '.join(sorted(namings))}")
+    unknown = set(namings[name]) - set(NAMING_KEYS)
+    if unknown:
+        raise GeneratorError(f"{where}.namings.{name}: unknown keys {', '.join(sorted(unknown))} "
+                             f"(a naming sets {', '.join(NAMING_KEYS)})")
+    return dict(namings[name])
 
 
 def _settings(path: str) -> dict | None:

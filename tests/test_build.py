@@ -198,8 +198,8 @@ def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
     text = module.read_text()
     summary = 'summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}'
     text = text.replace(f'severity="critical",\n        {summary}', f'severity="page",\n        {summary}')
-    text = text.replace("sum by (feature) (rate(ai_requests_total[5m]))",
-                        "sum by (feature) (rate(ai_requests_total[5m])")
+    text = text.replace("""sum by (feature) ({N.relabel(f"rate({N.series('requests')}[5m])", "feature")})""",
+                        """sum by (feature) ({N.relabel(f"rate({N.series('requests')}[5m])", "feature")}""")
     module.write_text(text)
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1

@@ -11,12 +11,18 @@ Each fault test measures the delay from the fault (the scenario switch) to the n
 beyond the alert's (compressed) ``for``, and the part of it after the alert's condition first held (its
 ``activeAt``): that is what evaluation and notification add. Both are printed, never asserted (PRODUCT.md's bar
 is 30 s in real time).
+
+Every test runs for each metric naming ([tool.generator.namings]): the default one, and the GenAI semantic
+conventions in a copy of the content with `metrics = "genai-semconv"`, whose workload records through the real
+OpenTelemetry SDK and Prometheus exporter. `-k genai-semconv` (or `-k ai-service-`) runs one of them.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
+import tomllib
 from datetime import datetime
 
 import pytest
@@ -33,16 +39,44 @@ from generator.live.stack import Stack
 from generator.live.traffic_yaml import load_traffic
 from generator.project import Project
 
-# (scenario of the workload, the alert it must page with): the scenarios of service/traffic.yml that name an alert
-_PROJECT = Project.find(ROOT)
-FAULTS = load_traffic(_PROJECT.traffic, load_catalog(_PROJECT.catalog)).faults
+with open(f"{ROOT}/pyproject.toml", "rb") as _fh:
+    _SETTINGS = tomllib.load(_fh)["tool"]["generator"]
+NAMINGS = sorted(_SETTINGS.get("namings") or {"": {}})
+
+
+def _project(naming: str) -> Project:
+    """The repository's project with `metrics` set to ``naming`` (paths in the repository)."""
+    return Project.from_settings(ROOT, {**_SETTINGS, "metrics": naming})
+
+# (naming, scenario of the workload, the alert it must page with): each naming's traffic file's scenarios that
+# name an alert
+
+
+def _faults(naming: str) -> list[tuple[str, str]]:
+    project = _project(naming)
+    return load_traffic(project.traffic, load_catalog(project.catalog)).faults
+
+
+FAULTS = [(naming, scenario, alert) for naming in NAMINGS for scenario, alert in _faults(naming)]
 WAIT_BEYOND_FOR = 120.0  # seconds; generous, the machine running CI may be busy
 MEASURED: dict[str, tuple[float, float]] = {}
 
 
 @pytest.fixture(scope="module")
-def project():
-    return Project.find(ROOT)
+def project(request, tmp_path_factory):
+    """The repository for its own naming; a copy of its content with `metrics` switched for another."""
+    naming = request.param
+    if naming == Project.find(ROOT).metrics:
+        return Project.find(ROOT)
+    dest = tmp_path_factory.mktemp(naming)
+    shutil.copytree(f"{ROOT}/service", dest / "service", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(f"{ROOT}/pyproject.toml", encoding="utf-8") as fh:
+        settings = fh.read()
+    (dest / "pyproject.toml").write_text(re.sub(r'^metrics = "[^"]*"$', f'metrics = "{naming}"', settings,
+                                                flags=re.M))
+    project = Project.find(str(dest))
+    assert project.metrics == naming
+    return project
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +114,7 @@ def _prometheus_alerts(stack) -> list[dict]:
     return response.json()["data"]["alerts"]
 
 
+@pytest.mark.parametrize("project", NAMINGS, indirect=True)
 def test_normal_traffic_pages_nobody(stack, alerts_for, capsys):
     """In the normal scenario no alert fires, for longer than the longest ``for``, and the webhook receives
     nothing. (A pending alert is reported: on a loaded machine a scrape may time out now and then.)"""
@@ -97,7 +132,8 @@ def test_normal_traffic_pages_nobody(stack, alerts_for, capsys):
             print(f"\n  normal traffic: went pending but never fired: {sorted(seen)}")
 
 
-@pytest.mark.parametrize("scenario, alert", FAULTS, ids=[f for f, _ in FAULTS])
+@pytest.mark.parametrize("project, scenario, alert", FAULTS, ids=[f"{n}-{f}" for n, f, _ in FAULTS],
+                         indirect=["project"])
 def test_fault_reaches_the_webhook(stack, alerts_for, scenario, alert, capsys):
     for_seconds = alerts_for[alert]
     began = time.time()

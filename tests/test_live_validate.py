@@ -1,26 +1,52 @@
 """End to end, real time: `stack up` (as a user runs it, with 26 h of backfilled history), then `validate` runs
 every panel query of the four generated dashboards against that Prometheus and finds data in each; `stack down`
-stops exactly what `up` started."""
+stops exactly what `up` started.
+
+For each metric naming: the repository's own, and the GenAI semantic conventions (`metrics = "genai-semconv"`) in
+a copy of the content, whose workload records through the real OpenTelemetry SDK and Prometheus exporter
+(`-k genai-semconv` runs only that one; about 5 minutes, most of it writing the history)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import tomllib
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from generator.live.procs import Proc, StackError, binary, is_ours
 
+with open(os.path.join(ROOT, "pyproject.toml"), "rb") as _fh:
+    _SETTINGS = tomllib.load(_fh)["tool"]["generator"]
+
+
+@pytest.fixture(scope="module", params=sorted(_SETTINGS.get("namings") or {"": {}}))
+def root(request, tmp_path_factory):
+    """The repository for its own naming; a built copy of its content with `metrics` switched for another."""
+    if request.param == _SETTINGS.get("metrics", ""):
+        return ROOT
+    dest = tmp_path_factory.mktemp(request.param)
+    shutil.copytree(os.path.join(ROOT, "service"), dest / "service", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as fh:
+        text = fh.read()
+    (dest / "pyproject.toml").write_text(re.sub(r'^metrics = "[^"]*"$', f'metrics = "{request.param}"', text,
+                                                flags=re.M))
+    build = run_cli("build", cwd=str(dest))
+    assert build.returncode == 0, build.stdout + build.stderr
+    return str(dest)
+
 
 @pytest.fixture(scope="module")
-def stack_dir(tmp_path_factory):
+def stack_dir(root, tmp_path_factory):
     try:
         binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
     except StackError as e:
         pytest.fail(str(e))
     directory = str(tmp_path_factory.mktemp("stack"))
-    up = run_cli("stack", "--dir", directory, "up")
+    up = run_cli("stack", "--dir", directory, "up", cwd=root)
     try:
         assert up.returncode == 0, up.stderr + up.stdout
         print(up.stdout)
@@ -31,23 +57,23 @@ def stack_dir(tmp_path_factory):
         if os.path.exists(state):
             with open(state) as fh:
                 recorded = json.load(fh)["processes"]
-        down = run_cli("stack", "--dir", directory, "down")
+        down = run_cli("stack", "--dir", directory, "down", cwd=root)
         assert down.returncode == 0, down.stderr
         still = [name for name, p in recorded.items() if is_ours(Proc(**p))]
         assert not still, f"`stack down` left running: {still}"
 
 
-def test_stack_status_lists_every_process(stack_dir):
-    status = run_cli("stack", "--dir", stack_dir, "status")
+def test_stack_status_lists_every_process(root, stack_dir):
+    status = run_cli("stack", "--dir", stack_dir, "status", cwd=root)
     assert status.returncode == 0, status.stdout + status.stderr
     for name in ("prometheus", "alertmanager", "workload", "webhook"):
         assert name in status.stdout
 
 
-def test_every_panel_of_every_dashboard_has_data(stack_dir, capsys):
+def test_every_panel_of_every_dashboard_has_data(root, stack_dir, capsys):
     with open(os.path.join(stack_dir, "stack.json")) as fh:
         url = json.load(fh)["urls"]["prometheus"]
-    result = run_cli("validate", "--prometheus", url, "--format", "json")
+    result = run_cli("validate", "--prometheus", url, "--format", "json", cwd=root)
     report = json.loads(result.stdout)
     uids = {d["uid"] for d in report["dashboards"]}
     assert uids == {"ai-overview", "ai-feature-detail", "ai-cost", "ai-debug"}
@@ -64,9 +90,9 @@ def test_every_panel_of_every_dashboard_has_data(stack_dir, capsys):
               + f" of queries per view (budget {report['budget_seconds']:g} s)")
 
 
-def test_scenario_switch_through_the_cli(stack_dir):
-    switched = run_cli("stack", "--dir", stack_dir, "scenario", "error_spike")
+def test_scenario_switch_through_the_cli(root, stack_dir):
+    switched = run_cli("stack", "--dir", stack_dir, "scenario", "error_spike", cwd=root)
     assert switched.returncode == 0, switched.stderr
     assert json.loads(switched.stdout)["scenario"] == "error_spike"
-    back = run_cli("stack", "--dir", stack_dir, "scenario", "normal")
+    back = run_cli("stack", "--dir", stack_dir, "scenario", "normal", cwd=root)
     assert json.loads(back.stdout)["scenario"] == "normal"

@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-OLD_QUERY, NEW_QUERY = '"sum(ai_active_requests)"', '"max(ai_active_requests)"'
+OLD_QUERY, NEW_QUERY = 'f"sum({N.active(RATE)})"', 'f"max({N.active(RATE)})"'
 
 
 def _git(cwd, *args) -> str:

@@ -59,6 +59,18 @@ class Context:
             self._cache[name] = info
         return info
 
+    def meant(self, name: str | None) -> SeriesInfo | None:
+        """The series ``name`` stands for: itself when known, else the series the exporter exposes under that stem
+        (``x_duration_bucket`` for ``x_duration_seconds_bucket``), so that a misnamed query is still checked for
+        what it does with the metric (promql/unknown-metric reports the name)."""
+        info = self.series(name)
+        if info is not None or not name or ":" in name:
+            return info
+        from .checks.promql_unknown_metric import exporter_name
+
+        exposed = exporter_name(name, self)
+        return self.series(exposed) if exposed else None
+
     def _lookup(self, name: str) -> SeriesInfo | None:
         s = self.catalog.series(name)
         if s is not None:
@@ -122,7 +134,7 @@ class Context:
         if isinstance(node, Call) and node.func == "histogram_quantile" and len(node.args) == 2:
             for n in walk(node.args[1]):
                 if isinstance(n, Selector):
-                    info = self.series(n.name)
+                    info = self.meant(n.name)
                     if info is not None and info.metric is not None and info.metric.type == "histogram":
                         return info.metric
             return None

@@ -42,7 +42,13 @@ def cmd_workload(args) -> int:
         raise GeneratorError(f"unknown scenario {args.scenario!r}; known: {', '.join(traffic.scenarios)}")
     if not catalog.job:
         raise GeneratorError("the catalog sets no `job`: the workload's samples need it")
-    workload = Workload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
+    if traffic.otel is not None:
+        from .otel import OtelWorkload
+
+        workload = OtelWorkload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
+        workload.recording = not args.history
+    else:
+        workload = Workload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
     port = args.port or free_port()
     instance = args.instance or f"{args.host if args.host != '0.0.0.0' else HOST}:{port}"
     target = {"job": catalog.job, "instance": instance}
@@ -65,6 +71,7 @@ def cmd_workload(args) -> int:
                 raise GeneratorError(str(e)) from e
     elif args.write_history or args.backfill_dir:
         raise GeneratorError("--write-history and --backfill-dir need --history (for example --history 26h)")
+    workload.recording = True
     serve(workload, args.host, port, log=lambda m: print(m, flush=True))
     return exitcodes.OK
 

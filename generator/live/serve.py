@@ -101,6 +101,7 @@ def make_handler(workload: Workload, registry: CollectorRegistry, log):
                 if workload.scenario.silent:
                     self._send(503, b"silenced by the workload's scenario\n", "text/plain")
                     return
+                workload.advance_to(time.time())  # an OpenTelemetry workload records on the way
                 self._send(200, generate_latest(registry), CONTENT_TYPE_LATEST)
             elif url.path == "/scenario":
                 name = parse_qs(url.query).get("name")
@@ -129,8 +130,10 @@ def make_handler(workload: Workload, registry: CollectorRegistry, log):
 
 
 def serve(workload: Workload, host: str, port: int, log=print) -> None:
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(WorkloadCollector(workload))
+    registry = getattr(workload, "registry", None)  # an OpenTelemetry workload: its exporter's registry
+    if registry is None:
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(WorkloadCollector(workload))
     server = ThreadingHTTPServer((host, port), make_handler(workload, registry, log))
     server.daemon_threads = True
     log(f"workload: serving http://{host}:{server.server_port}/metrics (scenario {workload.scenario.name}, "

@@ -18,7 +18,7 @@ SIGNALS = ("requests", "failures", "duration", "tokens", "cost", "in_flight", "h
 SIGNALS_BY_TYPE = {
     "counter": ("requests", "failures", "tokens", "cost", "event"),
     "gauge": ("in_flight", "health"),
-    "histogram": ("duration",),
+    "histogram": ("duration", "tokens"),  # tokens: per request (OpenTelemetry's token usage)
     "summary": ("duration",),
 }
 
@@ -137,6 +137,18 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class Otel:
+    """The service records through the OpenTelemetry SDK and serves its Prometheus exporter (see :mod:`.otel`):
+    which instrument (name, unit) shows each catalog metric, which attribute sets each label (labels not listed
+    are left to the exporter, or dropped), the meter's scope and the resource."""
+
+    instruments: dict[str, tuple[str, str]]  # catalog metric -> (instrument name, unit)
+    attributes: dict[str, str]  # catalog label -> attribute
+    meter: dict[str, str] = field(default_factory=dict)  # name, version, schema_url
+    resource: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Traffic:
     """Everything the workload needs to know about the service beyond its catalog."""
 
@@ -155,6 +167,7 @@ class Traffic:
     scenarios: dict[str, Scenario] = field(default_factory=lambda: {"normal": NORMAL})
     group_by: tuple[str, ...] = ("alertname",)
     path: str = ""
+    otel: Otel | None = None  # set: the workload records through the OpenTelemetry SDK
 
     def signal(self, metric) -> Signal:
         """The signal of a catalog metric: as mapped, or the generic one of its type."""

@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from ..errors import GeneratorError
+from .otel_yaml import read_otel
 from .traffic import (
     NORMAL,
     SIGNALS,
@@ -33,7 +34,8 @@ from .traffic import (
 )
 from .yaml_nodes import NodeReader
 
-SECTIONS = ("requests", "dimensions", "tokens", "failures", "events", "labels", "metrics", "scenarios", "alertmanager")
+SECTIONS = ("requests", "dimensions", "tokens", "failures", "events", "labels", "metrics", "scenarios", "alertmanager",
+            "otel")
 _SHAPE_KEYS = {"daily_swing": "daily_swing", "jitter": "jitter", "jitter_seconds": "jitter_seconds"}
 _LATENCY_KEYS = {"median": "median_seconds", "sigma": "sigma", "tail_share": "tail_share",
                  "tail_factor": "tail_factor", "tail_sigma": "tail_sigma"}
@@ -149,7 +151,7 @@ class _Reader(NodeReader):
             failure_label=failure_label, reasons=reasons, outcome=outcome, events=events,
             labels=self.label_values(sections.get("labels"), "labels", many=False),
             signals=self.signals(sections.get("metrics"), events), scenarios=self.scenarios(sections.get("scenarios")),
-            group_by=group_by, path=self.file)
+            group_by=group_by, path=self.file, otel=read_otel(self, sections.get("otel")))
 
     def requests(self, node: Node | None) -> tuple[Shape, float]:
         changes, rate = {}, 1.0
@@ -208,8 +210,12 @@ class _Reader(NodeReader):
                 self.error(items["outcome"][1], "failures.outcome", f"needs {', '.join(missing)}")
             elif (name := self.string(spec["label"][1], "failures.outcome.label")) \
                     and self.label(name, spec["label"][1], "failures.outcome.label"):
-                ok, failed = (self.string(spec[k][1], f"failures.outcome.{k}") for k in ("ok", "failed"))
-                if ok and failed and self.value(name, ok, spec["ok"][1], "failures.outcome.ok") \
+                # ok: "" is a success without the label (the OpenTelemetry exporter writes error_type="", which
+                # Prometheus stores as no label)
+                empty = isinstance(spec["ok"][1], ScalarNode) and spec["ok"][1].value == ""
+                ok = "" if empty else self.string(spec["ok"][1], "failures.outcome.ok")
+                failed = self.string(spec["failed"][1], "failures.outcome.failed")
+                if ok is not None and failed and (empty or self.value(name, ok, spec["ok"][1], "failures.outcome.ok")) \
                         and self.value(name, failed, spec["failed"][1], "failures.outcome.failed"):
                     outcome = Outcome(name, ok, failed)
         for reason, knode, spec in self.mapping(items.get("reasons", (None, None))[1], "failures.reasons"):

@@ -188,6 +188,9 @@ class Workload:
         if kind == "duration":
             self._observe_all(fam, flows)
             return
+        if kind == "tokens" and fam.bounds:
+            self._observe_tokens(fam, flows)
+            return
         for i, (_, n_ok, failed, _, mean, seconds, tokens, cost) in enumerate(flows):
             if kind == "requests":
                 add(fam.ok[i], n_ok)
@@ -246,6 +249,28 @@ class Workload:
                         acc[0][b] += amount * f
                     acc[1] += amount * avg
                     acc[2] += amount
+        self._add_observations(fam, pending)
+
+    def _observe_tokens(self, fam: Family, flows: list) -> None:
+        """A histogram of tokens per request (OpenTelemetry's token usage): each successful request observes its
+        tokens of each kind once."""
+        bounds, pending = fam.bounds, {}
+        for i, (_, n_ok, _, _, _, _, tokens, _) in enumerate(flows):
+            if n_ok <= 0:
+                continue
+            for k, amount in tokens.items():
+                per_request = amount / n_ok
+                fracs = point_fractions(per_request, bounds)
+                for labels, share in fam.kinds[i][k]:
+                    acc = pending.setdefault(labels, [[0.0] * (len(bounds) + 1), 0.0, 0.0])
+                    for b, f in fracs:
+                        acc[0][b] += n_ok * share * f
+                    acc[1] += n_ok * share * per_request
+                    acc[2] += n_ok * share
+        self._add_observations(fam, pending)
+
+    def _add_observations(self, fam: Family, pending: dict) -> None:
+        """Expected observations per bucket into whole counts, the fraction carried; the sum follows the counts."""
         for labels, (expected, seconds, total) in pending.items():
             if total <= 0:
                 continue

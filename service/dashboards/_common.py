@@ -1,6 +1,7 @@
 """What the four dashboards share: their uids, the links between them, and the variables."""
 
 from generator import panels as P
+from service.naming import N
 from service.settings import COST, DEBUG, FEATURE_DETAIL, JOB, OVERVIEW
 
 TAGS = ["ai-service", "generated"]
@@ -19,15 +20,23 @@ def links_from(uid: str) -> list:
 
 
 def feature_variable(*, multi: bool = True):
-    return P.query_variable("feature", "Feature", "label_values(ai_requests_total, feature)",
+    return P.query_variable("feature", "Feature", f"label_values({N.series('requests')}, {N.label('feature')})",
                             multi=multi, include_all=multi)
 
 
 def model_variable():
-    return P.query_variable("model", "Model", 'label_values(ai_requests_total{feature=~"$feature"}, model)')
+    return P.query_variable("model", "Model", f"label_values({N.series('requests', FEATURE_IS)}, {N.label('model')})")
 
 
-# A click on a feature's series opens Feature Detail for it.
+FEATURE_IS = f'{N.label("feature")}=~"$feature"'
+
+# A click on a feature's series opens Feature Detail for it (the seam's records and raw series name it alike for
+# the default naming; for another, the raw series' label).
 TO_FEATURE_DETAIL = P.panel_link("Feature Detail for ${__field.labels.feature}", FEATURE_DETAIL, "feature")
+_RAW = "${__field.labels." + N.label("feature") + "}"
+TO_FEATURE_DETAIL_RAW = {**TO_FEATURE_DETAIL, "title": f"Feature Detail for {_RAW}",
+                         "tooltip": f"Feature Detail for {_RAW}",
+                         "url": TO_FEATURE_DETAIL["url"].replace("${__field.labels.feature}", _RAW)}
 
-__all__ = ["JOB", "LINKS", "TAGS", "TO_FEATURE_DETAIL", "feature_variable", "links_from", "model_variable"]
+__all__ = ["FEATURE_IS", "JOB", "LINKS", "TAGS", "TO_FEATURE_DETAIL", "TO_FEATURE_DETAIL_RAW", "N", "feature_variable",
+           "links_from", "model_variable"]

@@ -1,10 +1,10 @@
 """Cost: where the money goes, how fast, and whether this hour is out of line with yesterday."""
 
 from generator import panels as P
-from service.dashboards._common import TAGS, feature_variable, links_from
+from service.dashboards._common import FEATURE_IS, TAGS, N, feature_variable, links_from
 from service.settings import COST, COST_SPIKE_FACTOR
 
-SEL = 'feature=~"$feature"'
+SEL = FEATURE_IS
 RATE = "[$__rate_interval]"
 
 dashboard = P.dashboard(
@@ -19,29 +19,29 @@ dashboard = P.dashboard(
         P.row(
             "Spend",
             P.stat("Cost today", "Provider cost since midnight (browser time) of the selected features.",
-                   "currencyUSD", P.target(f"sum(increase(ai_cost_dollars_total{{{SEL}}}[$__range]))", instant=True),
+                   "currencyUSD", P.target(f"sum(increase({N.series('cost', SEL)}[$__range]))", instant=True),
                    graph=False, decimals=2, time_from="now/d"),
             P.stat("Hourly burn", "Cost of the last hour, every feature (the series CostSpike evaluates).",
                    "currencyUSD", "sum(job:ai_cost_dollars:increase1h)", decimals=2),
             P.stat("Projected daily cost", "The last hour's cost times 24, every feature.", "currencyUSD",
                    "sum(job:ai_cost_dollars:increase1h) * 24", decimals=2),
             P.stat("Cost per request", "Average provider cost of one request over the time range.", "currencyUSD",
-                   P.target(f"sum(increase(ai_cost_dollars_total{{{SEL}}}[$__range]))"
-                            f" / sum(increase(ai_requests_total{{{SEL}}}[$__range]))", instant=True),
+                   P.target(f"sum(increase({N.series('cost', SEL)}[$__range]))"
+                            f" / sum(increase({N.series('requests', SEL)}[$__range]))", instant=True),
                    graph=False, decimals=4),
         ),
         P.row(
             "Over time",
             P.timeseries("Daily cost by model", "Dollars spent per day, by model.", "currencyUSD",
-                         P.target(f"sum by (model) (increase(ai_cost_dollars_total{{{SEL}}}[$__interval]))",
-                                  "{{model}}"),
+                         P.target(f"sum by ({N.by('model')}) (increase({N.series('cost', SEL)}[$__interval]))",
+                                  N.legend("model")),
                          stack=True, bars=True, interval="1d"),
             P.timeseries("This hour against the same hour yesterday", "Cost of the last hour, the same hour a day "
                          f"earlier, and CostSpike's threshold ({COST_SPIKE_FACTOR}x yesterday), every feature.",
                          "currencyUSD",
                          P.target("sum(job:ai_cost_dollars:increase1h)", "last hour"),
-                         P.target("sum(increase(ai_cost_dollars_total[1h] offset 1d))", "same hour yesterday"),
-                         P.target(f"{COST_SPIKE_FACTOR} * sum(increase(ai_cost_dollars_total[1h] offset 1d))",
+                         P.target(f"sum(increase({N.series('cost')}[1h] offset 1d))", "same hour yesterday"),
+                         P.target(f"{COST_SPIKE_FACTOR} * sum(increase({N.series('cost')}[1h] offset 1d))",
                                   "alert threshold")),
             P.timeseries("Hourly burn and projected daily cost", "Cost of the last hour, and that rate kept for "
                          "a day.", "currencyUSD",
@@ -52,18 +52,22 @@ dashboard = P.dashboard(
             "Breakdown",
             P.timeseries("Cost per hour by feature", "Dollars per hour at the current rate, by feature.",
                          "currencyUSD",
-                         P.target(f"sum by (feature) (rate(ai_cost_dollars_total{{{SEL}}}{RATE})) * 3600",
-                                  "{{feature}}"), stack=True, width=8),
-            P.timeseries("Cost per hour by tier", "Dollars per hour at the current rate, by customer plan.",
+                         P.target(f"sum by ({N.by('feature')}) (rate({N.series('cost', SEL)}{RATE})) * 3600",
+                                  N.legend("feature")), stack=True, width=8),
+            P.timeseries(f"Cost per hour by {N.noun('tier')}", "Dollars per hour at the current rate, by "
+                         f"{N.nouns.get('tier', 'customer plan')}.",
                          "currencyUSD",
-                         P.target(f"sum by (tier) (rate(ai_cost_dollars_total{{{SEL}}}{RATE})) * 3600", "{{tier}}"),
+                         P.target(f"sum by ({N.by('tier')}) (rate({N.series('cost', SEL)}{RATE})) * 3600",
+                                  N.legend("tier")),
                          stack=True, width=8),
             P.timeseries("Token usage by feature", "Tokens per second (input and output) by feature.", "short",
-                         P.target(f"sum by (feature) (rate(ai_tokens_total{{{SEL}}}{RATE}))", "{{feature}}"),
+                         P.target(f"sum by ({N.by('feature')}) (rate({N.series('tokens', SEL)}{RATE}))",
+                                  N.legend("feature")),
                          stack=True, width=8),
             P.timeseries("Cost per request by feature", "Average cost of one request, by feature.", "currencyUSD",
-                         P.target(f"sum by (feature) (rate(ai_cost_dollars_total{{{SEL}}}{RATE}))"
-                                  f" / sum by (feature) (rate(ai_requests_total{{{SEL}}}{RATE}))", "{{feature}}"),
+                         P.target(f"sum by ({N.by('feature')}) (rate({N.series('cost', SEL)}{RATE}))"
+                                  f" / sum by ({N.by('feature')}) (rate({N.series('requests', SEL)}{RATE}))",
+                                  N.legend("feature")),
                          width=24),
         ),
     ],

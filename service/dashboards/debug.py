@@ -1,10 +1,12 @@
 """Debug: where requests fail or slow down, and whether the monitoring itself works."""
 
 from generator import panels as P
-from service.dashboards._common import JOB, TAGS, feature_variable, links_from, model_variable
+from service.dashboards._common import FEATURE_IS, JOB, TAGS, N, feature_variable, links_from, model_variable
 from service.settings import DEBUG
 
-SEL = 'feature=~"$feature", model=~"$model"'
+SEL = 'feature=~"$feature", model=~"$model"'  # on the seam's records
+RATE_LIMITED = 'error_type="rate_limit"'
+RAW = f'{FEATURE_IS}, {N.label("model")}=~"$model"'  # on the naming's raw series
 RATE = "[$__rate_interval]"
 
 
@@ -28,21 +30,23 @@ dashboard = P.dashboard(
         P.row(
             "Errors",
             P.table("Errors by feature, model and type", "Failed requests over the selected time range.", "short",
-                    P.target(f"sum by (feature, model, error_type) (increase(ai_errors_total{{{SEL}}}[$__range]))"),
+                    P.target(f"sum by ({N.by('feature', 'model', 'error_type')}) "
+                             f"(increase({N.series('errors', RAW)}[$__range]))"),
                     sort_by="Value"),
             P.timeseries("Rate-limit errors by provider", "Requests refused by a provider's rate limit, per "
                          "second.", "reqps",
-                         P.target(f'sum by (provider) (rate(ai_errors_total{{error_type="rate_limit", {SEL}}}{RATE}))',
-                                  "{{provider}}")),
+                         P.target(f"sum by ({N.by('provider')}) "
+                                  f"(rate({N.series('errors', RATE_LIMITED, RAW)}{RATE}))",
+                                  N.legend("provider"))),
             P.timeseries("Guard rejections", "Inputs or outputs rejected by a safety guard, per second.", "reqps",
-                         P.target('sum by (guard, feature) '
-                                  f'(rate(ai_guard_rejections_total{{feature=~"$feature"}}{RATE}))',
-                                  "{{guard}} / {{feature}}")),
+                         P.target(f"sum by ({N.by('guard', 'feature')}) "
+                                  f"(rate({N.series('guards', FEATURE_IS)}{RATE}))",
+                                  N.legend("guard", "feature", sep=" / "))),
         ),
         P.row(
             "Latency",
             P.heatmap("Latency distribution", "Requests per second in each duration bucket.", "s",
-                      P.target(f"sum by (le) (rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE}))", "{{le}}",
+                      P.target(f"sum by (le) (rate({N.series('duration_bucket', RAW)}{RATE}))", "{{le}}",
                                heatmap=True)),
             P.bar_gauge("Slowest models (P99)",
                         "The five models with the highest 99th percentile duration (5-minute windows).", "s",
@@ -54,8 +58,9 @@ dashboard = P.dashboard(
         P.row(
             "Tools and monitoring",
             P.timeseries("Tool-call failures", "Failed tool calls per second, by agent and tool.", "reqps",
-                         P.target(f'sum by (agent, tool) (rate(ai_tool_calls_total{{status="error"}}{RATE}))',
-                                  "{{agent}} / {{tool}}"), width=8),
+                         P.target(f"sum by ({N.by('agent', 'tool')}) "
+                                  f"(rate({N.series('tool_calls', N.failed)}{RATE}))",
+                                  N.legend("agent", "tool", sep=" / ")), width=8),
             P.timeseries("Scrape health", "1 when Prometheus' last scrape of a target succeeded.", "none",
                          P.target(f'up{{job="{JOB}"}}', "{{instance}}"), min=0, max=1, width=8),
             P.timeseries("Scrape duration", "How long each scrape of the service takes.", "s",

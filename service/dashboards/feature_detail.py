@@ -1,15 +1,16 @@
 """Feature Detail: one feature's requests, latency, errors, tokens, cost and tools."""
 
 from generator import panels as P
-from service.dashboards._common import TAGS, feature_variable, links_from, model_variable
+from service.dashboards._common import TAGS, N, feature_variable, links_from, model_variable
 from service.settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
 
-SEL = 'feature="$feature", model=~"$model"'
+SEL = f'{N.label("feature")}="$feature", {N.label("model")}=~"$model"'
 RATE = "[$__rate_interval]"
+MODEL_TIER = ("model", "tier")
 
 
 def latency(q: float) -> str:
-    return f"histogram_quantile({q}, sum by (le) (rate(ai_request_duration_seconds_bucket{{{SEL}}}{RATE})))"
+    return f"histogram_quantile({q}, sum by (le) (rate({N.series('duration_bucket', SEL)}{RATE})))"
 
 
 dashboard = P.dashboard(
@@ -23,7 +24,8 @@ dashboard = P.dashboard(
         P.row(
             "Requests and latency",
             P.timeseries("Requests by status", "Requests per second of the feature, success and error.", "reqps",
-                         P.target(f"sum by (status) (rate(ai_requests_total{{{SEL}}}{RATE}))", "{{status}}"),
+                         P.target(f"sum by ({N.by('outcome')}) (rate({N.series('requests', SEL)}{RATE}))",
+                                  N.legend("outcome")),
                          stack=True),
             P.timeseries("Latency percentiles", f"P50, P95 and P99 of request duration; HighLatency fires when "
                          f"P95 stays above {LATENCY_P95_SECONDS}s (dashed line).", "s",
@@ -31,7 +33,7 @@ dashboard = P.dashboard(
                          P.target(latency(0.99), "P99"),
                          steps=P.thresholds((None, P.GREEN), (LATENCY_P95_SECONDS, P.RED))),
             P.timeseries("Errors by type", "Failed requests per second of the feature, by cause.", "reqps",
-                         P.target(f"sum by (error_type) (rate(ai_errors_total{{{SEL}}}{RATE}))", "{{error_type}}"),
+                         P.target(f"sum by (error_type) (rate({N.series('errors', SEL)}{RATE}))", "{{error_type}}"),
                          stack=True),
             P.timeseries("Error ratio (as HighErrorRate sees it)", "Failed share of the feature's requests over "
                          f"5 minutes, every model; the alert pages above {ERROR_RATIO:.0%} (dashed line).",
@@ -43,35 +45,40 @@ dashboard = P.dashboard(
             "Tokens and cost",
             P.timeseries("Tokens in / out", "Tokens per second sent to (input) and received from (output) models.",
                          "short",
-                         P.target(f"sum by (direction) (rate(ai_tokens_total{{{SEL}}}{RATE}))", "{{direction}}")),
+                         P.target(f"sum by ({N.by('kind')}) (rate({N.series('tokens', SEL)}{RATE}))",
+                                  N.legend("kind"))),
             P.timeseries("Tokens per request", "Average input and output tokens of one request.", "short",
-                         P.target(f"sum by (direction) (rate(ai_tokens_total{{{SEL}}}{RATE}))"
-                                  f" / ignoring (direction) group_left"
-                                  f" sum(rate(ai_requests_total{{{SEL}}}{RATE}))", "{{direction}}")),
+                         P.target(f"sum by ({N.by('kind')}) (rate({N.series('tokens', SEL)}{RATE}))"
+                                  f" / ignoring ({N.by('kind')}) group_left"
+                                  f" sum(rate({N.series('requests', SEL)}{RATE}))", N.legend("kind"))),
             P.timeseries("Cost per hour", "Provider cost of the feature, in dollars per hour at the current rate.",
                          "currencyUSD",
-                         P.target(f"sum(rate(ai_cost_dollars_total{{{SEL}}}{RATE})) * 3600", "cost per hour")),
+                         P.target(f"sum(rate({N.series('cost', SEL)}{RATE})) * 3600", "cost per hour")),
             P.timeseries("Cost per request", "Average provider cost of one request of the feature.", "currencyUSD",
-                         P.target(f"sum(rate(ai_cost_dollars_total{{{SEL}}}{RATE}))"
-                                  f" / sum(rate(ai_requests_total{{{SEL}}}{RATE}))", "cost per request")),
+                         P.target(f"sum(rate({N.series('cost', SEL)}{RATE}))"
+                                  f" / sum(rate({N.series('requests', SEL)}{RATE}))", "cost per request")),
         ),
         P.row(
             "Breakdown",
             P.timeseries("Requests by model", "Requests per second of the feature, by model.", "reqps",
-                         P.target(f"sum by (model) (rate(ai_requests_total{{{SEL}}}{RATE}))", "{{model}}"),
+                         P.target(f"sum by ({N.by('model')}) (rate({N.series('requests', SEL)}{RATE}))",
+                                  N.legend("model")),
                          stack=True, width=8),
-            P.timeseries("Cost per hour by tier", "Dollars per hour spent on the feature, by customer plan.",
+            P.timeseries(f"Cost per hour by {N.noun('tier')}", "Dollars per hour spent on the feature, by "
+                         f"{N.nouns.get('tier', 'customer plan')}.",
                          "currencyUSD",
-                         P.target(f"sum by (tier) (rate(ai_cost_dollars_total{{{SEL}}}{RATE})) * 3600", "{{tier}}"),
+                         P.target(f"sum by ({N.by('tier')}) (rate({N.series('cost', SEL)}{RATE})) * 3600",
+                                  N.legend("tier")),
                          stack=True, width=8),
             P.timeseries("Tool calls by agent", "Tool calls per second by agent and outcome (tool calls carry no "
                          "feature label, so every agent is shown).", "reqps",
-                         P.target(f"sum by (agent, status) (rate(ai_tool_calls_total{RATE}))",
-                                  "{{agent}} {{status}}"), width=8),
-            P.table("By model and tier", "Requests and cost of the feature over the selected time range, by model "
-                    "and tier.", "short",
-                    P.target(f"sum by (model, tier) (increase(ai_requests_total{{{SEL}}}[$__range]))", "requests"),
-                    P.target(f"sum by (model, tier) (increase(ai_cost_dollars_total{{{SEL}}}[$__range]))", "cost"),
+                         P.target(f"sum by ({N.by('agent', 'outcome')}) (rate({N.series('tool_calls')}{RATE}))",
+                                  N.legend("agent", "outcome")), width=8),
+            P.table(f"By model and {N.noun('tier')}", "Requests and cost of the feature over the selected time "
+                    f"range, by model and {N.noun('tier')}.", "short",
+                    P.target(f"sum by ({N.by(*MODEL_TIER)}) (increase({N.series('requests', SEL)}[$__range]))",
+                             "requests"),
+                    P.target(f"sum by ({N.by(*MODEL_TIER)}) (increase({N.series('cost', SEL)}[$__range]))", "cost"),
                     sort_by="Value #B"),
         ),
     ],

@@ -1,12 +1,13 @@
 """Overview: is the AI service healthy right now, and where should I look next?"""
 
 from generator import panels as P
-from service.dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, links_from
+from service.dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, TO_FEATURE_DETAIL_RAW, N, links_from
 from service.settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW
 
 UP_DOWN = [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1},
                                          "1": {"text": "UP", "color": "green", "index": 0}}}]
 RATE = "[$__rate_interval]"
+JOB_IS = f'job="{JOB}"'
 
 
 def latency(q: float, by: str = "") -> str:
@@ -24,29 +25,31 @@ dashboard = P.dashboard(
     rows=[
         P.row(
             "Health",
-            P.stat("Components", "Health each dependency reports (ai_component_up): UP or DOWN.", "none",
-                   P.target(f'max by (component) (ai_component_up{{job="{JOB}"}})', "{{component}}"),
+            P.stat("Components", f"Health each dependency reports ({N.signals['health'][0]}): UP or DOWN.", "none",
+                   P.target(f'max by ({N.by("component")}) ({N.series("health", JOB_IS)})',
+                            N.legend("component")),
                    width=8, graph=False, mappings=UP_DOWN,
                    steps=P.thresholds((None, P.RED), (1, P.GREEN))),
             P.stat("Request rate", "Requests per second, every feature and model.", "reqps",
-                   f"sum(rate(ai_requests_total{RATE}))", width=4),
+                   f"sum(rate({N.series('requests')}{RATE}))", width=4),
             P.stat("Error ratio", f"Share of failed requests. HighErrorRate pages above {ERROR_RATIO:.0%}.",
                    "percentunit",
-                   f'sum(rate(ai_requests_total{{status="error"}}{RATE})) / sum(rate(ai_requests_total{RATE}))',
+                   f"sum(rate({N.series('requests', N.failed)}{RATE})) / sum(rate({N.series('requests')}{RATE}))",
                    width=4, decimals=2, steps=P.thresholds((None, P.GREEN), (ERROR_RATIO, P.RED))),
             P.stat("Active requests", f"Requests in flight. HighActiveRequests fires above {MAX_ACTIVE_REQUESTS}.",
-                   "short", "sum(ai_active_requests)", width=4,
+                   "short", f"sum({N.active(RATE)})", width=4,
                    steps=P.thresholds((None, P.GREEN), (MAX_ACTIVE_REQUESTS, P.RED))),
             P.stat("Cost today", "Provider cost since midnight (browser time), all features.", "currencyUSD",
-                   P.target("sum(increase(ai_cost_dollars_total[$__range]))", instant=True),
+                   P.target(f"sum(increase({N.series('cost')}[$__range]))", instant=True),
                    width=4, graph=False, decimals=2, time_from="now/d"),
         ),
         P.row(
             "Traffic",
             P.timeseries("Request rate by feature", "Requests per second by feature. Click a series for its "
                          "Feature Detail.", "reqps",
-                         P.target(f"sum by (feature) (rate(ai_requests_total{RATE}))", "{{feature}}"),
-                         links=[TO_FEATURE_DETAIL]),
+                         P.target(f"sum by ({N.by('feature')}) (rate({N.series('requests')}{RATE}))",
+                                  N.legend("feature")),
+                         links=[TO_FEATURE_DETAIL_RAW]),
             P.timeseries("Error ratio by feature", "Failed share of requests over 5 minutes, the series "
                          f"HighErrorRate evaluates; the dashed line is its {ERROR_RATIO:.0%} threshold.",
                          "percentunit",
@@ -54,9 +57,10 @@ dashboard = P.dashboard(
                          steps=P.thresholds((None, P.GREEN), (ERROR_RATIO, P.RED)), links=[TO_FEATURE_DETAIL]),
             P.timeseries("Token rate", "Tokens per second sent to models (input) and received (output).",
                          "short",
-                         P.target(f"sum by (direction) (rate(ai_tokens_total{RATE}))", "{{direction}}")),
+                         P.target(f"sum by ({N.by('kind')}) (rate({N.series('tokens')}{RATE}))", N.legend("kind"))),
             P.timeseries("Active requests by feature", "Requests in flight, by feature.", "short",
-                         P.target("sum by (feature) (ai_active_requests)", "{{feature}}"), stack=True),
+                         P.target(f"sum by ({N.by('feature')}) ({N.active(RATE)})", N.legend("feature")),
+                         stack=True),
         ),
         P.row(
             "Latency",
@@ -73,7 +77,8 @@ dashboard = P.dashboard(
             "Errors",
             P.timeseries("Errors by type", "Failed requests per second by cause (timeouts, rate limits, guards…).",
                          "reqps",
-                         P.target(f"sum by (error_type) (rate(ai_errors_total{RATE}))", "{{error_type}}"),
+                         P.target(f"sum by ({N.by('error_type')}) (rate({N.series('errors')}{RATE}))",
+                                  N.legend("error_type")),
                          stack=True, width=24),
         ),
     ],

@@ -5,6 +5,7 @@ these rules are in ai_service_tests.py beside this file.
 """
 
 from generator.rules import Alert, Recording, RuleGroup
+from service.naming import N
 from service.settings import (
     COST,
     COST_SPIKE_FACTOR,
@@ -20,12 +21,14 @@ from service.settings import (
 )
 
 # What dashboards and alerts share: the panel that draws an alert's line reads the same series the alert does.
+# The seam (see service/naming.py): whatever the naming, these records carry the same names and labels, and the
+# alerts and the panels that draw an alert's line read only them.
 recording = RuleGroup("ai-service-recording", [
-    Recording("feature:ai_requests:rate5m", """
-        sum by (feature) (rate(ai_requests_total[5m]))
+    Recording("feature:ai_requests:rate5m", f"""
+        sum by (feature) ({N.relabel(f"rate({N.series('requests')}[5m])", "feature")})
     """),
-    Recording("feature:ai_request_errors:rate5m", """
-        sum by (feature) (rate(ai_requests_total{status="error"}[5m]))
+    Recording("feature:ai_request_errors:rate5m", f"""
+        sum by (feature) ({N.relabel(f"rate({N.series('requests', N.failed)}[5m])", "feature")})
     """),
     # Features with traffic but no error series yet get 0, not a gap; no traffic at all stays NaN (0/0).
     Recording("feature:ai_request_error_ratio:rate5m", """
@@ -35,14 +38,14 @@ recording = RuleGroup("ai-service-recording", [
     """),
     # Latency buckets without provider, status and instance: a sixth of the series, so that latency panels over a
     # day (Overview, Debug) stay within the dashboards' load budget, and the P95 the alert reads is computed once.
-    Recording("feature_model_le:ai_request_duration_seconds_bucket:rate5m", """
-        sum by (feature, model, le) (rate(ai_request_duration_seconds_bucket[5m]))
+    Recording("feature_model_le:ai_request_duration_seconds_bucket:rate5m", f"""
+        sum by (feature, model, le) ({N.relabel(f"rate({N.series('duration_bucket')}[5m])", "feature", "model")})
     """),
     Recording("feature:ai_request_duration_seconds:p95_5m", """
         histogram_quantile(0.95, sum by (feature, le) (feature_model_le:ai_request_duration_seconds_bucket:rate5m))
     """),
-    Recording("job:ai_cost_dollars:increase1h", """
-        sum by (job) (increase(ai_cost_dollars_total[1h]))
+    Recording("job:ai_cost_dollars:increase1h", f"""
+        sum by (job) (increase({N.series('cost')}[1h]))
     """),
 ])
 
@@ -85,7 +88,7 @@ alerts = RuleGroup("ai-service-alerts", [
         "CostSpike",
         f"""
         job:ai_cost_dollars:increase1h
-          > {COST_SPIKE_FACTOR} * sum by (job) (increase(ai_cost_dollars_total[1h] offset 1d))
+          > {COST_SPIKE_FACTOR} * sum by (job) (increase({N.series('cost')}[1h] offset 1d))
         and
         job:ai_cost_dollars:increase1h > {MIN_HOURLY_COST}
         """,
@@ -103,7 +106,7 @@ alerts = RuleGroup("ai-service-alerts", [
     Alert(
         "HighActiveRequests",
         f"""
-        sum by (job) (ai_active_requests) > {MAX_ACTIVE_REQUESTS}
+        sum by (job) ({N.active("[5m]", seconds=300)}) > {MAX_ACTIVE_REQUESTS}
         """,
         for_="5m",
         severity="warning",
@@ -151,5 +154,8 @@ alerts = RuleGroup("ai-service-alerts", [
         dashboard=OVERVIEW,
     ),
 ])
+
+# A naming with no signal for an alert (service/naming.py says what stands in) does not compile it.
+alerts.rules = [a for a in alerts.rules if a.name not in N.alerts_without_signal]
 
 groups = [recording, alerts]

@@ -10,7 +10,11 @@ that need a day of history, ai_service.every-1m.test.yml. Expected values and an
 full; the inputs are chosen so that the boundary cases hit thresholds exactly (5%, 5 s, 100, 2x, $1).
 """
 
+import sys
+
 from generator.rules import RuleTest, fires, histogram, pending, samples, series, silent
+from service.naming import GENAI_SEMCONV, N
+from service.rules import _genai_semconv_tests
 from service.settings import JOB
 
 SERVICE = f'job="{JOB}"'
@@ -473,3 +477,7 @@ tests = [
         interval="1m", evaluation_interval="1m",
     ),
 ]
+
+# Another naming: the same alerts and records, proven on that naming's series.
+if N is GENAI_SEMCONV:
+    tests = _genai_semconv_tests.scenarios(sys.modules[__name__])

@@ -12,6 +12,8 @@ Why it matters:
 Failing example:
     http_request_duration: {type: histogram, unit: seconds, ...}
 
+    A unit in curly braces (``{token}``, an annotation in UCUM) adds nothing to the name: the exporter drops it.
+
 Passing example:
     http_request_duration_seconds: {type: histogram, unit: seconds, ...}
 """
@@ -27,7 +29,7 @@ NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 def check(entry, ctx):
     for metric in entry.catalog.metrics.values():
         unit = metric.unit.strip()
-        if not unit or metric.source == "prometheus":
+        if not unit or metric.source == "prometheus" or (unit.startswith("{") and unit.endswith("}")):
             continue
         base = metric.name[: -len("_total")] if metric.name.endswith("_total") else metric.name
         if f"_{unit}_" not in f"{base}_":

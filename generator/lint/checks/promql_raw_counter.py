@@ -17,7 +17,7 @@ Passing example:
     sum by (handler) (increase(http_request_errors_total[10m])) > 10
 """
 
-from ..promql import Aggregate, Binary, Call, Matrix, Node, Paren, Selector, String, Subquery, Unary
+from ..promql import Aggregate, Binary, Call, Matrix, Node, Paren, Selector, String, Subquery, Unary, unwrap
 
 NAME = "promql/raw-counter"
 SEVERITY = "warning"
@@ -31,7 +31,7 @@ NOT_VALUES = ("count", "count_values", "group")
 def raw_counters(node: Node, ctx) -> list[Selector]:
     """Counter selectors whose raw value reaches the result of ``node``."""
     if isinstance(node, Selector):
-        info = ctx.series(node.name)
+        info = ctx.meant(node.name)
         return [node] if info is not None and info.type == "counter" else []
     if isinstance(node, Matrix):
         return raw_counters(node.selector, ctx)
@@ -54,6 +54,15 @@ def check(query, ctx):
     if query.node is None or query.kind not in ("panel", "alert"):
         return
     seen = set()
+    for node in query.nodes:  # histogram_quantile(0.95, x_bucket): all-time counts, one quantile per series
+        if isinstance(node, Call) and node.func == "histogram_quantile" and len(node.args) == 2:
+            arg = unwrap(node.args[1])
+            info = ctx.meant(arg.name) if isinstance(arg, Selector) else None
+            if info is not None and info.type == "counter" and arg.name.endswith("_bucket"):
+                seen.add(arg.name)
+                yield f"histogram_quantile() over the raw buckets `{arg.name}`: with no rate() it is the quantile " \
+                      "of every observation since the process started, and with no `sum by (le)` one per series; " \
+                      f"write histogram_quantile(0.95, sum by (le) (rate({info.name}[5m])))"
     for sel in raw_counters(query.node, ctx):
         if sel.name in seen:
             continue

@@ -39,6 +39,10 @@ def check(query, ctx):
             if largest is None:
                 continue
             if threshold > largest or (op == ">" and threshold == largest):
+                hint = ""
+                if metric.unit == "seconds" and threshold >= 1000 and threshold / 1000 <= largest:
+                    hint = f"; `{metric.name}` is in seconds: {threshold:g} reads like milliseconds, " \
+                           f"did you mean {threshold / 1000:g}?"
                 yield f"compares a quantile of `{metric.name}` {op} {threshold:g}, but its largest finite bucket " \
                       f"is {largest:g}: histogram_quantile never returns more, so this never holds; lower the " \
-                      "threshold or add buckets"
+                      f"threshold or add buckets{hint}"

@@ -64,16 +64,26 @@ def _stems(ctx) -> dict:
     return index
 
 
-def _suggest(name: str, ctx) -> str | None:
+def exporter_name(name: str, ctx) -> str | None:
+    """The series the exporter exposes for ``name`` written with a missing or extra ``_total``, unit or series
+    suffix (``x_total`` of a histogram is its running total, ``x_sum``); None when no catalog metric has that
+    stem. Checks that need a metric's type read an unknown name as this one."""
     wanted_suffix = next((s for s in SERIES_SUFFIXES if name.endswith(s)), "")
     stem = _strip(_strip(name, wanted_suffix), "_total")
     metric = _stems(ctx).get(stem)
-    if metric is not None:
-        if metric.type == "histogram":
-            return metric.name + (wanted_suffix or "_bucket")
-        if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
-            return metric.name + wanted_suffix
-        return metric.name
+    if metric is None:
+        return None
+    if metric.type == "histogram":
+        return metric.name + (wanted_suffix or ("_sum" if name.endswith("_total") else "_bucket"))
+    if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
+        return metric.name + wanted_suffix
+    return metric.name
+
+
+def _suggest(name: str, ctx) -> str | None:
+    exposed = exporter_name(name, ctx)
+    if exposed is not None:
+        return exposed
     known = ctx.__dict__.get("_known_names")
     if known is None:
         known = ctx.__dict__["_known_names"] = ctx.catalog.series_names  # recorded names (with `:`) go elsewhere
@@ -100,4 +110,8 @@ def check(query, ctx):
             continue
         hint = suggest(name, ctx)
         did_you_mean = f"; did you mean `{hint}`?" if hint else "; add it to the catalog if the service exposes it"
+        metric = ctx.catalog.series(hint).metric if hint and ctx.catalog.series(hint) else None
+        if metric is not None and metric.type == "histogram" and name.endswith("_total"):
+            did_you_mean += (f" `{metric.name}` is a histogram: no `_total`; its `_sum` counts the total, its "
+                             "`_count` the observations")
         yield f"metric `{name}` is not in the catalog or a recording rule{did_you_mean}"

@@ -1,0 +1,117 @@
+"""The workload recording through the real OpenTelemetry SDK, served by its real Prometheus exporter.
+
+When the traffic file has an ``otel:`` section (:mod:`.otel_yaml`), the simulation of :mod:`.workload` runs as
+usual, and every step's change of each catalog metric becomes calls on an OpenTelemetry instrument: a counter's
+increase is ``add``, a gauge's value is ``set``, and each new histogram observation is one ``record`` of a value
+inside its bucket. The instruments' names, units and attributes come from the traffic file; the names Prometheus
+scrapes (``_seconds``, ``_total``, ``otel_scope_*``, ``target_info``) are the exporter's doing, so the catalog
+is proven against what the exporter really writes, not against names typed here.
+
+Histogram buckets are the catalog's, passed as the instrument's advisory boundaries (as instrumentations that
+follow the semantic conventions do). The exporter serves prometheus-client's default registry, as
+``start_http_server`` of an instrumented service would.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.resources import Resource
+from prometheus_client import REGISTRY
+
+from .workload import Family, Workload
+
+
+def representative(bounds: tuple[float, ...], bucket: int) -> float:
+    """A value inside bucket ``bucket`` (``(bounds[b-1], bounds[b]]``; the last one is above every bound)."""
+    if bucket >= len(bounds):
+        return bounds[-1] * 1.5 if bounds else 1.0
+    low = bounds[bucket - 1] if bucket > 0 else 0.0
+    return (low + bounds[bucket]) / 2
+
+
+class OtelWorkload(Workload):
+    """A :class:`Workload` whose metrics reach Prometheus through OpenTelemetry instruments and exporter."""
+
+    registry = REGISTRY  # what `serve` exposes: where PrometheusMetricReader registers its collector
+    # False while history is simulated (backfilled as the catalog's series, not recorded): live counters then
+    # start at 0, which Prometheus reads as a restart.
+    recording = True
+
+    def __init__(self, catalog, traffic, **kwargs):
+        super().__init__(catalog, traffic, **kwargs)
+        otel = traffic.otel
+        self.attributes = otel.attributes
+        self.reader = PrometheusMetricReader()
+        resource = Resource.create(dict(otel.resource))
+        self.provider = MeterProvider(resource=resource, metric_readers=[self.reader])
+        meter = self.provider.get_meter(otel.meter.get("name", "workload"), otel.meter.get("version"),
+                                        schema_url=otel.meter.get("schema_url"))
+        self.instruments = {}
+        for fam in self.families.values():
+            self._stagger(fam)
+        for name, fam in list(self.families.items()):
+            if name not in otel.instruments:
+                del self.families[name]  # not an instrument: the exporter writes it (target_info) or nobody does
+                continue
+            instrument, unit = otel.instruments[name]
+            kind = fam.metric.type
+            if kind == "counter":
+                self.instruments[name] = meter.create_counter(instrument, unit=unit, description=fam.metric.help)
+            elif kind == "gauge":
+                self.instruments[name] = meter.create_gauge(instrument, unit=unit, description=fam.metric.help)
+            else:
+                self.instruments[name] = meter.create_histogram(
+                    instrument, unit=unit, description=fam.metric.help,
+                    explicit_bucket_boundaries_advisory=list(fam.bounds) or None)
+
+    def _stagger(self, fam: Family) -> None:
+        """Start each histogram series' carried fractions at a seeded random point. From 0, series with the same
+        expected rate (a label spread evenly, an error type on every model) reach a whole observation in the
+        same step, so a rare operation's failures arrive in bursts; an instrumented service sees them apart."""
+        if fam.metric.type != "histogram":
+            return
+        for labels, value in fam.values.items():
+            rng = random.Random(zlib.crc32(repr((self.seed, fam.metric.name, labels)).encode()))
+            value[2] = [rng.random() for _ in value[2]]
+
+    def close(self) -> None:
+        """Shut the SDK down; the reader takes its collector out of the registry."""
+        self.provider.shutdown()
+
+    def _attrs(self, labels) -> tuple[tuple[str, str], ...]:
+        return tuple((self.attributes[k], v) for k, v in labels if k in self.attributes)
+
+    def _apply(self, fam: Family, flows: list, dt: float) -> None:
+        if not self.recording:
+            super()._apply(fam, flows, dt)
+            return
+        before = {k: ([*v[0]] if isinstance(v, list) else v) for k, v in fam.values.items()}
+        super()._apply(fam, flows, dt)
+        instrument, kind = self.instruments[fam.metric.name], fam.metric.type
+        merged: dict = {}  # catalog series collapse when a label is not an attribute
+        for labels, value in fam.values.items():
+            attrs = self._attrs(labels)
+            if kind == "histogram":
+                delta = [a - b for a, b in zip(value[0], before[labels], strict=True)]
+                acc = merged.setdefault(attrs, [0] * len(delta))
+                merged[attrs] = [a + d for a, d in zip(acc, delta, strict=True)]
+            elif kind == "counter":
+                merged[attrs] = merged.get(attrs, 0.0) + value - before[labels]
+            else:
+                merged[attrs] = merged.get(attrs, 0.0) + (self._health(labels) if fam.signal.kind == "health"
+                                                          else float(round(value))) or 0.0
+        for attrs, delta in merged.items():
+            if kind == "histogram":
+                for bucket, count in enumerate(delta):
+                    value = representative(fam.bounds, bucket)
+                    for _ in range(int(count)):
+                        instrument.record(value, dict(attrs))
+            elif kind == "counter":
+                if delta > 0:
+                    instrument.add(delta, dict(attrs))
+            else:
+                instrument.set(delta, dict(attrs))

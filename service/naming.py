@@ -1,0 +1,154 @@
+"""The metric namings this service can emit, as data: which series carries each signal the dashboards and alerts
+read, and which label plays each role. `metrics = "..."` in pyproject.toml's [tool.generator] picks one
+(generator.project.current().metrics); the dashboards and rules are declared once and ask ``N`` for their series.
+
+Design (kubernetes-mixin style: one mixin, per-installation selectors):
+
+* **The seam.** The recording rules in rules/ai_service.py turn the chosen naming's raw series into the same
+  recorded signals whatever the naming: ``feature:ai_requests:rate5m``, ``feature:ai_request_errors:rate5m``,
+  ``feature:ai_request_error_ratio:rate5m``, ``feature_model_le:ai_request_duration_seconds_bucket:rate5m``,
+  ``feature:ai_request_duration_seconds:p95_5m`` and ``job:ai_cost_dollars:increase1h``. Their labels are ours
+  (feature, model): :meth:`Naming.relabel` copies the naming's label into ours with ``label_replace`` before the
+  ``sum by``. Alerts and the panels that draw an alert's line read only the seam, so they are the same text (and
+  carry the same labels, annotations and Alertmanager grouping) for every naming.
+* **Selectors.** Panels that read raw series (rates over ``$__rate_interval``, breakdowns by model, provider or
+  token kind) take the series and label names from ``N``; for the default naming the strings are exactly the ones
+  the dashboards were written with, so generated/ does not change.
+* **Stand-ins.** Where a naming has no signal, it names what stands in, and says so in ``notes``:
+  the GenAI conventions have no in-flight gauge, no customer tier, no tool-call or guard counters and no component
+  health. In-flight requests come from Little's law (the rate of the duration histogram's ``_sum`` is the mean
+  number of operations in flight); tier becomes provider; tool calls are ``execute_tool`` operations by agent;
+  guard rejections are operations failing with ``error_type="guard_rejected"``; component health becomes the
+  scrape's ``up`` by instance, and AIComponentDown is not compiled (nothing reports a component).
+
+"feature" is ``gen_ai_operation_name`` in the GenAI naming: the conventions require it on every operation (unlike
+``gen_ai_agent_name``), so every panel keeps working for a service that sets only the conventions' attributes.
+
+Adding a naming: a catalog (service/catalog/<name>/metrics.yml), a traffic file, a `[tool.generator.namings.<name>]`
+table in pyproject.toml, and one more ``Naming`` in NAMINGS below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.project import current
+
+DEFAULT = "ai-service"
+
+
+@dataclass(frozen=True)
+class Naming:
+    name: str
+    # signal -> (series name, matchers always applied); see `series`
+    signals: dict[str, tuple[str, str]]
+    # role -> label of the raw series (roles: feature, model, provider, kind, tier, outcome, agent, tool, guard,
+    # component)
+    labels: dict[str, str]
+    # the matcher that selects failed requests out of `requests`
+    failed: str
+    # how in-flight requests are read: "gauge" (a gauge of them) or "rate" (Little's law over a duration `_sum`)
+    in_flight: str = "gauge"
+    nouns: dict[str, str] = field(default_factory=dict)  # role -> the word panel titles use
+    # what the naming has no signal for (alerts left out, panels stood in for), for docs and reports
+    notes: dict[str, str] = field(default_factory=dict)
+    alerts_without_signal: tuple[str, ...] = ()
+
+    def label(self, role: str) -> str:
+        return self.labels.get(role, role)
+
+    def legend(self, *roles: str, sep: str = " ") -> str:
+        return sep.join("{{" + self.label(r) + "}}" for r in roles)
+
+    def by(self, *roles: str) -> str:
+        return ", ".join(self.label(r) for r in roles)
+
+    def noun(self, role: str) -> str:
+        return self.nouns.get(role, role)
+
+    def series(self, signal: str, *matchers: str) -> str:
+        """The selector of a signal's series: its name, its own matchers, then ``matchers`` (empty ones dropped)."""
+        name, own = self.signals[signal]
+        parts = [m for m in (own, *matchers) if m]
+        return f"{name}{{{', '.join(parts)}}}" if parts else name
+
+    def active(self, window: str, *matchers: str, seconds: int = 0) -> str:
+        """Requests in flight, per series: the gauge, or (Little's law) the rate of the durations' ``_sum``. With
+        ``seconds`` (the window's length), written as ``increase(...) / seconds``, which is the same number
+        (Prometheus' rate is the increase divided by the range) but stays right in the time-compressed live
+        tests, which shorten windows and not the durations observed (generator/live/profile.py)."""
+        s = self.series("in_flight", *matchers)
+        if self.in_flight == "gauge":
+            return s
+        return f"increase({s}{window}) / {seconds}" if seconds else f"rate({s}{window})"
+
+    def relabel(self, expr: str, *roles: str) -> str:
+        """``expr`` with each role's label copied into the seam's label of the same name (no-op when equal)."""
+        for role in roles:
+            src = self.label(role)
+            if src != role:
+                expr = f'label_replace({expr}, "{role}", "$1", "{src}", "(.*)")'
+        return expr
+
+
+AI_SERVICE = Naming(
+    name="ai-service",
+    signals={
+        "requests": ("ai_requests_total", ""),
+        "errors": ("ai_errors_total", ""),
+        "duration_bucket": ("ai_request_duration_seconds_bucket", ""),
+        "tokens": ("ai_tokens_total", ""),
+        "cost": ("ai_cost_dollars_total", ""),
+        "in_flight": ("ai_active_requests", ""),
+        "tool_calls": ("ai_tool_calls_total", ""),
+        "guards": ("ai_guard_rejections_total", ""),
+        "health": ("ai_component_up", ""),
+    },
+    labels={"kind": "direction", "outcome": "status"},
+    failed='status="error"',
+)
+
+_OPERATIONS = "gen_ai_client_operation_duration_seconds"
+GENAI_SEMCONV = Naming(
+    name="genai-semconv",
+    signals={
+        "requests": (f"{_OPERATIONS}_count", ""),
+        "errors": (f"{_OPERATIONS}_count", 'error_type!=""'),
+        "duration_bucket": (f"{_OPERATIONS}_bucket", ""),
+        "tokens": ("gen_ai_client_token_usage_sum", ""),
+        "cost": ("gen_ai_client_estimated_cost_USD_total", ""),
+        "in_flight": (f"{_OPERATIONS}_sum", ""),
+        "tool_calls": (f"{_OPERATIONS}_count", 'gen_ai_operation_name="execute_tool"'),
+        "guards": (f"{_OPERATIONS}_count", 'error_type="guard_rejected"'),
+        "health": ("up", ""),
+    },
+    labels={"feature": "gen_ai_operation_name", "model": "gen_ai_request_model", "provider": "gen_ai_provider_name",
+            "kind": "gen_ai_token_type", "tier": "gen_ai_provider_name", "outcome": "error_type",
+            "agent": "gen_ai_agent_name", "tool": "error_type", "guard": "error_type", "component": "instance"},
+    failed='error_type!=""',
+    in_flight="rate",
+    nouns={"tier": "provider", "feature": "operation"},
+    notes={
+        "HighActiveRequests": "no in-flight gauge: the rate of gen_ai_client_operation_duration_seconds_sum over "
+                              "5 minutes, the mean number of operations in flight (Little's law), stands in",
+        "AIComponentDown": "no component health: not compiled; the Components panel shows `up` by instance",
+        "tier": "no customer tier: breakdowns by tier use gen_ai_provider_name",
+        "tools": "tool calls are execute_tool operations by gen_ai_agent_name, failures by error_type",
+        "guards": "guard rejections are operations failing with error_type=\"guard_rejected\"",
+    },
+    alerts_without_signal=("AIComponentDown",),
+)
+
+NAMINGS = {n.name: n for n in (AI_SERVICE, GENAI_SEMCONV)}
+
+
+def chosen() -> Naming:
+    """The naming `metrics` in pyproject.toml picks ("" for the default)."""
+    name = current().metrics or DEFAULT
+    if name not in NAMINGS:
+        raise ValueError(f"metrics = {name!r} in pyproject.toml: this content knows the namings "
+                         f"{', '.join(NAMINGS)} (service/naming.py)")
+    return NAMINGS[name]
+
+
+N = chosen()

@@ -1,0 +1,104 @@
+"""One setting picks the metric naming (`metrics` in [tool.generator]); the same dashboards, alerts, recording
+rules and rule tests compile, lint and pass promtool for each (service/naming.py). The default naming's generated/
+is what the repository holds; the GenAI semantic-conventions naming builds in a copy with the setting switched."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+import yaml
+
+from generator.errors import GeneratorError
+from generator.project import Project
+from tests.conftest import ROOT, run_cli
+
+GENAI = "genai-semconv"
+
+
+def _switch(project_copy, naming: str = GENAI) -> None:
+    pyproject = project_copy / "pyproject.toml"
+    text, n = re.subn(r'^metrics = "[^"]*"$', f'metrics = "{naming}"', pyproject.read_text(), flags=re.M)
+    assert n == 1
+    pyproject.write_text(text)
+
+
+def _exprs(generated) -> list[str]:
+    out = []
+    for name in sorted(os.listdir(generated / "dashboards")):
+        data = json.loads((generated / "dashboards" / name).read_text())
+        for panel in data["panels"]:
+            out += [t["expr"] for t in panel.get("targets", [])]
+        out += [v["query"] for v in data["templating"]["list"] if v.get("type") == "query"]
+    rules = yaml.safe_load((generated / "rules" / "ai_service.yml").read_text())
+    out += [r["expr"] for g in rules["groups"] for r in g["rules"]]
+    return out
+
+
+def test_the_default_naming_is_the_repository_s():
+    project = Project.find(ROOT)
+    assert project.metrics == "ai-service"
+    assert project.catalog == os.path.join(ROOT, "service", "catalog")
+    assert project.traffic == os.path.join(ROOT, "service", "traffic.yml")
+
+
+def test_genai_naming_builds_lints_and_passes_promtool(project_copy, promtool):
+    _switch(project_copy)
+    project = Project.find(str(project_copy))
+    assert project.catalog == str(project_copy / "service" / "catalog" / GENAI)
+    build = run_cli("build", cwd=str(project_copy))
+    assert build.returncode == 0, build.stdout + build.stderr
+    generated = project_copy / "generated"
+    assert sorted(os.listdir(generated / "dashboards")) == [
+        "ai-cost.json", "ai-debug.json", "ai-feature-detail.json", "ai-overview.json"]
+    rules = yaml.safe_load((generated / "rules" / "ai_service.yml").read_text())
+    alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
+    # AIComponentDown has no signal in the conventions (service/naming.py); the others are the same alerts
+    assert alerts == {"HighErrorRate", "HighLatency", "CostSpike", "HighActiveRequests", "AIServiceNoData"}
+    exprs = "\n".join(_exprs(generated))
+    assert "ai_requests_total" not in exprs and "ai_cost_dollars_total" not in exprs
+    assert "gen_ai_client_operation_duration_seconds_count" in exprs
+    assert "gen_ai_client_estimated_cost_USD_total" in exprs
+    assert 'label_replace(rate(gen_ai_client_operation_duration_seconds_count[5m]), "feature"' in exprs
+    lint = run_cli("lint", "--format", "json", cwd=str(project_copy))
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    problems = json.loads(lint.stdout)
+    assert [p for p in problems if p["severity"] == "error"] == []
+    # the conventions' many labels are a real cardinality risk, and lint says so (and nothing else)
+    assert {p["check"] for p in problems} <= {"catalog/series-budget"}
+    tests = run_cli("test-rules", cwd=str(project_copy))
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "10 of 10 scenarios pass" in tests.stdout
+    check = run_cli("check", cwd=str(project_copy))
+    assert check.returncode == 0, check.stderr
+
+
+def test_switching_back_rebuilds_the_repository_s_bytes(project_copy):
+    _switch(project_copy)
+    assert run_cli("build", cwd=str(project_copy)).returncode == 0
+    _switch(project_copy, "ai-service")
+    assert run_cli("build", cwd=str(project_copy)).returncode == 0
+    for sub in ("dashboards", "rules"):
+        for name in os.listdir(os.path.join(ROOT, "generated", sub)):
+            with open(os.path.join(ROOT, "generated", sub, name), "rb") as fh:
+                assert (project_copy / "generated" / sub / name).read_bytes() == fh.read(), name
+
+
+def test_an_unknown_naming_is_a_clear_error(project_copy):
+    _switch(project_copy, "llm-metrics")
+    with pytest.raises(GeneratorError, match=r"metrics = 'llm-metrics' is not a naming .*known: ai-service, "
+                                             r"genai-semconv"):
+        Project.find(str(project_copy))
+    build = run_cli("build", cwd=str(project_copy))
+    assert build.returncode == 1 and "llm-metrics" in build.stderr  # as any other bad [tool.generator] setting
+
+
+def test_a_naming_overrides_only_its_keys(tmp_path):
+    settings = {"metrics": "b", "namings": {"a": {}, "b": {"catalog": "cat-b", "traffic": "b.yml"}}}
+    project = Project.from_settings(str(tmp_path), settings)
+    assert (project.metrics, project.catalog, project.traffic) == ("b", str(tmp_path / "cat-b"),
+                                                                    str(tmp_path / "b.yml"))
+    with pytest.raises(GeneratorError, match="unknown keys dashboards"):
+        Project.from_settings(str(tmp_path), {"metrics": "a", "namings": {"a": {"dashboards": "x"}}})
