@@ -1,0 +1,43 @@
+"""Service level objectives and the spend budget of the AI service, compiled to generated/rules/slos.yml.
+
+Each objective becomes recording rules (error ratio over the workbook's windows, error budget remaining, spend
+projection) and four burn-rate alerts (generator.rules.slo_rules); their promtool scenarios are generated in
+slos_tests.py beside this file. Alerts of every objective share a runbook: service/runbooks/SLOBudgetBurn.md and
+SpendBudgetBurn.md.
+"""
+
+from generator.rules import Availability, Latency, SpendBudget, slo_groups
+from service.settings import JOB, SLO
+
+SERVICE = f'job="{JOB}"'
+
+objectives = [
+    Availability(
+        "availability",
+        total=f"ai_requests_total{{{SERVICE}}}",
+        errors=f'ai_requests_total{{{SERVICE},status="error"}}',
+        target=99,
+        by=["feature"],
+        summary="99% of the requests of each feature succeed over 30 days",
+        runbook="SLOBudgetBurn",
+    ),
+    Latency(
+        "latency",
+        histogram="ai_request_duration_seconds",
+        matchers=SERVICE,
+        threshold=10,
+        target=95,
+        summary="95% of requests answer within 10 s over 30 days",
+        runbook="SLOBudgetBurn",
+    ),
+    SpendBudget(
+        "monthly-spend",
+        cost=f"ai_cost_dollars_total{{{SERVICE}}}",
+        dollars=3000,
+        period="month",
+        summary="The AI service spends at most $3,000 a calendar month on LLM providers",
+        runbook="SpendBudgetBurn",
+    ),
+]
+
+groups = slo_groups(objectives, dashboard=SLO, severities={"page": "critical", "ticket": "warning"})
