@@ -17,6 +17,7 @@ from .model import Alert, Recording, RuleGroup
 from .scenarios import RuleTest, fires, histogram, pending, samples, series, silent
 from .slo import Availability, Latency, SpendBudget
 from .slo_rules import slo_groups
+from .slo_tests import slo_tests
 
 __all__ = ["Alert", "Availability", "Latency", "Recording", "RuleGroup", "RuleTest", "SpendBudget", "fires",
-           "histogram", "pending", "samples", "series", "silent", "slo_groups"]
+           "histogram", "pending", "samples", "series", "silent", "slo_groups", "slo_tests"]

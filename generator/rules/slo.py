@@ -26,6 +26,7 @@ from .. import durations
 from ..problems import Problem, at_declaration
 from ..source import Location, caller_location
 
+
 # The multi-window, multi-burn-rate alerts of the Google SRE workbook (chapter 5, "Alerting on SLOs"): a long
 # window that proves the burn is real and a short one that proves it still goes on, a factor of the even
 # burn (1x spends the budget in exactly the window) and a `for` that rides out one bad scrape.

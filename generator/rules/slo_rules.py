@@ -78,7 +78,7 @@ def slo_groups(objectives, *, dashboard: str, severities: dict[str, str] | None 
 
 
 def _by(obj) -> str:
-    return f"sum by ({', '.join(obj.by)})"
+    return f"sum by ({', '.join(obj.by)})" if obj.by else "sum"
 
 
 def _at(rule, obj):

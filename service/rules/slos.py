@@ -40,4 +40,7 @@ objectives = [
     ),
 ]
 
-groups = slo_groups(objectives, dashboard=SLO, severities={"page": "critical", "ticket": "warning"})
+# The workbook pages and files tickets; here a page is `critical`, a ticket `warning` (as in ai_service.py).
+SEVERITIES = {"page": "critical", "ticket": "warning"}
+
+groups = slo_groups(objectives, dashboard=SLO, severities=SEVERITIES)
