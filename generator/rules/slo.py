@@ -190,7 +190,7 @@ def slo_problems(objectives, catalog, module: str) -> list[Problem]:
             continue
         place = at_declaration(obj.declared_at, module, f"objective {obj.name}")
 
-        def add(check: str, message: str, place=place) -> None:
+        def add(check: str, message: str, place=place, out=out) -> None:
             out.append(Problem(check, "error", message, place))
 
         if not isinstance(obj.name, str) or not NAME.match(obj.name):

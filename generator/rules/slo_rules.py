@@ -123,9 +123,9 @@ def _slo_alert(obj, w, severity: str, dashboard: str) -> Alert:
         summary=f"{obj.name}{_each(obj)}: error budget burning at {w.factor}x over {w.long}",
         description=(
             f"{what}: {{{{ $value | humanizePercentage }}}} of events failed the objective over the last "
-            f"{w.long} (and over the last {w.short}), more than {w.factor} times the {100 * obj.budget:g}% error budget over {w.long} "
-            f"(objective {obj.target}% over {obj.window}). At this pace the budget of {obj.window} is gone in "
-            f"{_exhaust(obj.window, w.factor)}."
+            f"{w.long} (and over the last {w.short}), more than {w.factor} times the {100 * obj.budget:g}% "
+            f"error budget (objective {obj.target}% over {obj.window}). At this pace the budget of "
+            f"{obj.window} is gone in {_exhaust(obj.window, w.factor)}."
         ),
         dashboard=dashboard, runbook=obj.runbook,
     )
