@@ -26,6 +26,7 @@ from tests.conftest import ROOT
 from tests.mutants import mutants
 
 RULE_FILE = "rules/ai_service.yml"
+SLO_FILE = "rules/slos.yml"  # generated from objectives (generator.rules.slo_rules), tested by generated scenarios
 
 # Mutants no realistic input can tell from the original, with the reason. Anything else that survives fails.
 EQUIVALENT = {
@@ -33,6 +34,8 @@ EQUIVALENT = {
     "AIComponentDown: `==` -> `<=` at 55": "ai_component_up is 0 or 1: `<= 0` is `== 0`",
     "AIComponentDown: `==` -> `>=` at 240": "up is 0 or 1: `up >= 1` is `up == 1`",
 }
+# Per rule file; mutants of slos.yml are named `group › rule: change` (record names repeat across objectives).
+EQUIVALENT_BY_FILE = {RULE_FILE: EQUIVALENT, SLO_FILE: {}}
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +51,18 @@ def _names_in(case) -> str:
     return "\n".join(checks)
 
 
-def _affected(rule_file: dict, rule: str) -> set[str]:
-    """``rule`` and every rule that reads its output, directly or not."""
-    rules = [(r.get("alert") or r["record"], r["expr"]) for g in rule_file["groups"] for r in g["rules"]]
+def _slo_of(rule_file: dict, group: str) -> str | None:
+    """The objective of a group of slos.yml (its rules' `slo` label), None elsewhere."""
+    for g in rule_file["groups"]:
+        if g["name"] == group:
+            return next((r.get("labels", {}).get("slo") for r in g["rules"] if "slo" in r.get("labels", {})), None)
+    return None
+
+
+def _affected(rule_file: dict, rule: str, slo: str | None = None) -> set[str]:
+    """``rule`` and every rule that reads its output, directly or not (of the same objective, for ``slo``)."""
+    rules = [(r.get("alert") or r["record"], r["expr"]) for g in rule_file["groups"] for r in g["rules"]
+             if slo is None or r.get("labels", {}).get("slo") == slo]
     affected = {rule}
     grew = True
     while grew:
@@ -78,32 +90,45 @@ def _evaluation_steps(compiled) -> dict[str, int]:
     return steps
 
 
+def _cases(compiled, path: str):
+    """The scenarios of the rule file ``path`` (``rules/x.yml``: ``rules/x.test.yml``, ``rules/x.every-*``)."""
+    stem = path.rsplit("/", 1)[1].split(".")[0]
+    return [c for c in cases_of(compiled) if c.test_file.rsplit("/", 1)[1].split(".")[0] == stem]
+
+
 def test_every_scenario_passes_alone_against_the_unchanged_rules(compiled, promtool):
     """The baseline: scenario by scenario, as the mutants run them, the real rules pass."""
-    results = run_cases(promtool, {RULE_FILE: compiled.files[RULE_FILE]}, cases_of(compiled))
+    results = run_cases(promtool, {p: compiled.files[p] for p in EQUIVALENT_BY_FILE}, cases_of(compiled))
     failed = [f"{r.case.title}\n{r.run.output}" for r in results if not r.run.ok]
     assert results and not failed, "\n\n".join(failed)
 
 
-def test_every_mutant_of_every_rule_is_killed(compiled, promtool):
-    rule_file = yaml.safe_load(compiled.files[RULE_FILE])
-    cases = cases_of(compiled)
+@pytest.mark.parametrize("path", sorted(EQUIVALENT_BY_FILE))
+def test_every_mutant_of_every_rule_is_killed(compiled, promtool, path):
+    rule_file = yaml.safe_load(compiled.files[path])
+    cases = _cases(compiled, path)
     every = mutants(rule_file, _evaluation_steps(compiled))
     kinds = {m.change.split(" ")[0] for m in every}
-    assert len(every) > 100 and {"for", "window", "offset"} <= kinds  # thresholds, operators, windows, `for`
+    assert len(every) > 100 and {"for", "window"} <= kinds  # thresholds, operators, windows, `for`
+    assert path != RULE_FILE or "offset" in kinds
+    equivalent = EQUIVALENT_BY_FILE[path]
 
     def survives(mutant) -> tuple[str, int]:
-        affected = _affected(rule_file, mutant.rule)
-        relevant = [c for c in cases if _mentions(_names_in(c), affected)]
-        results = run_cases(promtool, {RULE_FILE: dump_yaml(mutant.data)}, relevant, stop_at_first_failure=True)
+        slo = _slo_of(rule_file, mutant.group)
+        affected = _affected(rule_file, mutant.rule, slo)
+        relevant = [c for c in cases if _mentions(_names_in(c), affected)
+                    and (slo is None or f'slo="{slo}"' in _names_in(c) or _mentions(_names_in(c), affected - {
+                        r["record"] for g in rule_file["groups"] for r in g["rules"] if "record" in r}))]
+        results = run_cases(promtool, {path: dump_yaml(mutant.data)}, relevant, stop_at_first_failure=True)
         killed = bool(results) and not results[-1].run.ok
-        return ("" if killed else mutant.id), len(relevant)
+        name = mutant.id if slo is None else f"{mutant.group} › {mutant.id}"
+        return ("" if killed else name), len(relevant)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         outcomes = list(pool.map(survives, every))
     assert all(n > 0 for _, n in outcomes), "a rule with no scenario mentioning it"
     survivors = {s for s, _ in outcomes if s}
-    assert survivors - set(EQUIVALENT) == set(), "mutants no test notices (add scenarios):\n" + "\n".join(
-        sorted(survivors - set(EQUIVALENT)))
-    assert survivors == set(EQUIVALENT), f"killed now, remove from EQUIVALENT: {set(EQUIVALENT) - survivors}"
+    assert survivors - set(equivalent) == set(), "mutants no test notices (add scenarios):\n" + "\n".join(
+        sorted(survivors - set(equivalent)))
+    assert survivors == set(equivalent), f"killed now, remove from EQUIVALENT: {set(equivalent) - survivors}"
     print(f"\n{len(every)} mutants, {len(every) - len(survivors)} killed, {len(survivors)} equivalent")

@@ -45,6 +45,7 @@ def rec(kind: str, window: str = BASE) -> str:
         "total": f"slo:sli_total_events:rate{window}",
         "bad": f"slo:sli_bad_events:rate{window}",
         "ratio": f"slo:sli_error:ratio_rate{window}",
+        "burn": f"slo:error_budget:burn_rate{window}",
         "budget": "slo:error_budget:ratio",
         "remaining": "slo:error_budget:remaining",
         "spend": f"slo:spend_dollars:rate{window}",
@@ -103,28 +104,39 @@ def _sli_records(obj) -> list[Recording]:
         raise TypeError(f"{obj!r} is not an objective")
     out = [Recording(rec("total"), total, labels=labels), Recording(rec("bad"), bad, labels=labels),
            Recording(rec("ratio"), f"{_of('bad', obj)}\n/\n{_of('total', obj)}", labels=labels)]
-    for window in windows()[1:]:
-        out.append(Recording(rec("ratio", window), f"sum_over_time({_of('bad', obj)}[{window}])\n/\n"
-                             f"sum_over_time({_of('total', obj)}[{window}])", labels=labels))
-    out.append(Recording(rec("budget"), f"vector({obj.budget})", labels=labels))
+    scale, per = _scale(obj)
+    for window in windows():
+        bad, total = _of("bad", obj), _of("total", obj)
+        if window != BASE:
+            bad, total = f"sum_over_time({bad}[{window}])", f"sum_over_time({total}[{window}])"
+        out.append(Recording(rec("burn", window), f"{scale}{bad}\n/\n{total}{per}", labels=labels))
     out.append(Recording(rec("remaining"), f"1 - (\n  sum_over_time({_of('bad', obj)}[{obj.window}:{BASE}])\n  /\n"
                          f"  sum_over_time({_of('total', obj)}[{obj.window}:{BASE}])\n) / {obj.budget}",
                          labels=labels))
     return [_at(r, obj) for r in out]
 
 
+def _scale(obj) -> tuple[str, str]:
+    """How a window's error ratio becomes its burn rate: ``100 * bad / total`` for a 1% budget. Multiplying the
+    bad events by a whole number keeps the burn of a ratio such as 144/1000 exactly 14.4, so that the tests can
+    prove ``>`` is not ``>=``; a budget whose inverse is not whole divides instead."""
+    inverse = 100 / (100 - float(obj.target))
+    if abs(inverse - round(inverse)) < 1e-9:
+        return f"{round(inverse)} * ", ""
+    return "", f" / {obj.budget}"
+
+
 def _slo_alert(obj, w, severity: str, dashboard: str) -> Alert:
-    threshold = f"{w.factor} * {obj.budget}"
     what = obj.summary or obj.name
     alert = Alert(
         alert_name(obj, w),
-        f"{_of('ratio', obj, w.long)} > {threshold}\nand\n{_of('ratio', obj, w.short)} > {threshold}",
+        f"{_of('burn', obj, w.long)} > {w.factor}\nand\n{_of('burn', obj, w.short)} > {w.factor}",
         for_=w.for_, severity=severity, labels={"slo": obj.name, "long": w.long, "short": w.short},
         summary=f"{obj.name}{_each(obj)}: error budget burning at {w.factor}x over {w.long}",
         description=(
-            f"{what}: {{{{ $value | humanizePercentage }}}} of events failed the objective over the last "
-            f"{w.long} (and over the last {w.short}), more than {w.factor} times the {100 * obj.budget:g}% "
-            f"error budget (objective {obj.target}% over {obj.window}). At this pace the budget of "
+            f"{what}: the error budget burns {{{{ $value | printf \"%.1f\" }}}} times as fast as the objective "
+            f"affords over the last {w.long}, and over {w.factor} times over the last {w.short} (error budget "
+            f"{100 * obj.budget:g}%, objective {obj.target}% over {obj.window}). At this pace the budget of "
             f"{obj.window} is gone in {_exhaust(obj.window, w.factor)}."
         ),
         dashboard=dashboard, runbook=obj.runbook,

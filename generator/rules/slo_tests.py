@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from fractions import Fraction
 
 from .scenarios import RuleTest, counter_values, duration_text, fires, histogram, pending, samples, series, silent
-from .slo import WORKBOOK, Latency, SpendBudget, parse_selector, seconds, windows
+from .slo import WORKBOOK, Availability, Latency, SpendBudget, parse_selector, seconds, windows
 from .slo_rules import SEVERITIES, alert_name, rec
 
 STEP = {"1h": 15, "6h": 60, "1d": 300, "3d": 300}  # evaluation and input interval, seconds, by long window
@@ -98,7 +99,7 @@ def _inputs(obj, phases, reset_at: int | None = None, per_step: int = PER_STEP):
                     series(_sel(name, {**labels, **_by(obj), "le": "+Inf"}),
                            values([(n, per_step) for n, f in phases]))]
         return [histogram(obj.histogram, {**labels, **_by(obj)},
-                          *[(n, {good: per_step * (1 - f), bad: per_step * f}) for n, f in phases])]
+                          *[(n, {good: _q(per_step * (1 - f)), bad: _q(per_step * f)}) for n, f in phases])]
     name, labels = _labels(obj.errors)
     total_name, total_labels = _labels(obj.total)
     bad_labels = {**labels, **_by(obj)}
@@ -130,13 +131,18 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     fire_at = first + seconds(w.for_)
     long_s, short_s = seconds(w.long), seconds(w.short)
     end = fire_at + 4 * step
-    above = _q(1.05 * _threshold(obj, w, 0, step))
-    value = above
+    # Spend budgets 5% either side of the factor; objectives 0.5%, so that the whole number that turns a ratio
+    # into a burn rate (100 for a 1% budget) cannot be off by one either.
+    margin = 0.05 if isinstance(obj, SpendBudget) else 0.005
+    above = (1 + margin) * _threshold(obj, w, 0, step)
+    if isinstance(obj, SpendBudget):
+        above = _q(above)
+    value = above if isinstance(obj, SpendBudget) else above / obj.budget
     if isinstance(obj, SpendBudget):  # the spend rate of a partial window is low: the alert holds later
         start, value = _spend_start(obj, w, above, step)
         fire_at = start + seconds(w.for_)
     end = fire_at + 4 * step
-    below = _q(0.95 * _threshold(obj, w, end, step))
+    below = (1 - margin) * _threshold(obj, w, end, step)
     n = end // step + 1
 
     def t(title, *items):
@@ -177,7 +183,22 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
           samples(firing, burn_end, {firing_labels: 1}),
           samples(firing, burn_end + _round(int(0.75 * resolve), step), {firing_labels: 1}),
           silent(name, burn_end + _round(int(1.5 * resolve), step))),
-    ]
+    ] + ([_exactly(obj, w, name, step, t)] if isinstance(obj, Availability) else [])
+
+
+def _exactly(obj, w, name: str, step: int, t) -> RuleTest:
+    """Errors at exactly the factor, as whole events a second (144 of 1000 for 14.4x a 1% budget): once the
+    partial windows of start-up have left the long window, every sum is exact and the burn is the factor
+    itself, which is not above it. (Availability only: a latency objective's bad events are total minus good,
+    two rates that differ from their exact value in the last bit, so its burn is never exactly the factor.)"""
+    ratio = Fraction(str(w.factor)) * Fraction(str(obj.budget))
+    per_second = ratio.denominator * (1 if ratio.denominator >= 100 else 1000 // ratio.denominator)
+    bad = per_second * ratio
+    settled = seconds(w.long) + 300 + step
+    n = (settled + seconds(w.for_)) // step + 2
+    inputs = _inputs(obj, [(n, float(bad / per_second))], per_step=per_second * step)
+    return t(f"errors at exactly {w.factor}x ({bad}/{per_second} a second): not above, silent", *inputs,
+             silent(name, settled + seconds(w.for_)), silent(name, settled + seconds(w.for_) + step))
 
 
 def _spend_start(obj, w, per_step: float, step: int) -> tuple[int, float]:
@@ -222,9 +243,9 @@ def _annotations(obj, w, burn: float, step: int) -> dict[str, str]:
         text = {k: getattr(alert, k).replace('{{ $value | printf "%.4f" }}', value) for k in ("summary",
                                                                                            "description")}
     else:
-        value = "%.4g%%" % (burn * 100)
-        text = {k: getattr(alert, k).replace("{{ $value | humanizePercentage }}", value) for k in ("summary",
-                                                                                                 "description")}
+        value = f"{burn:.1f}"
+        text = {k: getattr(alert, k).replace('{{ $value | printf "%.1f" }}', value) for k in ("summary",
+                                                                                            "description")}
     for label in obj.by:
         text = {k: v.replace(f"{{{{ $labels.{label} }}}}", LABEL_VALUE) for k, v in text.items()}
     return text
@@ -273,11 +294,11 @@ def _value_tests(obj) -> list[RuleTest]:
         checks += [
             _value(rec("total"), obj, at, by, total),
             _value(rec("bad"), obj, at, by, total * fraction),
-            _value(rec("budget"), obj, at, {"slo": obj.name}, obj.budget),
             _value(rec("remaining"), obj, at, by, 1 - fraction / obj.budget),
         ]
+        checks.append(_value(rec("ratio"), obj, at, by, fraction))
         for window in windows():
-            checks.append(_value(rec("ratio", window), obj, at, by, fraction))
+            checks.append(_value(rec("burn", window), obj, at, by, fraction / obj.budget))
         inputs = _inputs(obj, [(n, fraction)], per_step=rate * step)
     tests = [RuleTest(f"{obj.name}: every recorded value a day and an hour into a steady burn", *inputs, *checks,
                       interval=_text(step), evaluation_interval=_text(step))]

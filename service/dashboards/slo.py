@@ -2,7 +2,7 @@
 
 The series are the recording rules generated from service/rules/slos.py (generator.rules.slo_rules): the burn rate
 of a window is its error ratio over the objective's error budget (1x spends the budget in exactly 30 days), the
-same numbers the burn-rate alerts compare with 14.4, 6, 3 and 1.
+same series the burn-rate alerts compare with 14.4, 6, 3 and 1.
 """
 
 from generator import panels as P
@@ -16,8 +16,7 @@ BURN = P.thresholds((None, "green"), (1, "yellow"), (6, "orange"), (14.4, "red")
 
 
 def burn(window: str) -> P.Target:
-    return P.target(f"slo:sli_error:ratio_rate{window}{{{SEL}}}\n/ on (slo) group_left ()\n"
-                    f"slo:error_budget:ratio{{{SEL}}}", f"{{{{slo}}}} {{{{feature}}}} {window}")
+    return P.target(f"slo:error_budget:burn_rate{window}{{{SEL}}}", f"{{{{slo}}}} {{{{feature}}}} {window}")
 
 
 def spend_burn(window: str) -> P.Target:
@@ -41,10 +40,9 @@ dashboard = P.dashboard(
                         "(and feature); below 0 the objective is missed.", "percentunit",
                         P.target(f"slo:error_budget:remaining{{{SEL}}}", "{{slo}} {{feature}}"),
                         steps=P.thresholds((None, "red"), (0.25, "orange"), (0.5, "green"))),
-            P.timeseries("Error ratio against the objective", "Failed events over all events over 30 minutes, "
-                         "and the error budget (1 - target).", "percentunit",
-                         P.target(f"slo:sli_error:ratio_rate30m{{{SEL}}}", "{{slo}} {{feature}}"),
-                         P.target(f"slo:error_budget:ratio{{{SEL}}}", "{{slo}} budget")),
+            P.timeseries("Error ratio", "Failed events over all events over 5 minutes, per objective (and "
+                         "feature).", "percentunit",
+                         P.target(f"slo:sli_error:ratio_rate5m{{{SEL}}}", "{{slo}} {{feature}}")),
         ),
         P.row(
             "Burn rate",
