@@ -127,9 +127,9 @@ def test_runbooks_exist_and_dashboard_urls_name_generated_uids(output):
     project = Project.find(ROOT)
     for group in output.groups:
         for alert in group.alerts:
-            url = project.runbook_url_for(alert.name)
-            assert url.endswith(f"service/runbooks/{alert.name}.md")
-            path = project.runbook_path(alert.name)
+            url = project.runbook_url_for(alert.runbook_name)  # SLO alerts share one runbook per kind
+            assert url.endswith(f"service/runbooks/{alert.runbook_name}.md")
+            path = project.runbook_path(alert.runbook_name)
             assert os.path.isfile(path), path
             with open(path) as fh:
                 assert "What to check first" in fh.read(), path

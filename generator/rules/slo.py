@@ -219,6 +219,19 @@ def slo_problems(objectives, catalog, module: str) -> list[Problem]:
     return out
 
 
+def generable(obj) -> bool:
+    """Whether rules can be generated for ``obj`` at all (else only its problems are reported, by the build)."""
+    if isinstance(obj, SpendBudget):
+        return isinstance(obj.dollars, (int, float)) and obj.dollars > 0 and obj.period in PERIODS
+    if not isinstance(obj, _Objective) or not isinstance(obj.target, (int, float)) or not 0 < obj.target < 100:
+        return False
+    try:
+        seconds(obj.window)
+    except ValueError:
+        return False
+    return True
+
+
 def _longest() -> str:
     return max((w.long for w in WORKBOOK), key=seconds)
 

@@ -32,7 +32,7 @@ seconds left.
 from __future__ import annotations
 
 from .model import Alert, Recording, RuleGroup
-from .slo import BASE, WORKBOOK, Availability, Latency, SpendBudget, camel, windows
+from .slo import BASE, WORKBOOK, Availability, Latency, SpendBudget, camel, generable, windows
 
 SEVERITIES = {"page": "critical", "ticket": "warning"}
 MONTH = "31d"  # a calendar month is at most this long
@@ -68,6 +68,8 @@ def slo_groups(objectives, *, dashboard: str, severities: dict[str, str] | None 
     severities = {**SEVERITIES, **(severities or {})}
     groups = []
     for obj in objectives:
+        if not generable(obj):  # the build reports why (generator.rules.slo.slo_problems)
+            continue
         if isinstance(obj, SpendBudget):
             rules = _spend_records(obj) + [_spend_alert(obj, w, severities[w.urgency], dashboard) for w in WORKBOOK]
         else:

@@ -25,7 +25,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from .scenarios import RuleTest, counter_values, duration_text, fires, histogram, pending, samples, series, silent
-from .slo import WORKBOOK, Availability, Latency, SpendBudget, parse_selector, seconds, windows
+from .slo import WORKBOOK, Availability, Latency, SpendBudget, generable, parse_selector, seconds, windows
 from .slo_rules import SEVERITIES, alert_name, rec
 
 STEP = {"1h": 15, "6h": 60, "1d": 300, "3d": 300}  # evaluation and input interval, seconds, by long window
@@ -38,7 +38,7 @@ ROUND = 1e-09  # the value of each `by` label in the scenarios
 def slo_tests(objectives, *, severities: dict[str, str] | None = None) -> list[RuleTest]:
     severities = {**SEVERITIES, **(severities or {})}
     out: list[RuleTest] = []
-    for obj in objectives:
+    for obj in (o for o in objectives if generable(o)):
         for w in WORKBOOK:
             out += _alert_tests(obj, w, severities[w.urgency])
         out += _value_tests(obj)
