@@ -12,7 +12,7 @@ from generator.rules.slo import WORKBOOK
 from tests.conftest import ROOT, run_cli, snapshot
 
 WINDOWS = {("1h", "5m", 14.4, "2m", "critical"), ("6h", "30m", 6, "15m", "critical"),
-           ("1d", "2h", 3, "1h", "warning"), ("3d", "6h", 1, "3h", "warning")}
+           ("1d", "2h", 3, "30m", "warning"), ("3d", "6h", 1, "1h", "warning")}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ BROKEN = {
     "slo/unknown-metric": ('total=f"ai_requests_total{{{SERVICE}}}"', 'total=f"ai_calls_total{{{SERVICE}}}"'),
     "slo/unknown-label": ('by=["feature"]', 'by=["customer"]'),
     "slo/threshold-not-bucket": ("threshold=10,", "threshold=8,"),
-    "slo/target": ("target=99,", "target=100,"),
+    "slo/target": ("target=98.75,", "target=100,"),
     "slo/window-too-short": ("target=95,", 'target=95,\n        window="1d",'),
 }
 

@@ -68,9 +68,13 @@ class Recording:
 
 @dataclass
 class RuleGroup:
+    """``wall_clock``: its rules weigh rates per real second against the calendar (``time()``, the days of the
+    month), which a time-compressed stack (generator.live.profile) cannot speed up: it leaves them out."""
+
     name: str
     rules: list[Alert | Recording]
     interval: str | None = None
+    wall_clock: bool = False
     declared_at: Location | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

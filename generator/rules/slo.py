@@ -42,8 +42,8 @@ class BurnWindow:
 WORKBOOK = (
     BurnWindow("1h", "5m", 14.4, "page", "2m"),
     BurnWindow("6h", "30m", 6, "page", "15m"),
-    BurnWindow("1d", "2h", 3, "ticket", "1h"),
-    BurnWindow("3d", "6h", 1, "ticket", "3h"),
+    BurnWindow("1d", "2h", 3, "ticket", "30m"),
+    BurnWindow("3d", "6h", 1, "ticket", "1h"),
 )
 BASE = "5m"  # the one window read from the raw series; every longer one is computed from it
 PERIODS = ("month", "30d")

@@ -74,7 +74,7 @@ def slo_groups(objectives, *, dashboard: str, severities: dict[str, str] | None 
             rules = _spend_records(obj) + [_spend_alert(obj, w, severities[w.urgency], dashboard) for w in WORKBOOK]
         else:
             rules = _sli_records(obj) + [_slo_alert(obj, w, severities[w.urgency], dashboard) for w in WORKBOOK]
-        group = RuleGroup(f"slo-{obj.name}", rules, interval=interval)
+        group = RuleGroup(f"slo-{obj.name}", rules, interval=interval, wall_clock=isinstance(obj, SpendBudget))
         group.declared_at = obj.declared_at
         groups.append(group)
     return groups

@@ -16,9 +16,10 @@ objectives = [
         "availability",
         total=f"ai_requests_total{{{SERVICE}}}",
         errors=f'ai_requests_total{{{SERVICE},status="error"}}',
-        target=99,
+        # Normal traffic fails 1% of requests (service/traffic.yml): 0.8 of this budget.
+        target=98.75,
         by=["feature"],
-        summary="99% of the requests of each feature succeed over 30 days",
+        summary="98.75% of the requests of each feature succeed over 30 days",
         runbook="SLOBudgetBurn",
     ),
     Latency(
@@ -33,9 +34,10 @@ objectives = [
     SpendBudget(
         "monthly-spend",
         cost=f"ai_cost_dollars_total{{{SERVICE}}}",
-        dollars=3000,
+        # Normal traffic spends about $165,000 a month (service/traffic.yml); at the daily peak 0.86 of this.
+        dollars=250000,
         period="month",
-        summary="The AI service spends at most $3,000 a calendar month on LLM providers",
+        summary="The AI service spends at most $250,000 a calendar month on LLM providers",
         runbook="SpendBudgetBurn",
     ),
 ]
