@@ -5,13 +5,16 @@ sloth and pyrra compute each of them from the raw series (``rate(x[3d])`` over e
 provider), so each window added reads the raw series again, and the longest windows read the most samples.
 Here the raw series are read once, over the base window (5m), into a few aggregated series per objective
 (``slo:sli_total_events:rate5m``, ``slo:sli_bad_events:rate5m``, labelled ``slo`` and the ``by`` labels); every
-longer window is computed from those:
+longer window is computed from those, as a burn rate (the error ratio over the error budget, 1x spends the
+budget in exactly the objective's window):
 
-    ratio over W = sum_over_time(bad rate 5m [W]) / sum_over_time(total rate 5m [W])
+    slo:error_budget:burn_rate<W> = 100 * sum_over_time(bad rate 5m [W]) / sum_over_time(total rate 5m [W])
 
-The mean of the 5-minute rates over W is the rate over W (up to the 5 minutes the first one reaches back), and
-a ratio of sums, not a mean of ratios, so a quiet hour weighs less than a busy one. A window costs one rule over
-the aggregated series, whatever the number of raw series. Windows are not chained further (30m from 5m, 6h from
+(for a 1% budget; ``/ budget`` when 1/budget is not a whole number). The mean of the 5-minute rates over W is the
+rate over W (up to the 5 minutes the first one reaches back), and a ratio of sums, not a mean of ratios, so a
+quiet hour weighs less than a busy one. Multiplying by a whole number keeps a burn of exactly the factor exact
+(144 bad events of 1000 are 14.4, not 14.399999999999999), so the tests can tell ``>`` from ``>=``.
+A window costs one rule over the aggregated series, whatever the number of raw series. Windows are not chained further (30m from 5m, 6h from
 30m...): a mean of overlapping means smears the edges of a burn by the sum of the inner windows, which moves the
 moment an alert fires. The error budget remaining is read over the objective's window (30d) from the same
 5-minute series sampled every 5 minutes (a subquery), whose windows tile the period: 8,640 samples a series
