@@ -11,14 +11,14 @@ budget in exactly the objective's window):
     slo:error_budget:burn_rate<W> = 100 * sum_over_time(bad rate 5m [W]) / sum_over_time(total rate 5m [W])
 
 (for a 1% budget; ``/ budget`` when 1/budget is not a whole number). The mean of the 5-minute rates over W is the
-rate over W (up to the 5 minutes the first one reaches back), and a ratio of sums, not a mean of ratios, so a
-quiet hour weighs less than a busy one. Multiplying by a whole number keeps a burn of exactly the factor exact
-(144 bad events of 1000 are 14.4, not 14.399999999999999), so the tests can tell ``>`` from ``>=``.
-A window costs one rule over the aggregated series, whatever the number of raw series. Windows are not chained
-further (30m from 5m, 6h from 30m...): a mean of overlapping means smears the edges of a burn by the sum of the inner windows, which moves the
-moment an alert fires. The error budget remaining is read over the objective's window (30d) from the same
-5-minute series sampled every 5 minutes (a subquery), whose windows tile the period: 8,640 samples a series
-instead of 172,800.
+rate over W (up to the 5 minutes the first one reaches back), and a ratio of sums, not a mean of ratios, so a quiet
+hour weighs less than a busy one. Multiplying by a whole number keeps a burn of exactly the factor exact (144 bad
+events of 1000 are 14.4, not 14.399999999999999), so the tests can tell ``>`` from ``>=``. A window costs one rule
+over the aggregated series, whatever the number of raw series. Windows are not chained further (30m from 5m, 6h
+from 30m...): a mean of overlapping means smears the edges of a burn by the sum of the inner windows, which moves
+the moment an alert fires. The error budget remaining is read over the objective's window (30d) from the same
+5-minute series sampled every 5 minutes (a subquery), whose windows tile the period: 8,640 samples a series instead
+of 172,800.
 
 Each alert is one window pair of the workbook (pyrra's layout rather than sloth's ``or`` of two pairs): every
 factor, window and ``for`` has an alert of its own whose tests pin it, and a page says which pair fired.
