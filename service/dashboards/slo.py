@@ -7,11 +7,10 @@ same series the burn-rate alerts compare with 14.4, 6, 3 and 1.
 
 from generator import panels as P
 from service.dashboards._common import TAGS, links_from
-from service.rules.slos import objectives
-from service.settings import SLO
+from service.settings import MONTHLY_BUDGET_DOLLARS, SLO
 
 SEL = 'slo=~"$slo"'
-BUDGETS = [o for o in objectives if hasattr(o, "dollars")]
+BUDGETS = {"monthly-spend": MONTHLY_BUDGET_DOLLARS}  # the spend budgets of service/rules/slos.py
 BURN = P.thresholds((None, "green"), (1, "yellow"), (6, "orange"), (14.4, "red"))
 
 
@@ -57,8 +56,8 @@ dashboard = P.dashboard(
                          "the budget.", "currencyUSD",
                          P.target(f"slo:spend_dollars:period_to_date{{{SEL}}}", "{{slo}} spent"),
                          P.target(f"slo:spend_dollars:projected{{{SEL}}}", "{{slo}} projected"),
-                         *[P.target(f'vector({b.dollars:g}) and on () slo:spend_allowed_dollars:rate{{slo="{b.name}"}}',
-                                    f"{b.name} budget") for b in BUDGETS]),
+                         *[P.target(f'vector({dollars}) and on () slo:spend_allowed_dollars:rate{{slo="{name}"}}',
+                                    f"{name} budget") for name, dollars in BUDGETS.items()]),
             P.timeseries("Spend burn rate", "Spend rate over the alert windows against the rate the budget still "
                          "allows (1x: the budget lasts exactly until the period ends).", "x",
                          *[spend_burn(w) for w in ("1h", "6h", "1d", "3d")], steps=BURN),

@@ -7,7 +7,7 @@ SpendBudgetBurn.md.
 """
 
 from generator.rules import Availability, Latency, SpendBudget, slo_groups
-from service.settings import JOB, SLO
+from service.settings import JOB, MONTHLY_BUDGET_DOLLARS, SLO
 
 SERVICE = f'job="{JOB}"'
 
@@ -34,8 +34,7 @@ objectives = [
     SpendBudget(
         "monthly-spend",
         cost=f"ai_cost_dollars_total{{{SERVICE}}}",
-        # Normal traffic spends about $165,000 a month (service/traffic.yml); at the daily peak 0.86 of this.
-        dollars=250000,
+        dollars=MONTHLY_BUDGET_DOLLARS,
         period="month",
         summary="The AI service spends at most $250,000 a calendar month on LLM providers",
         runbook="SpendBudgetBurn",
