@@ -52,7 +52,8 @@ def _engine_records() -> set[str]:
     from generator.rules.slo import windows
     from generator.rules.slo_rules import rec
 
-    kinds = ("total", "bad", "ratio", "burn", "remaining", "spend", "spend_month", "spent", "allowed", "projected")
+    kinds = ("total", "bad", "ratio", "burn", "remaining", "spend", "spend_month", "spent", "allowed", "projected",
+             "elapsed", "left")
     return {rec(kind, window) for kind in kinds for window in windows()}
 
 

@@ -55,6 +55,8 @@ def rec(kind: str, window: str = BASE) -> str:
         "spend_month": f"slo:spend_dollars:rate{window}_by_month",
         "spent": "slo:spend_dollars:period_to_date",
         "allowed": "slo:spend_allowed_dollars:rate",
+        "elapsed": "slo:spend_period:elapsed_seconds",
+        "left": "slo:spend_period:left_seconds",
         "projected": "slo:spend_dollars:projected",
     }[kind]
 
@@ -164,20 +166,21 @@ def _spend_records(obj: SpendBudget) -> list[Recording]:
     out = [Recording(rec("spend"), f"{_by(obj)} (rate({obj.cost}[{BASE}]))", labels=labels)]
     for window in windows()[1:]:
         out.append(Recording(rec("spend", window), f"avg_over_time({_of('spend', obj)}[{window}])", labels=labels))
-    left = "(days_in_month() * 86400 - ((day_of_month() - 1) * 86400 + time() % 86400))"
     if obj.period == "month":
         # The spend rate labelled with the month it was spent in: its mean over the series of this month is the
         # mean rate since the first.
         out.append(Recording(rec("spend_month"), f'{_of("spend", obj)}\n* on () group_left (month)\n'
                              'count_values("month", month())', labels=labels))
+        out.append(Recording(rec("elapsed"), "(day_of_month() - 1) * 86400 + time() % 86400", labels=labels))
+        out.append(Recording(rec("left"), f"days_in_month() * 86400 - on () {_of('elapsed', obj)}",
+                             labels=labels))
         out.append(Recording(rec("spent"), f'sum without (month) (\n  avg_over_time({_of("spend_month", obj)}'
                              f'[{MONTH}])\n  * on (month) group_left ()\n  count_values("month", month())\n)\n'
-                             "* on () group_left ()\n((day_of_month() - 1) * 86400 + time() % 86400)",
-                             labels=labels))
+                             f"* on (slo) group_left ()\n{_of('elapsed', obj)}", labels=labels))
         out.append(Recording(rec("allowed"), f"clamp_min({obj.dollars:g} - {_of('spent', obj)}, 0)\n"
-                             f"/ on () group_left ()\n{left}", labels=labels))
+                             f"/ on (slo) group_left ()\n{_of('left', obj)}", labels=labels))
         out.append(Recording(rec("projected"), f"{_of('spent', obj)}\n+\n{_of('spend', obj, '1d')}\n"
-                             f"* on () group_left ()\n{left}", labels=labels))
+                             f"* on (slo) group_left ()\n{_of('left', obj)}", labels=labels))
     else:
         out.append(Recording(rec("spent"), f"avg_over_time({_of('spend', obj)}[30d:{BASE}]) * 30 * 86400",
                              labels=labels))

@@ -277,6 +277,8 @@ def _value_tests(obj) -> list[RuleTest]:
             spent = rate * elapsed
             checks += [
                 _value(rec("spend_month"), obj, at, {**by, "month": "1"}, rate),
+                _value(rec("elapsed"), obj, at, {"slo": obj.name}, elapsed),
+                _value(rec("left"), obj, at, {"slo": obj.name}, left),
                 _value(rec("spent"), obj, at, by, spent),
                 _value(rec("allowed"), obj, at, by, (obj.dollars - spent) / left),
                 _value(rec("projected"), obj, at, by, spent + rate * left),
