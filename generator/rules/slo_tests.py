@@ -183,7 +183,26 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
           samples(firing, burn_end, {firing_labels: 1}),
           samples(firing, burn_end + _round(int(0.75 * resolve), step), {firing_labels: 1}),
           silent(name, burn_end + _round(int(1.5 * resolve), step))),
-    ] + ([_exactly(obj, w, name, step, t)] if isinstance(obj, Availability) else [])
+    ] + ([_exactly(obj, w, name, step, t)] if isinstance(obj, Availability) else []) + (
+        [] if isinstance(obj, SpendBudget) else _one_window_under(obj, w, name, step, t))
+
+
+def _one_window_under(obj, w, name: str, step: int, t) -> list[RuleTest]:
+    """The two windows apart: each scenario holds one window just under the factor while the other is over it,
+    so that lowering either threshold alone fires where the alert must stay silent."""
+    long_s = seconds(w.long)
+    steady = _round(long_s + 300 + seconds(w.for_) + step, step)  # both windows full of the steady burn
+    check = steady + _round(long_s // 10, step)  # the short window has moved, the long one not yet
+    n = (check - steady) // step + 2
+    f = _threshold(obj, w, 0, step)
+    return [
+        t(f"steady at 1.005x for {_text(steady)}, then 0.98x: the short window falls under the factor first",
+          *_inputs(obj, [(steady // step, 1.005 * f), (n, 0.98 * f)]),
+          silent(name, check)),
+        t(f"steady at 0.995x for {_text(steady)}, then 1.02x: the long window stays under the factor a while",
+          *_inputs(obj, [(steady // step, 0.995 * f), (n, 1.02 * f)]),
+          silent(name, check)),
+    ]
 
 
 def _exactly(obj, w, name: str, step: int, t) -> RuleTest:
@@ -261,14 +280,14 @@ def _value(record: str, obj, at: int, labels: dict[str, str], value: float):
 
 def _value_tests(obj) -> list[RuleTest]:
     """Every recording rule's value, a day and an hour into a steady burn (every 5 minutes)."""
-    step, at = 300, 86400 + 3600
+    step, at = 300, 86400 + 13 * 3600  # past noon: a day of 43,200 s would show
     n = at // step + 2
     by = {"slo": obj.name, **_by(obj)}
     checks = []
     if isinstance(obj, SpendBudget):
         dollars = 3.0  # a step
         rate = dollars / step
-        elapsed = at  # January 2nd, 01:00
+        elapsed = at  # January 2nd, 13:00
         left = MONTH - elapsed
         checks.append(_value(rec("spend"), obj, at, by, rate))
         for window in windows()[1:]:
@@ -302,8 +321,13 @@ def _value_tests(obj) -> list[RuleTest]:
         for window in windows():
             checks.append(_value(rec("burn", window), obj, at, by, fraction / obj.budget))
         inputs = _inputs(obj, [(n, fraction)], per_step=rate * step)
-    tests = [RuleTest(f"{obj.name}: every recorded value a day and an hour into a steady burn", *inputs, *checks,
+    tests = [RuleTest(f"{obj.name}: every recorded value a day and 13 hours into a steady burn", *inputs, *checks,
                       interval=_text(step), evaluation_interval=_text(step))]
+    if isinstance(obj, Availability):
+        good = list(_inputs(obj, [(12, fraction)], per_step=rate * step))[1]
+        tests.append(RuleTest(f"{obj.name}: no error series yet is no errors, not a gap", good,
+                              _value(rec("bad"), obj, 3600, by, 0), _value(rec("ratio"), obj, 3600, by, 0),
+                              interval=_text(step), evaluation_interval=_text(step)))
     if isinstance(obj, Latency) and float(obj.threshold).is_integer():
         _, labels = _labels(f"x{{{obj.matchers}}}")
         bucket = f"{obj.histogram}_bucket"
