@@ -17,8 +17,8 @@ events of 1000 are 14.4, not 14.399999999999999), so the tests can tell ``>`` fr
 over the aggregated series, whatever the number of raw series. Windows are not chained further (30m from 5m, 6h
 from 30m...): a mean of overlapping means smears the edges of a burn by the sum of the inner windows, which moves
 the moment an alert fires. The error budget remaining is read over the objective's window (30d) from the same
-5-minute series sampled every 5 minutes (a subquery), whose windows tile the period: 8,640 samples a series instead
-of 172,800.
+5-minute series (a few series an objective; a subquery sampling them every 5 minutes would read a thirtieth as
+many samples, but has no value until a 5-minute boundary has passed since Prometheus started).
 
 Each alert is one window pair of the workbook (pyrra's layout rather than sloth's ``or`` of two pairs): every
 factor, window and ``for`` has an alert of its own whose tests pin it, and a page says which pair fired.
@@ -117,8 +117,8 @@ def _sli_records(obj) -> list[Recording]:
         if window != BASE:
             bad, total = f"sum_over_time({bad}[{window}])", f"sum_over_time({total}[{window}])"
         out.append(Recording(rec("burn", window), f"{scale}{bad}\n/\n{total}{per}", labels=labels))
-    out.append(Recording(rec("remaining"), f"1 - (\n  sum_over_time({_of('bad', obj)}[{obj.window}:{BASE}])\n  /\n"
-                         f"  sum_over_time({_of('total', obj)}[{obj.window}:{BASE}])\n) / {obj.budget}",
+    out.append(Recording(rec("remaining"), f"1 - (\n  sum_over_time({_of('bad', obj)}[{obj.window}])\n  /\n"
+                         f"  sum_over_time({_of('total', obj)}[{obj.window}])\n) / {obj.budget}",
                          labels=labels))
     return [_at(r, obj) for r in out]
 

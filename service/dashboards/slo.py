@@ -19,7 +19,7 @@ def burn(window: str) -> P.Target:
 
 
 def spend_burn(window: str) -> P.Target:
-    return P.target(f"slo:spend_dollars:rate{window}{{{SEL}}}\n/\nslo:spend_allowed_dollars:rate{{{SEL}}}",
+    return P.target(f"slo:spend_dollars:rate{window}\n/\nslo:spend_allowed_dollars:rate",
                     f"{{{{slo}}}} {window}")
 
 
@@ -30,7 +30,8 @@ dashboard = P.dashboard(
                 "against budget with its projection.",
     tags=TAGS,
     links=links_from(SLO),
-    variables=[P.query_variable("slo", "Objective", "label_values(slo:error_budget:remaining, slo)")],
+    # The objectives; spend budgets are always all shown.
+    variables=[P.query_variable("slo", "Objective", "label_values(slo:error_budget:burn_rate5m, slo)")],
     time_from="now-24h",
     rows=[
         P.row(
@@ -54,8 +55,8 @@ dashboard = P.dashboard(
             "Spend",
             P.timeseries("Spend against budget", "Spent this period, the projection at the last day's rate, and "
                          "the budget.", "currencyUSD",
-                         P.target(f"slo:spend_dollars:period_to_date{{{SEL}}}", "{{slo}} spent"),
-                         P.target(f"slo:spend_dollars:projected{{{SEL}}}", "{{slo}} projected"),
+                         P.target("slo:spend_dollars:period_to_date", "{{slo}} spent"),
+                         P.target("slo:spend_dollars:projected", "{{slo}} projected"),
                          *[P.target(f'vector({dollars}) and on () slo:spend_allowed_dollars:rate{{slo="{name}"}}',
                                     f"{name} budget") for name, dollars in BUDGETS.items()]),
             P.timeseries("Spend burn rate", "Spend rate over the alert windows against the rate the budget still "
