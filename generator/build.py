@@ -28,6 +28,7 @@ from .project import Project, activate
 from .rules.model import Alert, RuleGroup, validate_group
 from .rules.render import render_rule, render_rule_file
 from .rules.scenarios import CompiledTests, compile_tests
+from .rules.slo import slo_problems
 from .source import Declaration, Location, SourceMap
 
 TESTS_SUFFIX = "_tests.py"  # rules/<name>_tests.py holds the unit tests of rules/<name>.py
@@ -212,6 +213,8 @@ def _compile_rules(project: Project, path: str, out: Output, problems: list[Prob
         return
     found = [p for group in groups for p in validate_group(group, dashboard_uids=set(out.dashboards),
                                                           runbook_path=project.runbook_path, module=rel)]
+    if hasattr(module, "objectives"):  # SLOs and spend budgets (generator.rules.slo), checked against the catalog
+        found += slo_problems(module.objectives, out.catalog, rel)
     out_path = f"rules/{os.path.splitext(os.path.basename(path))[0]}.yml"
     try:  # rendered even with problems, so that the gates report theirs in the same run
         data, sources = render_rule_file(project, groups, project.root)

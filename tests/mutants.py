@@ -28,6 +28,7 @@ class Mutant:
     rule: str  # alert name or record
     change: str  # "`>` -> `>=` at 41", "for 2m -> 1m45s"
     data: dict  # the whole rule file, with this one change
+    group: str = ""  # the rule group of the changed rule
 
     @property
     def id(self) -> str:
@@ -110,10 +111,10 @@ def mutants(rule_file: dict, evaluation_step: dict[str, int]) -> list[Mutant]:
                 return data
 
             for change, expr in _expr_mutations(rule["expr"]):
-                out.append(Mutant(name, change, variant("expr", expr)))
+                out.append(Mutant(name, change, variant("expr", expr), group["name"]))
             if "for" in rule:
                 seconds, step = _seconds(rule["for"]), evaluation_step[name]
                 for new in sorted({0, seconds // 2, seconds - step, seconds + step, seconds * 2} - {seconds}):
                     out.append(Mutant(name, f"for {rule['for']} -> {duration_text_of(new)}",
-                                      variant("for", duration_text_of(new))))
+                                      variant("for", duration_text_of(new)), group["name"]))
     return out

@@ -47,8 +47,9 @@ def test_two_builds_are_identical_byte_for_byte(output, project_copy):
 def test_output_files(output):
     assert sorted(output.files) == [
         "dashboards/ai-cost.json", "dashboards/ai-debug.json", "dashboards/ai-feature-detail.json",
-        "dashboards/ai-overview.json", "rules/ai_service.every-1m.test.yml", "rules/ai_service.test.yml",
-        "rules/ai_service.yml",
+        "dashboards/ai-overview.json", "dashboards/ai-slo.json", "rules/ai_service.every-1m.test.yml",
+        "rules/ai_service.test.yml", "rules/ai_service.yml", "rules/slos.every-1m.test.yml",
+        "rules/slos.every-5m.test.yml", "rules/slos.test.yml", "rules/slos.yml",
     ]
 
 
@@ -65,7 +66,9 @@ def test_dashboards_follow_the_house_rules(output):
         assert variables["datasource"]["type"] == "datasource"
         ids = [p["id"] for p in data["panels"]]
         assert len(ids) == len(set(ids)), uid
-        assert {link["url"] for link in data["links"]} == {f"/d/{u}" for u in output.dashboards if u != uid}
+        # every dashboard links to the others; the SLO dashboard is linked from Overview and Cost only
+        assert {link["url"] for link in data["links"]} == {
+            f"/d/{u}" for u in output.dashboards if u != uid and (u != "ai-slo" or uid in ("ai-overview", "ai-cost"))}
         assert all(link["keepTime"] and link["includeVars"] for link in data["links"])
         for panel in data["panels"]:
             if panel["type"] == "row":
@@ -92,6 +95,7 @@ def test_variables_where_they_belong(output):
         "ai-feature-detail": ["datasource", "feature", "model"],
         "ai-cost": ["datasource", "feature"],
         "ai-debug": ["datasource", "feature", "model"],
+        "ai-slo": ["datasource", "slo"],
     }
 
 
@@ -127,9 +131,9 @@ def test_runbooks_exist_and_dashboard_urls_name_generated_uids(output):
     project = Project.find(ROOT)
     for group in output.groups:
         for alert in group.alerts:
-            url = project.runbook_url_for(alert.name)
-            assert url.endswith(f"service/runbooks/{alert.name}.md")
-            path = project.runbook_path(alert.name)
+            url = project.runbook_url_for(alert.runbook_name)  # SLO alerts share one runbook per kind
+            assert url.endswith(f"service/runbooks/{alert.runbook_name}.md")
+            path = project.runbook_path(alert.runbook_name)
             assert os.path.isfile(path), path
             with open(path) as fh:
                 assert "What to check first" in fh.read(), path

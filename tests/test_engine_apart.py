@@ -39,11 +39,22 @@ def _service_names() -> dict[str, set[str]]:
     return {
         "metric": {s for s in catalog.series_names if catalog.series(s).metric.name in own},
         "alert": {a.name for g in output.groups for a in g.alerts},
-        "record": {r.record for g in output.groups for r in g.recordings},
+        # Records the engine names itself (the SLO rules' `slo:*` series, labelled with each objective) are its
+        # own vocabulary, not this service's.
+        "record": {r.record for g in output.groups for r in g.recordings} - _engine_records(),
         "uid": set(output.dashboards),
         "job": {catalog.job},
         "label value": {v for label in catalog.labels.values() for v in label.values} - ENGINE_WORDS,
     }
+
+
+def _engine_records() -> set[str]:
+    from generator.rules.slo import windows
+    from generator.rules.slo_rules import rec
+
+    kinds = ("total", "bad", "ratio", "burn", "remaining", "spend", "spend_month", "spent", "allowed", "projected",
+             "elapsed", "left")
+    return {rec(kind, window) for kind in kinds for window in windows()}
 
 
 def _strings(path: str) -> set[str]:

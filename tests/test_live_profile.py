@@ -35,7 +35,10 @@ def test_the_project_rules_compress_and_keep_everything_else():
     before = [(a.name, a.expr, a.for_) for g in groups for a in g.rules if hasattr(a, "for_")]
     compressed = COMPRESSED.groups(groups)
     assert [(a.name, a.expr, a.for_) for g in groups for a in g.rules if hasattr(a, "for_")] == before
-    for original, fast in zip(groups, compressed, strict=True):
+    # spend budgets weigh rates against the calendar, which cannot run faster: left out
+    assert {g.name for g in groups if g.wall_clock} == {"slo-monthly-spend"}
+    assert [g.name for g in compressed] == [g.name for g in groups if not g.wall_clock]
+    for original, fast in zip([g for g in groups if not g.wall_clock], compressed, strict=True):
         assert [type(r) for r in original.rules] == [type(r) for r in fast.rules]
         for a, b in zip(original.rules, fast.rules, strict=True):
             promql_parser.parse(b.expr)

@@ -76,7 +76,7 @@ def test_every_panel_of_every_dashboard_has_data(root, stack_dir, capsys):
     result = run_cli("validate", "--prometheus", url, "--format", "json", cwd=root)
     report = json.loads(result.stdout)
     uids = {d["uid"] for d in report["dashboards"]}
-    assert uids == {"ai-overview", "ai-feature-detail", "ai-cost", "ai-debug"}
+    assert uids == {"ai-overview", "ai-feature-detail", "ai-cost", "ai-debug", "ai-slo"}
     bad = [(d["uid"], c["title"], c["view"], [q for q in c["queries"] if q["status"] != "ok"])
            for d in report["dashboards"] for c in d["checks"] if c["status"] != "ok"]
     assert not bad, json.dumps(bad, indent=2)

@@ -131,9 +131,12 @@ def _windows(expr: str) -> list[timedelta]:
 
 
 def compress_groups(groups: list[RuleGroup], speed: float) -> list[RuleGroup]:
-    """New RuleGroups whose windows, ``for`` and intervals run ``speed`` times faster; the originals are untouched."""
+    """New RuleGroups whose windows, ``for`` and intervals run ``speed`` times faster; the originals are untouched.
+    Groups that read the wall clock (``RuleGroup.wall_clock``, e.g. spend budgets per calendar month) are left out."""
     out = []
     for group in groups:
+        if group.wall_clock:
+            continue
         rules = []
         for rule in group.rules:
             changes = {"expr": scale_expr(rule.expr, speed)}

@@ -4,6 +4,8 @@
 - :mod:`.render`: rule groups to the Prometheus rule file, with its source map;
 - :mod:`.scenarios`: ``RuleTest`` and its helpers (``series``, ``histogram``, ``fires``, ``silent``, ``pending``,
   ``samples``), what a ``<module>_tests.py`` beside it declares, compiled to promtool's test format;
+- :mod:`.slo`, :mod:`.slo_rules`, :mod:`.slo_tests`: availability and latency objectives and spend budgets, their
+  burn-rate rules and the scenarios that test them;
 - :mod:`.coverage`: which rule lacks the scenarios it needs;
 - :mod:`.promtool`: running Prometheus' ``promtool``;
 - :mod:`.testrun`: ``python -m generator test-rules``, every scenario through promtool, one report.
@@ -13,6 +15,9 @@ Content imports the objects from here: ``from generator.rules import Alert, Rule
 
 from .model import Alert, Recording, RuleGroup
 from .scenarios import RuleTest, fires, histogram, pending, samples, series, silent
+from .slo import Availability, Latency, SpendBudget
+from .slo_rules import slo_groups
+from .slo_tests import slo_tests
 
-__all__ = ["Alert", "Recording", "RuleGroup", "RuleTest", "fires", "histogram", "pending", "samples", "series",
-           "silent"]
+__all__ = ["Alert", "Availability", "Latency", "Recording", "RuleGroup", "RuleTest", "SpendBudget", "fires",
+           "histogram", "pending", "samples", "series", "silent", "slo_groups", "slo_tests"]

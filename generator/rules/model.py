@@ -24,7 +24,9 @@ LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 @dataclass
 class Alert:
-    """An alerting rule. ``for_`` is the pending duration; ``dashboard`` the uid where an operator starts."""
+    """An alerting rule. ``for_`` is the pending duration; ``dashboard`` the uid where an operator starts;
+    ``runbook`` the name of its runbook (``<runbooks>/<runbook>.md``) when several alerts share one (default: the
+    alert's name)."""
 
     name: str
     expr: str
@@ -37,11 +39,16 @@ class Alert:
     annotations: dict[str, str] = field(default_factory=dict)
     keep_firing_for: str | None = None
     suppress: dict[str, str] = field(default_factory=dict)
+    runbook: str | None = None
     declared_at: Location | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.expr = _dedent(self.expr)
         self.declared_at = self.declared_at or caller_location()
+
+    @property
+    def runbook_name(self) -> str:
+        return self.runbook or self.name
 
 
 @dataclass
@@ -61,9 +68,13 @@ class Recording:
 
 @dataclass
 class RuleGroup:
+    """``wall_clock``: its rules weigh rates per real second against the calendar (``time()``, the days of the
+    month), which a time-compressed stack (generator.live.profile) cannot speed up: it leaves them out."""
+
     name: str
     rules: list[Alert | Recording]
     interval: str | None = None
+    wall_clock: bool = False
     declared_at: Location | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,7 +149,7 @@ def validate_group(group: RuleGroup, *, dashboard_uids: set[str], runbook_path, 
             known = ", ".join(sorted(dashboard_uids)) or "none"
             add("rules/unknown-dashboard", f"dashboard {rule.dashboard!r} is not a generated dashboard uid "
                 f"(known: {known})")
-        runbook = runbook_path(rule.name)
+        runbook = runbook_path(rule.runbook_name)
         if not os.path.isfile(runbook):
             add("rules/missing-runbook", f"no runbook; write {runbook} (what to check first)")
     return out

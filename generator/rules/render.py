@@ -49,7 +49,7 @@ def render_rule(project, rule) -> dict:
     out["annotations"] = {
         "summary": rule.summary.strip(),
         "description": rule.description.strip(),
-        "runbook_url": project.runbook_url_for(rule.name),
+        "runbook_url": project.runbook_url_for(rule.runbook_name),
         "dashboard_url": project.dashboard_url_for(rule.dashboard),
         **dict(sorted(rule.annotations.items())),
     }

@@ -2,7 +2,7 @@
 
 from generator import panels as P
 from service.dashboards._common import FEATURE_IS, TAGS, N, feature_variable, links_from
-from service.settings import COST, COST_SPIKE_FACTOR
+from service.settings import COST, COST_SPIKE_FACTOR, SLO
 
 SEL = FEATURE_IS
 RATE = "[$__rate_interval]"
@@ -12,7 +12,7 @@ dashboard = P.dashboard(
     title="AI Service / Cost",
     description="LLM spend by model, feature and tier; burn rate, projection and comparison with yesterday.",
     tags=TAGS,
-    links=links_from(COST),
+    links=links_from(COST) + [P.link("SLOs", SLO)],
     variables=[feature_variable()],
     time_from="now-24h",
     rows=[

@@ -2,7 +2,7 @@
 
 from generator import panels as P
 from service.dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, TO_FEATURE_DETAIL_RAW, N, links_from
-from service.settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW
+from service.settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW, SLO
 
 UP_DOWN = [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1},
                                          "1": {"text": "UP", "color": "green", "index": 0}}}]
@@ -21,7 +21,7 @@ dashboard = P.dashboard(
     title="AI Service / Overview",
     description="Health, traffic, errors, latency and spend of the AI service at a glance.",
     tags=TAGS,
-    links=links_from(OVERVIEW),
+    links=links_from(OVERVIEW) + [P.link("SLOs", SLO)],
     rows=[
         P.row(
             "Health",

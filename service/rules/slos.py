@@ -1,0 +1,53 @@
+"""Service level objectives and the spend budget of the AI service, compiled to generated/rules/slos.yml.
+
+Each objective becomes recording rules (error ratio over the workbook's windows, error budget remaining, spend
+projection) and four burn-rate alerts (generator.rules.slo_rules); their promtool scenarios are generated in
+slos_tests.py beside this file. Alerts of every objective share a runbook: service/runbooks/SLOBudgetBurn.md and
+SpendBudgetBurn.md.
+"""
+
+from generator.rules import Availability, Latency, SpendBudget, slo_groups
+from service.naming import N
+from service.settings import JOB, MONTHLY_BUDGET_DOLLARS, SLO
+
+SERVICE = f'job="{JOB}"'
+# The series of the metric naming the repository is set to (service/naming.py): the objectives hold for either.
+HISTOGRAM = N.signals["duration_bucket"][0].removesuffix("_bucket")
+# The latency threshold must be a bucket bound: 10 s in the custom naming, 10.24 s in the GenAI conventions'
+# advised buckets (0.01 ... 81.92, doubling).
+THRESHOLD = {"genai-semconv": 10.24}.get(N.name, 10)
+
+objectives = [
+    Availability(
+        "availability",
+        total=N.series("requests", SERVICE),
+        errors=N.series("requests", SERVICE, N.failed),
+        # Normal traffic fails 1% of requests (service/traffic.yml): 0.8 of this budget.
+        target=98.75,
+        by=[N.label("feature")],
+        summary="98.75% of the requests of each feature succeed over 30 days",
+        runbook="SLOBudgetBurn",
+    ),
+    Latency(
+        "latency",
+        histogram=HISTOGRAM,
+        matchers=SERVICE,
+        threshold=THRESHOLD,
+        target=95,
+        summary=f"95% of requests answer within {THRESHOLD:g} s over 30 days",
+        runbook="SLOBudgetBurn",
+    ),
+    SpendBudget(
+        "monthly-spend",
+        cost=N.series("cost", SERVICE),
+        dollars=MONTHLY_BUDGET_DOLLARS,
+        period="month",
+        summary="The AI service spends at most $250,000 a calendar month on LLM providers",
+        runbook="SpendBudgetBurn",
+    ),
+]
+
+# The workbook pages and files tickets; here a page is `critical`, a ticket `warning` (as in ai_service.py).
+SEVERITIES = {"page": "critical", "ticket": "warning"}
+
+groups = slo_groups(objectives, dashboard=SLO, severities=SEVERITIES)

@@ -1,0 +1,10 @@
+"""Unit tests of the rules generated in slos.py, generated from the same objectives (generator.rules.slo_tests):
+for every burn-rate alert, a burn just above and just under its factor, no traffic, a restart, partial windows
+at start-up and the moments its long and short windows cross; for every objective, the recorded values.
+Compiled to generated/rules/slos.test.yml and slos.every-<interval>.test.yml.
+"""
+
+from generator.rules import slo_tests
+from service.rules.slos import SEVERITIES, objectives
+
+tests = slo_tests(objectives, severities=SEVERITIES)
