@@ -59,9 +59,9 @@ def test_longer_windows_read_only_the_recorded_five_minute_series(output):
 
 
 BROKEN = {
-    "slo/unknown-metric": ('total=f"ai_requests_total{{{SERVICE}}}"', 'total=f"ai_calls_total{{{SERVICE}}}"'),
-    "slo/unknown-label": ('by=["feature"]', 'by=["customer"]'),
-    "slo/threshold-not-bucket": ("threshold=10,", "threshold=8,"),
+    "slo/unknown-metric": ('total=N.series("requests", SERVICE)', 'total="ai_calls_total"'),
+    "slo/unknown-label": ('by=[N.label("feature")]', 'by=["customer"]'),
+    "slo/threshold-not-bucket": ("threshold=THRESHOLD,", "threshold=8,"),
     "slo/target": ("target=98.75,", "target=100,"),
     "slo/window-too-short": ("target=95,", 'target=95,\n        window="1d",'),
 }
