@@ -19,6 +19,8 @@ from generator.grafana.push import Dashboard, Pusher, load_dashboards
 from tests.conftest import ROOT, run_cli
 from tests.grafana_standin import StandInGrafana
 
+# How many dashboards the repository builds (the counts push and diff print follow it).
+DASHBOARDS = len([f for f in os.listdir(os.path.join(ROOT, "generated", "dashboards")) if f.endswith(".json")])
 TOKEN = "glsa_TestSecretToken_9f8e7d6c5b4a"  # distinctive, so that a leak anywhere is found
 PASSWORD = "pa55-w0rd-Secret-Zebra"
 SECRETS = (TOKEN, PASSWORD, "Bearer " + TOKEN)

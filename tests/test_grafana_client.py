@@ -14,6 +14,7 @@ from generator.grafana.config import Credentials, settings_from
 from generator.grafana.push import Dashboard
 from tests.grafana_standin import StandInGrafana
 from tests.grafana_support import (
+    DASHBOARDS,
     PASSWORD,
     TOKEN,
     actions,
@@ -294,7 +295,7 @@ def test_lost_answer_to_a_save_is_replayed_and_recognised_not_a_conflict(grafana
     report = push_in_process(grafana, conflicts_dir=tmp_path, jobs=1)
     assert set(actions(report).values()) == {"created"}, [o.detail for o in report.outcomes]
     assert {e["version"] for e in grafana.dashboards.values()} == {1}  # the replays were refused, not applied
-    assert grafana.requests["POST /api/dashboards/db"] == 6 and not list(tmp_path.iterdir())
+    assert grafana.requests["POST /api/dashboards/db"] == DASHBOARDS + 2 and not list(tmp_path.iterdir())
 
     changed = [Dashboard(d.uid, {**d.data, "description": "v2"}) for d in repo_dashboards()]
     grafana.inject("status_after", status=504, path="/api/dashboards/db", times=1)
@@ -307,14 +308,14 @@ def test_a_500_on_save_fails_that_dashboard_only_and_the_next_run_converges(proj
     grafana.inject("status", status=500, path="/api/dashboards/db", times=1)
     first = push(project_copy, grafana, "--jobs", "1")
     assert first.returncode == 1
-    assert "3 created" in first.stdout and "1 failed" in first.stdout
+    assert f"{DASHBOARDS - 1} created" in first.stdout and "1 failed" in first.stdout
     assert "Grafana answered 500 to POST /api/dashboards/db: injected 500" in first.stdout
     assert "failed" in first.stderr
-    assert grafana.requests["POST /api/dashboards/db"] == 4  # the 500 was not retried
+    assert grafana.requests["POST /api/dashboards/db"] == DASHBOARDS  # the 500 was not retried
     second = push(project_copy, grafana)
-    assert second.returncode == 0 and "1 created, 0 updated, 3 unchanged" in second.stdout
+    assert second.returncode == 0 and f"1 created, 0 updated, {DASHBOARDS - 1} unchanged" in second.stdout
     third = push(project_copy, grafana)
-    assert third.returncode == 0 and "4 unchanged" in third.stdout
+    assert third.returncode == 0 and f"{DASHBOARDS} unchanged" in third.stdout
 
 
 def test_transient_faults_during_a_cli_push_are_absorbed(project_copy, grafana):
@@ -323,7 +324,7 @@ def test_transient_faults_during_a_cli_push_are_absorbed(project_copy, grafana):
     grafana.inject("drop", path="/api/folders", times=1)
     result = push(project_copy, grafana, "--verbose")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 created" in result.stdout
+    assert f"{DASHBOARDS} created" in result.stdout
     assert "-> 503" in result.stderr and "-> 429" in result.stderr  # --verbose logs requests, never credentials
 
 

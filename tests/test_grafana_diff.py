@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from generator.grafana.diff import describe_changes
-from tests.grafana_support import cli, generated, push
+from tests.grafana_support import DASHBOARDS, cli, generated, push
 
 
 def _overview():
@@ -67,7 +67,7 @@ def test_diff_exit_status_and_output(project_copy, grafana):
     grafana.reset_counters()
     same = diff("--prune")
     assert same.returncode == 0, same.stdout + same.stderr
-    assert "Grafana matches the code (4 dashboards)" in same.stdout
+    assert f"Grafana matches the code ({DASHBOARDS} dashboards)" in same.stdout
     assert grafana.writes == 0
 
     grafana.edit_dashboard("ai-cost", lambda d: d.update(title="Cost (edited)"))

@@ -11,10 +11,20 @@ import sys
 
 from generator.grafana import marker
 from generator.grafana.push import Dashboard
-from tests.conftest import snapshot
-from tests.grafana_support import TOKEN, actions, cli, generated, live, push, push_in_process, repo_dashboards
+from tests.conftest import ROOT, snapshot
+from tests.grafana_support import (
+    DASHBOARDS,
+    TOKEN,
+    actions,
+    cli,
+    generated,
+    live,
+    push,
+    push_in_process,
+    repo_dashboards,
+)
 
-UIDS = {"ai-cost", "ai-debug", "ai-feature-detail", "ai-overview"}
+UIDS = {f.removesuffix(".json") for f in os.listdir(os.path.join(ROOT, "generated", "dashboards"))}
 
 
 def _summary(stdout: str) -> str:
@@ -24,7 +34,7 @@ def _summary(stdout: str) -> str:
 def test_first_push_creates_folder_and_dashboards_second_push_writes_nothing(project_copy, grafana):
     first = push(project_copy, grafana)
     assert first.returncode == 0, first.stderr
-    assert "4 created" in _summary(first.stdout)
+    assert f"{DASHBOARDS} created" in _summary(first.stdout)
     folder_uid = next(uid for uid, f in grafana.folders.items() if f["title"] == "Service")
     assert grafana.folder_path(folder_uid) == ["AI", "Service"]
     assert set(grafana.dashboards) == UIDS
@@ -37,11 +47,11 @@ def test_first_push_creates_folder_and_dashboards_second_push_writes_nothing(pro
     grafana.reset_counters()
     second = push(project_copy, grafana)
     assert second.returncode == 0, second.stderr
-    assert "0 created, 0 updated, 4 unchanged, 0 conflict, 0 failed" in _summary(second.stdout)
+    assert f"0 created, 0 updated, {DASHBOARDS} unchanged, 0 conflict, 0 failed" in _summary(second.stdout)
     assert grafana.writes == 0
     assert {e["version"] for e in grafana.dashboards.values()} == {1}
     # one folder listing per level of "AI/Service", one GET per dashboard, nothing else
-    assert grafana.requests == {"GET /api/folders": 2, "GET /api/dashboards/uid/:uid": 4}
+    assert grafana.requests == {"GET /api/folders": 2, "GET /api/dashboards/uid/:uid": DASHBOARDS}
 
 
 def test_default_folder_comes_from_pyproject_and_is_found_by_uid(project_copy, grafana):
@@ -51,7 +61,7 @@ def test_default_folder_comes_from_pyproject_and_is_found_by_uid(project_copy, g
     grafana.reset_counters()
     again = cli("push", project_copy, grafana.url)
     assert again.returncode == 0 and grafana.writes == 0
-    assert grafana.requests["GET /api/folders/:uid"] == 1 and grafana.total_requests == 5
+    assert grafana.requests["GET /api/folders/:uid"] == 1 and grafana.total_requests == DASHBOARDS + 1
 
 
 def test_one_changed_dashboard_is_exactly_one_write(project_copy, grafana):
@@ -63,7 +73,7 @@ def test_one_changed_dashboard_is_exactly_one_write(project_copy, grafana):
     grafana.reset_counters()
     result = push(project_copy, grafana)
     assert result.returncode == 0, result.stderr
-    assert "0 created, 1 updated, 3 unchanged" in _summary(result.stdout)
+    assert f"0 created, 1 updated, {DASHBOARDS - 1} unchanged" in _summary(result.stdout)
     assert grafana.writes == 1 and grafana.requests["POST /api/dashboards/db"] == 1
     assert grafana.dashboards["ai-cost"]["version"] == 2
     assert live(grafana, "ai-cost")["description"].startswith("LLM spend per model")
@@ -93,7 +103,7 @@ def test_edit_in_grafana_is_a_conflict_kept_and_saved_until_force(project_copy, 
     assert re.search(r"conflict\s+ai-cost", result.stdout)
     assert "edited in Grafana since the last push (version 2, by oncall" in result.stdout
     assert "ai-cost" in result.stderr and "--force" in result.stderr
-    assert "3 unchanged, 1 conflict" in _summary(result.stdout)
+    assert f"{DASHBOARDS - 1} unchanged, 1 conflict" in _summary(result.stdout)
     assert grafana.writes == 0
     assert live(grafana, "ai-cost") == edited and grafana.dashboards["ai-cost"]["version"] == 2
     copy_path = project_copy / "conflicts" / "ai-cost.2.json"
@@ -128,7 +138,7 @@ def test_dry_run_writes_nothing(project_copy, grafana):
     result = push(project_copy, grafana, "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "would create 'AI', 'Service'" in result.stdout
-    assert "4 would create" in _summary(result.stdout) and "nothing written" in result.stdout
+    assert f"{DASHBOARDS} would create" in _summary(result.stdout) and "nothing written" in result.stdout
     assert grafana.writes == 0 and not grafana.folders and not grafana.dashboards
 
     assert push(project_copy, grafana).returncode == 0
