@@ -11,6 +11,8 @@ two renames (microseconds) is it absent. :func:`stale_files` compares ``generate
 
 from __future__ import annotations
 
+import glob
+import json
 import os
 import shutil
 import tempfile
@@ -41,6 +43,21 @@ def dump_yaml(data: dict) -> bytes:
     text = yaml.dump(data, Dumper=_RuleDumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
                      width=120, indent=2)
     return text.encode("utf-8")
+
+
+def generated_dashboards(project) -> list[dict]:
+    """The dashboards of generated/ as the build wrote them, in file order; GeneratorError when there are none."""
+    from .errors import GeneratorError
+
+    files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
+    if not files:
+        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; "
+                             "run `make dashboards`")
+    found = []
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            found.append(json.load(fh))
+    return found
 
 
 def _existing_files(directory: str) -> dict[str, str]:

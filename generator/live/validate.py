@@ -22,7 +22,6 @@ variable is empty or fails.
 
 from __future__ import annotations
 
-import glob
 import itertools
 import json
 import os
@@ -37,6 +36,7 @@ from .. import durations
 from ..catalog import load_catalog
 from ..errors import GeneratorError
 from ..grafana import model
+from ..output import generated_dashboards
 
 MAX_DATA_POINTS = 1000  # about a full-width panel; Grafana uses the panel's width in pixels
 LOAD_BUDGET_SECONDS = 2.0
@@ -250,18 +250,10 @@ def run(project, args) -> int:
     if not url:
         raise GeneratorError("no Prometheus to validate against: pass --prometheus URL or start one with `make up`")
     catalog = load_catalog(project.catalog)
-    files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
-    if not files:
-        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; "
-                             "run `make dashboards`")
-    dashboards = []
-    for path in files:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        if not args.dashboard or data.get("uid") in args.dashboard:
-            dashboards.append(data)
+    every = generated_dashboards(project)
+    dashboards = [d for d in every if not args.dashboard or d.get("uid") in args.dashboard]
     if args.dashboard and len(dashboards) != len(set(args.dashboard)):
-        known = ", ".join(sorted(json.load(open(p)).get("uid", "?") for p in files))
+        known = ", ".join(sorted(d.get("uid", "?") for d in every))
         raise GeneratorError(f"unknown dashboard uid in {args.dashboard} (known: {known})")
     prom = Prometheus(url, args.timeout)
     status, _, _, error = prom.get("/api/v1/status/buildinfo", {})

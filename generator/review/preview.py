@@ -9,7 +9,6 @@ tools and tests can check a picture without reading it.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import sys
@@ -109,15 +108,9 @@ class Preview:
 
 def _dashboards(project, wanted: list[str]) -> list[dict]:
     from ..errors import GeneratorError
+    from ..output import generated_dashboards
 
-    files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
-    if not files:
-        raise GeneratorError(f"no dashboards in {project.relative(project.generated)}/dashboards; "
-                             "run `make dashboards`")
-    found = []
-    for path in files:
-        with open(path, encoding="utf-8") as fh:
-            found.append(json.load(fh))
+    found = generated_dashboards(project)
     known = [d.get("uid") for d in found]
     unknown = [w for w in wanted if w not in known]
     if unknown:
