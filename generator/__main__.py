@@ -1,5 +1,13 @@
+import os
 import sys
 
-from .cli import main
+from .cli import QUICK_EXIT, main
 
-sys.exit(main())
+code = main()
+if sys.argv[1:2] and sys.argv[1] in QUICK_EXIT:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+sys.exit(code)

@@ -35,7 +35,12 @@ def summary(report: Report) -> list[str]:
 
 
 def as_json(report: Report) -> str:
-    return json.dumps([p.to_dict() for p in report.problems], indent=2, ensure_ascii=False) + "\n"
+    """A JSON array with one problem per line: as easy to read and to grep as indented JSON, and written by the
+    C encoder (``indent`` makes :mod:`json` fall back to pure Python, a third of a big lint's time)."""
+    if not report.problems:
+        return "[]\n"
+    rows = ",\n  ".join(json.dumps(p.to_dict(), ensure_ascii=False) for p in report.problems)
+    return f"[\n  {rows}\n]\n"
 
 
 def _escape(value: str, *, prop: bool = False) -> str:
