@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lint", help="check dashboards, rules and the catalog against the catalog (exit 1 on errors)",
                        description="With no files, lint this repository's compiled dashboards and rules and its "
                                    "catalog; with files, lint those Grafana dashboard JSON and Prometheus rule files.")
-    p.add_argument("files", nargs="*", help="dashboard JSON or rule YAML files (default: this repository)")
+    p.add_argument("files", nargs="*", help="dashboard JSON or rule YAML files, or directories holding them "
+                   "(default: this repository)")
     p.add_argument("--catalog", help="metric catalog directory or file (default: this repository's)")
     p.add_argument("--no-catalog", action="store_true",
                    help="lint files without a catalog: every check that needs none (structure, syntax, templates, "

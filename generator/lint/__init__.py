@@ -15,7 +15,7 @@ from ..catalog import Catalog
 from .collect import collect_dashboard, collect_rules, rule_set
 from .config import LintConfig
 from .context import Context
-from .documents import Document, InputError, read_document
+from .documents import Document, InputError, expand_paths, read_document
 from .entries import CatalogEntry
 from .problem import Place, Problem, Scope
 from .registry import CHECKS, catalog_free
@@ -61,11 +61,12 @@ def without_catalog() -> Catalog:
 
 
 def lint_files(paths: list[str], catalog: Catalog | None, config: LintConfig | None = None) -> Report:
-    """Lint files against ``catalog`` (None: only the checks that need no catalog); one that cannot be read is a
-    ``lint/unreadable-file`` problem of that file."""
+    """Lint files (a directory: the files under it) against ``catalog`` (None: only the checks that need no
+    catalog); one that cannot be read is a ``lint/unreadable-file`` problem of that file."""
     config = config or LintConfig()
     checks = config.checks(CHECKS if catalog is not None else catalog_free())
     catalog = catalog if catalog is not None else without_catalog()
+    paths = expand_paths(paths)
     documents, unreadable = _read_all([p for p in paths if not config.ignored(p)])
     ctx = Context(catalog, uids_complete=False)
     entries = Entries()

@@ -118,12 +118,32 @@ def classify(data: object) -> str | None:
     return None
 
 
+LINTED_SUFFIXES = (".json", ".yml", ".yaml")
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given; a directory stands for the dashboard JSON and rule YAML files under it (sorted, hidden
+    files and folders left out). A directory holding none stays as it is, and reads as one problem."""
+    out = []
+    for path in paths:
+        if not os.path.isdir(path):
+            out.append(path)
+            continue
+        found = []
+        for base, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found += [os.path.join(base, f) for f in sorted(files)
+                      if f.endswith(LINTED_SUFFIXES) and not f.startswith(".")]
+        out += found or [path]
+    return out
+
+
 def read_document(path: str) -> Document:
     """Read and classify one input file; raise InputError with a one-line reason when it cannot be linted."""
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
     if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory; pass dashboard JSON or rule YAML files")
+        raise InputError(f"{path}: a directory without dashboard JSON or rule YAML files (*.json, *.yml, *.yaml)")
     try:
         if os.path.getsize(path) > MAX_BYTES:
             raise InputError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB; not linted")

@@ -119,3 +119,26 @@ def test_promtool_test_files_are_recognised_and_left_to_promtool():
     assert tests
     result = run_cli("lint", *tests)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_directory_stands_for_the_files_under_it(tmp_path):
+    """`lint dir/` lints its dashboards and rule files, in subfolders too (hidden ones left out); a directory
+    holding none is one problem, and the other inputs are still linted."""
+    (tmp_path / "team" / "rules").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "empty").mkdir()
+    bad = write(tmp_path / "team", "bad.json", dashboard(panel("sum(rate(ai_cost_dollars[5m]))")))
+    write(tmp_path / "team" / "rules", "alerts.yaml", rules(alert(labels={"team": "x"})))
+    write(tmp_path / ".git", "hidden.json", dashboard(panel("sum(rate(ai_cost_dollars[5m]))")))
+    (tmp_path / "team" / "notes.txt").write_text("not linted")
+    result = run_cli("lint", "--catalog", os.path.join(ROOT, "service", "catalog"), "--format", "json",
+                     str(tmp_path / "team"), str(tmp_path / "empty"), str(tmp_path / ".git"))
+    problems = json.loads(result.stdout)
+    files = {p["file"] for p in problems}
+    assert bad in files and str(tmp_path / "team" / "rules" / "alerts.yaml") in files
+    assert not any(f.endswith("notes.txt") for f in files)
+    [empty] = [p for p in problems if p["file"] == str(tmp_path / "empty")]
+    assert empty["check"] == "lint/unreadable-file" and "without dashboard JSON or rule YAML" in empty["message"]
+    # A hidden directory named on the command line is linted: only folders found while walking are skipped.
+    assert str(tmp_path / ".git" / "hidden.json") in files
+    assert result.returncode == 1
