@@ -37,6 +37,21 @@ class Document:
     def line(self, obj) -> int | None:
         return self.lines.get(id(obj))
 
+    # Pickled (from a forked reader, see generator/lint/forked.py), ``lines`` cannot stay keyed by ids: it travels
+    # as (mapping, line) pairs, which pickle keeps pointing at the same objects as ``data``.
+    def __getstate__(self) -> dict:
+        pairs, stack = [], [self.data]
+        while stack:
+            obj = stack.pop()
+            values = obj.values() if isinstance(obj, dict) else obj
+            if isinstance(obj, dict) and id(obj) in self.lines:
+                pairs.append((obj, self.lines[id(obj)]))
+            stack.extend(v for v in values if isinstance(v, (dict, list)))
+        return {**self.__dict__, "lines": pairs}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, lines={id(obj): line for obj, line in state["lines"]})
+
 
 def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]

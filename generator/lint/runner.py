@@ -10,12 +10,10 @@ dashboard nor a rule file).
 
 from __future__ import annotations
 
-import os
-import pickle
-import threading
 import traceback
 from dataclasses import dataclass, field
 
+from . import forked
 from .problem import Hit, Problem, Scope, severity_rank
 from .registry import CHECKS, check_names
 
@@ -65,7 +63,7 @@ def _scopes(entries: Entries) -> list[Scope]:
 
 
 def run(entries: Entries, ctx, checks=CHECKS) -> Report:
-    if _worth_a_second_process(entries):
+    if forked.worth_it(len(entries.by_kind["query"]), PARALLEL_MIN_QUERIES):
         problems, suppressed = _check_in_two_processes(entries, ctx, list(checks))
     else:
         problems, suppressed = _check(entries, ctx, checks)
@@ -105,20 +103,12 @@ def _check(entries: Entries, ctx, checks) -> tuple[list[Problem], list[Problem]]
     return problems, suppressed
 
 
-# Big inputs (thousands of rules) are checked by two processes: a forked child runs every check over every other
-# query, rule and panel, this process over the rest and over the whole-file entries. The child shares what was
-# read without copying it, and since queries are parsed on first use each process parses only its own half.
-# Below this many queries the fork costs more than it saves.
+# Big inputs (thousands of rules) are checked by two processes (see forked.py): the child runs every check over
+# every other query, rule and panel, this process over the rest and over the whole-file entries. Since queries
+# are parsed on first use each process parses only its own half. Below this many queries the fork costs more
+# than it saves.
 PARALLEL_MIN_QUERIES = 1500
 SPLIT_KINDS = ("query", "rule", "panel")
-
-
-def _worth_a_second_process(entries: Entries) -> bool:
-    """Fork only where it is safe (no threads) and pays; GENERATOR_LINT_JOBS=1 or 2 forces one or two processes."""
-    jobs = os.environ.get("GENERATOR_LINT_JOBS", "")
-    if jobs == "1" or not hasattr(os, "fork") or threading.active_count() != 1:
-        return False
-    return jobs == "2" or ((os.cpu_count() or 1) > 1 and len(entries.by_kind["query"]) >= PARALLEL_MIN_QUERIES)
 
 
 def _halves(entries: Entries) -> tuple[Entries, Entries]:
@@ -135,29 +125,13 @@ def _check_in_two_processes(entries: Entries, ctx, checks) -> tuple[list[Problem
     """Check half of the entries in a forked child; it sends back its problems and the suppressions it used."""
     mine, theirs = _halves(entries)
     scopes = _scopes(entries)  # same order in both processes: they share the objects as they were at the fork
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into the caller's code
-        status = 1
-        try:
-            os.close(read_end)
-            problems, suppressed = _check(theirs, ctx, checks)
-            used = [(i, name) for i, scope in enumerate(scopes) for name in scope.used]
-            with os.fdopen(write_end, "wb") as out:
-                pickle.dump((problems, suppressed, used), out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    problems, suppressed = _check(mine, ctx, checks)
-    with os.fdopen(read_end, "rb") as inp:
-        data = inp.read()
-    os.waitpid(pid, 0)
-    try:
-        their_problems, their_suppressed, used = pickle.loads(data)
-    except Exception:  # the child died (out of memory, killed): check its half here
-        their_problems, their_suppressed = _check(theirs, ctx, checks)
-        used = []
+
+    def their_half():
+        problems, suppressed = _check(theirs, ctx, checks)
+        return problems, suppressed, [(i, name) for i, scope in enumerate(scopes) for name in scope.used]
+
+    (problems, suppressed), (their_problems, their_suppressed, used) = forked.in_two(
+        lambda: _check(mine, ctx, checks), their_half)
     for index, name in used:
         scopes[index].used.add(name)
     return problems + their_problems, suppressed + their_suppressed
