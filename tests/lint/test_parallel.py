@@ -37,3 +37,25 @@ def test_two_processes_report_what_one_does(tmp_path):
     assert checks.count("promql/raw-counter") == len([i for i in range(200) if i % 7 == 5])
     assert "promql/unknown-metric" not in checks  # every one suppressed, in both halves
     assert checks.count("lint/unused-suppression") == 1
+
+
+def test_files_read_in_two_processes_keep_their_lines_order_and_problems(tmp_path):
+    """Many files are read by two processes (forced here): each file's problems keep their lines and
+    suppressions, files come back in their order, and an unreadable file is still one problem of its own."""
+    paths = []
+    for n in range(9):
+        path = tmp_path / f"rules-{n}.yml"
+        path.write_text(("\n" * n) + rule_file(30))  # every file shifted by n lines
+        paths.append(str(path))
+    (tmp_path / "broken.yml").write_text("groups: [\n")
+    paths.insert(4, str(tmp_path / "broken.yml"))
+    one = run_cli("lint", "--format", "json", *paths, env={"GENERATOR_LINT_JOBS": "1"})
+    two = run_cli("lint", "--format", "json", *paths, env={"GENERATOR_LINT_JOBS": "2"})
+    assert one.stdout == two.stdout and one.returncode == two.returncode == 1
+    problems = json.loads(two.stdout)
+    [broken] = [p for p in problems if p["file"].endswith("broken.yml")]
+    assert broken["check"] == "lint/unreadable-file"
+    raw = [(p["file"], p["line"]) for p in problems if p["check"] == "promql/raw-counter"]
+    first = {line for file, line in raw if file.endswith("rules-0.yml")}
+    assert {line for file, line in raw if file.endswith("rules-3.yml")} == {line + 3 for line in first}
+    assert not any(p["check"] in ("promql/unknown-metric", "lint/internal-error") for p in problems)
