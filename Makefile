@@ -34,7 +34,7 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-test: $(STAMP) tools test-rules ## run every test (promtool included)
+test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included)
 	$(PY) -m pytest
 
 push: $(STAMP) ## push generated/ dashboards to Grafana (GRAFANA_URL, GRAFANA_TOKEN; ARGS="--dry-run" and so on)
@@ -56,7 +56,7 @@ test-grafana: $(STAMP) ## run the push/diff/prune suite against the real Grafana
 	$(PY) -m pytest tests/test_grafana_real.py -rs $(ARGS)
 
 test-rules: $(STAMP) tools ## prove the alerts with promtool: check rules, then every unit-test scenario
-	$(PY) -m generator test-rules
+	$(PY) -m generator test-rules $(ARGS)
 
 up: $(STAMP) tools ## start the local stack (workload, Prometheus, Alertmanager, webhook) on loopback, in .stack/
 	$(PY) -m generator stack up

@@ -8,7 +8,7 @@ import os
 import sys
 
 from . import exitcodes
-from .errors import GeneratorError
+from .errors import GeneratorError, UsageError
 from .project import Project
 
 
@@ -125,7 +125,7 @@ def _with_baseline(args, report, lint_config):
 def cmd_test_rules(args) -> int:
     from .rules.testrun import print_report, test_rules
 
-    report = test_rules(_project(args))
+    report = test_rules(_project(args), only=args.rule_files)
     print_report(report, sys.stdout, sys.stderr)
     return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_lint)
     p = sub.add_parser("test-rules",
                        help="compile, then run promtool check rules and the rules' unit tests, per scenario")
+    p.add_argument("rule_files", nargs="*", metavar="RULE_FILE",
+                   help="only these rule files and their scenarios (slos, rules/slos.yml, generated/rules/slos.yml; "
+                        "default: all)")
     p.set_defaults(func=cmd_test_rules)
 
     # Commands with modules of their own (their heavy imports wait until they run).
@@ -187,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return exitcodes.USAGE
     except GeneratorError as e:
         print(f"error: {e}", file=sys.stderr)
         return exitcodes.PROBLEMS

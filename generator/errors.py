@@ -15,6 +15,10 @@ class GeneratorError(Exception):
         self.problems = list(problems)
 
 
+class UsageError(GeneratorError):
+    """The command was asked for something that does not exist (exit status 2, as for bad flags)."""
+
+
 class CatalogError(GeneratorError):
     """The metric catalog is malformed."""
 

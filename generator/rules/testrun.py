@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..build import Output, compile_project
+from ..errors import UsageError
 from ..output import dump_yaml
 from ..problems import Problem, format_problem
 from ..project import Project
@@ -51,10 +52,11 @@ class Report:
             r.run.ok for r in self.results)
 
 
-def cases_of(output: Output) -> list[Case]:
-    """Every scenario of every generated test file, each as a promtool test file of its own."""
+def cases_of(output: Output, rules=None) -> list[Case]:
+    """Every scenario of every generated test file (of ``rules``, some of ``output.rules``), each as a promtool
+    test file of its own."""
     cases = []
-    for compiled in output.rules:
+    for compiled in output.rules if rules is None else rules:
         if compiled.tests is None:
             continue
         for path, data in compiled.tests.files.items():
@@ -88,23 +90,37 @@ def run_cases(promtool: str, rule_files: dict[str, bytes], cases: list[Case], *,
         return [CaseResult(c, r) for c, r in zip(cases, runs, strict=True)]
 
 
-def test_rules(project: Project, *, promtool: str | None = None) -> Report:
+def _stem(path: str) -> str:
+    """``rules/slos.yml``, ``generated/rules/slos.yml``, ``slos.yml`` and ``slos`` all name the rule file slos."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return name.removesuffix(".yml").removesuffix(".yaml")
+
+
+def test_rules(project: Project, *, promtool: str | None = None, only: list[str] | None = None) -> Report:
+    """Check every rule file (``only``: those named) with promtool, their coverage, and run their scenarios."""
     promtool = promtool or P.find_promtool()
     output = compile_project(project)
+    selected = output.rules
+    if only:
+        known = {_stem(c.path): c for c in output.rules}
+        unknown = [name for name in only if _stem(name) not in known]
+        if unknown:
+            raise UsageError(f"no rule file {', '.join(map(repr, unknown))} in this repository; its rule files: "
+                                 + ", ".join(f"generated/{c.path}" for c in output.rules))
+        selected = [c for c in output.rules if _stem(c.path) in {_stem(n) for n in only}]
     coverage = []
-    for compiled in output.rules:
+    for compiled in selected:
         coverage += coverage_problems(compiled.groups, compiled.tests.tests if compiled.tests else None,
                                       compiled.module)
     coverage = [c.relative_to(project.root) for c in coverage]
-    rule_files = {c.path: output.files[c.path] for c in output.rules}
+    rule_files = {c.path: output.files[c.path] for c in selected}
     checks = {}
     with tempfile.TemporaryDirectory(prefix="check-rules.") as scratch:
         for rel, content in rule_files.items():
             path = os.path.join(scratch, os.path.basename(rel))
             _write(path, content)
             checks[rel] = P.check_rules(promtool, path)
-    results = run_cases(promtool, rule_files, cases_of(output))
-    return Report(coverage, checks, results)
+    return Report(coverage, checks, run_cases(promtool, rule_files, cases_of(output, selected)))
 
 
 def print_report(report: Report, out, err) -> None:
