@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from . import marker, model
 from .client import GrafanaClient
+from .fields import MAX_PATHS, defaults, diff_paths, grid, keyed, panel_key, short, strip_defaults, thresholds
 from .folders import Folder
 from .push import Dashboard
 
 NEW, UNCHANGED, CHANGED, LEFTOVER = "new", "unchanged", "changed", "not in code"
-MAX_PATHS = 6
 
 
 @dataclass
@@ -91,9 +91,9 @@ def describe_changes(live: dict, code: dict) -> list[str]:
     for key in ("title", "description", "refresh", "timezone", "graphTooltip", "editable", "schemaVersion",
                 "liveNow", "weekStart", "fiscalYearStartMonth"):
         if live.get(key) != code.get(key):
-            changes.append(f"{key}: {_short(live.get(key))} → {_short(code.get(key))}")
+            changes.append(f"{key}: {short(live.get(key))} → {short(code.get(key))}")
     if (live.get("tags") or []) != (code.get("tags") or []):
-        changes.append(f"tags: {_short(live.get('tags') or [])} → {_short(code.get('tags') or [])}")
+        changes.append(f"tags: {short(live.get('tags') or [])} → {short(code.get('tags') or [])}")
     if live.get("time") != code.get("time"):
         changes.append(f"time range: {_time(live.get('time'))} → {_time(code.get('time'))}")
     changes += _links(model.dashboard_links(live), model.dashboard_links(code))
@@ -104,28 +104,12 @@ def describe_changes(live: dict, code: dict) -> list[str]:
     rest = sorted(k for k in set(live) | set(code) if k not in handled and live.get(k) != code.get(k))
     changes += [f"{k} changed" for k in rest]
     if live.get("uid") != code.get("uid"):
-        changes.append(f"uid: {_short(live.get('uid'))} → {_short(code.get('uid'))}")
+        changes.append(f"uid: {short(live.get('uid'))} → {short(code.get('uid'))}")
     return changes
 
 
-def _keyed(items: list[dict], key) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for item in items:
-        name = key(item)
-        k, n = name, 2
-        while k in out:
-            k, n = f"{name} #{n}", n + 1
-        out[k] = item
-    return out
-
-
-def _panel_key(p: dict) -> str:
-    kind = "row" if model.is_row(p) else "panel"
-    return f'{kind} "{p.get("title") or "(untitled #" + str(p.get("id")) + ")"}"'
-
-
 def _panels_changes(live: list[dict], code: list[dict]) -> list[str]:
-    a, b = _keyed(live, _panel_key), _keyed(code, _panel_key)
+    a, b = keyed(live, panel_key), keyed(code, panel_key)
     out = [f"- {k} ({a[k].get('type')})" for k in a if k not in b]
     out += [f"+ {k} ({b[k].get('type')})" for k in b if k not in a]
     for k in b:
@@ -138,54 +122,44 @@ def _panel_changes(old: dict, new: dict) -> list[str]:
     out = []
     for key in ("type", "description", "transparent", "interval", "maxDataPoints"):
         if old.get(key) != new.get(key):
-            out.append(f"{key}: {_short(old.get(key))} → {_short(new.get(key))}")
+            out.append(f"{key}: {short(old.get(key))} → {short(new.get(key))}")
     if old.get("datasource") != new.get("datasource"):
         out.append(f"datasource: {_ds(old.get('datasource'))} → {_ds(new.get('datasource'))}")
-    od, nd = _defaults(old), _defaults(new)
+    od, nd = defaults(old), defaults(new)
     for key in ("unit", "min", "max", "decimals"):
         if od.get(key) != nd.get(key):
-            out.append(f"{key}: {_short(od.get(key))} → {_short(nd.get(key))}")
+            out.append(f"{key}: {short(od.get(key))} → {short(nd.get(key))}")
     if od.get("thresholds") != nd.get("thresholds"):
-        out.append(f"thresholds: {_thresholds(od.get('thresholds'))} → {_thresholds(nd.get('thresholds'))}")
+        out.append(f"thresholds: {thresholds(od.get('thresholds'))} → {thresholds(nd.get('thresholds'))}")
     out += _targets(model.targets(old), model.targets(new))
     if old.get("gridPos") != new.get("gridPos"):
-        out.append(f"position: {_grid(old.get('gridPos'))} → {_grid(new.get('gridPos'))}")
+        out.append(f"position: {grid(old.get('gridPos'))} → {grid(new.get('gridPos'))}")
     covered = {"type", "description", "transparent", "interval", "maxDataPoints", "datasource", "targets",
                "gridPos", "id", "panels"}
     rest_old = {k: v for k, v in old.items() if k not in covered}
     rest_new = {k: v for k, v in new.items() if k not in covered}
-    paths = _diff_paths(_strip_defaults(rest_old), _strip_defaults(rest_new))
+    paths = diff_paths(strip_defaults(rest_old), strip_defaults(rest_new))
     if paths:
         more = f" and {len(paths) - MAX_PATHS} more" if len(paths) > MAX_PATHS else ""
         out.append("settings changed: " + ", ".join(paths[:MAX_PATHS]) + more)
     return out
 
 
-def _strip_defaults(panel: dict) -> dict:
-    """The panel without the field-config entries described on their own (unit, thresholds, …)."""
-    panel = json.loads(json.dumps(panel))
-    defaults = (panel.get("fieldConfig") or {}).get("defaults")
-    if isinstance(defaults, dict):
-        for key in ("unit", "min", "max", "decimals", "thresholds"):
-            defaults.pop(key, None)
-    return panel
-
-
 def _targets(old: list, new: list) -> list[str]:
     def ref(t):
         return f"query {t.get('refId') or '?'}"
 
-    a, b = _keyed(old, ref), _keyed(new, ref)
-    out = [f"- {k}: {_short(a[k].get('expr'))}" for k in a if k not in b]
-    out += [f"+ {k}: {_short(b[k].get('expr'))}" for k in b if k not in a]
+    a, b = keyed(old, ref), keyed(new, ref)
+    out = [f"- {k}: {short(a[k].get('expr'))}" for k in a if k not in b]
+    out += [f"+ {k}: {short(b[k].get('expr'))}" for k in b if k not in a]
     for k in b:
         if k not in a or a[k] == b[k]:
             continue
         if a[k].get("expr") != b[k].get("expr"):
-            out.append(f"{k}: {_short(a[k].get('expr'))} → {_short(b[k].get('expr'))}")
+            out.append(f"{k}: {short(a[k].get('expr'))} → {short(b[k].get('expr'))}")
         if a[k].get("legendFormat") != b[k].get("legendFormat"):
-            out.append(f"{k} legend: {_short(a[k].get('legendFormat'))} → {_short(b[k].get('legendFormat'))}")
-        others = [p for p in _diff_paths(a[k], b[k]) if p not in ("expr", "legendFormat")]
+            out.append(f"{k} legend: {short(a[k].get('legendFormat'))} → {short(b[k].get('legendFormat'))}")
+        others = [p for p in diff_paths(a[k], b[k]) if p not in ("expr", "legendFormat")]
         if others:
             out.append(f"{k} settings changed: " + ", ".join(others[:MAX_PATHS]))
     return out
@@ -195,7 +169,7 @@ def _variables(old: list[dict], new: list[dict]) -> list[str]:
     def key(v):
         return f"variable ${v.get('name')}"
 
-    a, b = _keyed(old, key), _keyed(new, key)
+    a, b = keyed(old, key), keyed(new, key)
     out = [f"- {k} ({a[k].get('type')})" for k in a if k not in b]
     out += [f"+ {k} ({b[k].get('type')})" for k in b if k not in a]
     for k in b:
@@ -203,8 +177,8 @@ def _variables(old: list[dict], new: list[dict]) -> list[str]:
             continue
         for field_ in ("query", "definition", "datasource", "label", "type", "multi", "includeAll", "regex"):
             if a[k].get(field_) != b[k].get(field_):
-                out.append(f"{k}: {field_}: {_short(a[k].get(field_))} → {_short(b[k].get(field_))}")
-        others = [p for p in _diff_paths(a[k], b[k]) if p.split(".")[0].split("[")[0] not in
+                out.append(f"{k}: {field_}: {short(a[k].get(field_))} → {short(b[k].get(field_))}")
+        others = [p for p in diff_paths(a[k], b[k]) if p.split(".")[0].split("[")[0] not in
                   ("query", "definition", "datasource", "label", "type", "multi", "includeAll", "regex")]
         if others:
             out.append(f"{k}: settings changed: " + ", ".join(others[:MAX_PATHS]))
@@ -215,68 +189,25 @@ def _links(old: list, new: list) -> list[str]:
     def key(link):
         return f'link "{link.get("title") or link.get("url") or "?"}"'
 
-    a, b = _keyed(old, key), _keyed(new, key)
+    a, b = keyed(old, key), keyed(new, key)
     out = [f"- {k}" for k in a if k not in b] + [f"+ {k}" for k in b if k not in a]
-    out += [f"{k} changed: " + ", ".join(_diff_paths(a[k], b[k])[:MAX_PATHS]) for k in b if k in a and a[k] != b[k]]
+    out += [f"{k} changed: " + ", ".join(diff_paths(a[k], b[k])[:MAX_PATHS]) for k in b if k in a and a[k] != b[k]]
     return out
-
-
-def _diff_paths(a, b, prefix: str = "") -> list[str]:
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = []
-        for k in sorted(set(a) | set(b), key=str):
-            if a.get(k) != b.get(k):
-                out += _diff_paths(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else str(k))
-        return out
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        out = []
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            if x != y:
-                out += _diff_paths(x, y, f"{prefix}[{i}]")
-        return out
-    return [prefix or "(value)"] if a != b else []
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # Short renderings
 
 
-def _short(value, limit: int = 100) -> str:
-    if value is None:
-        return "(none)"
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = " ".join(text.split())
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"`{text}`" if isinstance(value, str) else text
-
-
-def _defaults(panel: dict) -> dict:
-    return model.dict_at(panel, "fieldConfig", "defaults")
-
-
-def _thresholds(t) -> str:
-    if not isinstance(t, dict):
-        return "(none)"
-    steps = [f"{s.get('color')}" + ("" if s.get("value") is None else f" from {s.get('value')}")
-             for s in t.get("steps") or [] if isinstance(s, dict)]
-    return (t.get("mode") or "absolute") + " [" + ", ".join(steps) + "]"
-
-
 def _ds(ds) -> str:
     if isinstance(ds, dict):
         return f"{ds.get('type', '?')}:{ds.get('uid', '?')}"
-    return _short(ds)
-
-
-def _grid(g) -> str:
-    if not isinstance(g, dict):
-        return "(none)"
-    return f"x={g.get('x')} y={g.get('y')} w={g.get('w')} h={g.get('h')}"
+    return short(ds)
 
 
 def _time(t) -> str:
     if not isinstance(t, dict):
-        return _short(t)
+        return short(t)
     return f"{t.get('from')} to {t.get('to')}"
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 
-from ..grafana import diff as gdiff
+from ..grafana import fields as gfields
 from ..grafana import model as gmodel
 from .model import ADDED, CHANGED, REMOVED, DashboardChange, Field, Item
 from .rules import pretty_promql
+
+MAX_PATHS = gfields.MAX_PATHS
 
 DASHBOARD_FIELDS = ("title", "description", "tags", "time", "refresh", "timezone", "graphTooltip", "editable",
                     "liveNow", "weekStart")
 PANEL_FIELDS = ("type", "description", "datasource", "interval", "maxDataPoints", "transparent")
 UNIT_FIELDS = ("unit", "min", "max", "decimals")
-MAX_PATHS = gdiff.MAX_PATHS
 
 
 def _value(value) -> str | None:
@@ -57,7 +58,7 @@ def describe_dashboard(old: dict, new: dict) -> list[Item]:
             settings.fields.append(Field("time range" if key == "time" else key, _time_or(key, old.get(key)),
                                          _time_or(key, new.get(key))))
     handled = set(DASHBOARD_FIELDS) | {"panels", "templating", "links", "uid", "version", "id"}
-    rest = gdiff._diff_paths({k: v for k, v in old.items() if k not in handled},
+    rest = gfields.diff_paths({k: v for k, v in old.items() if k not in handled},
                              {k: v for k, v in new.items() if k not in handled})
     if rest:
         settings.notes.append(_paths_note(rest))
@@ -100,7 +101,7 @@ def layout(dash: dict) -> dict[str, dict]:
             continue
         placed.append((panel, row, row_y, order))
         order += 1
-    keyed = gdiff._keyed([p for p, *_ in placed], gdiff._panel_key)
+    keyed = gfields.keyed([p for p, *_ in placed], gfields.panel_key)
     out = {}
     for (key, panel), (_, row_title, y0, order_) in zip(keyed.items(), placed, strict=False):
         out[key] = {**panel, "_row": row_title, "_row_y": y0, "_order": order_}
@@ -157,7 +158,7 @@ def _panel_items(a: dict[str, dict], b: dict[str, dict]) -> list[Item]:
 
 def _where(panel: dict) -> str:
     row = f' in row "{panel["_row"]}"' if panel.get("_row") is not None else ""
-    return f"at {gdiff._grid(panel.get('gridPos'))}{row}"
+    return f"at {gfields.grid(panel.get('gridPos'))}{row}"
 
 
 def _position(old: dict, new: dict, item: Item) -> None:
@@ -166,7 +167,7 @@ def _position(old: dict, new: dict, item: Item) -> None:
         item.notes.append(f'moved from row "{old.get("_row")}" to row "{new.get("_row")}"')
     elif go.get("x") != gn.get("x") or (go.get("y", 0) - old["_row_y"]) != (gn.get("y", 0) - new["_row_y"]) \
             or (new.get("type") == "row" and old["_order"] != new["_order"]):  # a row's rank among rows
-        item.notes.append(f"moved: {gdiff._grid(go)} → {gdiff._grid(gn)}")
+        item.notes.append(f"moved: {gfields.grid(go)} → {gfields.grid(gn)}")
     if (go.get("w"), go.get("h")) != (gn.get("w"), gn.get("h")):
         item.notes.append(f"resized: {go.get('w')}×{go.get('h')} → {gn.get('w')}×{gn.get('h')} (columns × rows)")
 
@@ -180,22 +181,22 @@ def _panel_fields(old: dict, new: dict, item: Item) -> None:
     for key in PANEL_FIELDS:
         if old.get(key) != new.get(key):
             item.fields.append(Field(key, _value(old.get(key)), _value(new.get(key))))
-    od, nd = gdiff._defaults(old), gdiff._defaults(new)
+    od, nd = gfields.defaults(old), gfields.defaults(new)
     for key in UNIT_FIELDS:
         if od.get(key) != nd.get(key):
             item.fields.append(Field(key, _value(od.get(key)), _value(nd.get(key))))
     if od.get("thresholds") != nd.get("thresholds"):
-        item.fields.append(Field("thresholds", gdiff._thresholds(od.get("thresholds")),
-                                 gdiff._thresholds(nd.get("thresholds"))))
+        item.fields.append(Field("thresholds", gfields.thresholds(od.get("thresholds")),
+                                 gfields.thresholds(nd.get("thresholds"))))
     if _legend(old) != _legend(new):
         item.fields.append(Field("legend", _value(_legend(old)), _value(_legend(new))))
     item.fields += _target_fields(old.get("targets") or [], new.get("targets") or [])
     skip = set(PANEL_FIELDS) | {"targets", "gridPos", "id", "panels", "title"}
-    rest_old = gdiff._strip_defaults({k: v for k, v in old.items() if k not in skip})
-    rest_new = gdiff._strip_defaults({k: v for k, v in new.items() if k not in skip})
+    rest_old = gfields.strip_defaults({k: v for k, v in old.items() if k not in skip})
+    rest_new = gfields.strip_defaults({k: v for k, v in new.items() if k not in skip})
     for rest in (rest_old, rest_new):
         (rest.get("options") or {}).pop("legend", None)
-    paths = gdiff._diff_paths(rest_old, rest_new)
+    paths = gfields.diff_paths(rest_old, rest_new)
     if paths:
         item.notes.append(_paths_note(paths))
 
@@ -204,8 +205,8 @@ def _target_fields(old: list, new: list) -> list[Field]:
     def ref(t):
         return f"query {t.get('refId') or '?'}"
 
-    a = gdiff._keyed([t for t in old if isinstance(t, dict)], ref)
-    b = gdiff._keyed([t for t in new if isinstance(t, dict)], ref)
+    a = gfields.keyed([t for t in old if isinstance(t, dict)], ref)
+    b = gfields.keyed([t for t in new if isinstance(t, dict)], ref)
     out = []
     for k in list(a) + [k for k in b if k not in a]:
         ta, tb = a.get(k) or {}, b.get(k) or {}
@@ -216,15 +217,15 @@ def _target_fields(old: list, new: list) -> list[Field]:
         if ta.get("legendFormat") != tb.get("legendFormat"):
             out.append(Field(f"{k} legend", ta.get("legendFormat"), tb.get("legendFormat")))
         if ta and tb:
-            others = [p for p in gdiff._diff_paths(ta, tb) if p not in ("expr", "legendFormat")]
+            others = [p for p in gfields.diff_paths(ta, tb) if p not in ("expr", "legendFormat")]
             if others:
                 out.append(Field(f"{k} settings", None, ", ".join(others[:MAX_PATHS])))
     return out
 
 
 def _variable_items(old: list[dict], new: list[dict]) -> list[Item]:
-    a = gdiff._keyed(old, lambda v: str(v.get("name")))
-    b = gdiff._keyed(new, lambda v: str(v.get("name")))
+    a = gfields.keyed(old, lambda v: str(v.get("name")))
+    b = gfields.keyed(new, lambda v: str(v.get("name")))
     items = [Item("variable", f"${k}", REMOVED, notes=[f"type {a[k].get('type')}"]) for k in a if k not in b]
     items += [Item("variable", f"${k}", ADDED, [Field("query", None, _value(b[k].get("query")))],
                    notes=[f"type {b[k].get('type')}"]) for k in b if k not in a]
@@ -237,7 +238,7 @@ def _variable_items(old: list[dict], new: list[dict]) -> list[Item]:
         for key in keys:
             if a[k].get(key) != b[k].get(key):
                 item.fields.append(Field(key, _value(a[k].get(key)), _value(b[k].get(key))))
-        others = [p for p in gdiff._diff_paths(a[k], b[k]) if p.split(".")[0].split("[")[0] not in keys]
+        others = [p for p in gfields.diff_paths(a[k], b[k]) if p.split(".")[0].split("[")[0] not in keys]
         if others:
             item.notes.append(_paths_note(others))
         items.append(item)
@@ -248,15 +249,15 @@ def _link_items(old: list, new: list) -> list[Item]:
     def key(link):
         return str(link.get("title") or link.get("url") or "?")
 
-    a = gdiff._keyed([x for x in old if isinstance(x, dict)], key)
-    b = gdiff._keyed([x for x in new if isinstance(x, dict)], key)
+    a = gfields.keyed([x for x in old if isinstance(x, dict)], key)
+    b = gfields.keyed([x for x in new if isinstance(x, dict)], key)
     items = [Item("link", k, REMOVED, notes=[_value(a[k].get("url") or a[k].get("tags")) or ""]) for k in a
              if k not in b]
     items += [Item("link", k, ADDED, notes=[_value(b[k].get("url") or b[k].get("tags")) or ""]) for k in b
               if k not in a]
     for k in b:
         if k in a and a[k] != b[k]:
-            fields = [Field(p, _value(_at(a[k], p)), _value(_at(b[k], p))) for p in gdiff._diff_paths(a[k], b[k])]
+            fields = [Field(p, _value(_at(a[k], p)), _value(_at(b[k], p))) for p in gfields.diff_paths(a[k], b[k])]
             items.append(Item("link", k, CHANGED, fields[:MAX_PATHS]))
     return items
 
