@@ -25,7 +25,7 @@ def _project(args):
 
 def cmd_workload(args) -> int:
     from ..catalog import load_catalog
-    from .history import backfill, write_openmetrics
+    from .history import backfill, history_times, write_openmetrics
     from .serve import serve
     from .stack import HOST, free_port
     from .traffic_yaml import load_traffic
@@ -59,8 +59,8 @@ def cmd_workload(args) -> int:
         if args.write_history:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
-            count = write_openmetrics(workload, args.write_history, start=end - length, end=end, step=step,
-                                      target=target, **recent)
+            count = write_openmetrics(workload, args.write_history, history_times(end - length, end, step, **recent),
+                                      target)
             print(f"wrote {count} samples to {args.write_history}")
             return exitcodes.OK
         if args.backfill_dir:
