@@ -321,10 +321,21 @@ def bench_push(table: Table, directory: str, runs: int) -> None:
                   f"{naive_requests} writes); 20 ms per request")
 
 
+FIGURES = ("startup", "lint-rules", "realworld", "build", "lint-dashboards", "push")
+
+
+def _push_dir(tmp: str, size: int) -> str:
+    directory = os.path.join(tmp, f"push-{size}")
+    run_child("dashboards", size, directory)
+    return directory
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)")
     parser.add_argument("--quick", action="store_true", help="small sizes, to try the runner out")
+    parser.add_argument("--only", nargs="+", choices=FIGURES, metavar="FIGURE",
+                        help=f"only these figures ({', '.join(FIGURES)}; default: all)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -342,14 +353,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         run_command([sys.executable, "-m", "generator", "lint", "--help"])  # fills the bytecode cache once
-        bench_startup(table, max(runs, 5))
-        bench_lint_rules(table, rules, runs, tmp)
-        bench_realworld(table, runs)
-        bench_build(table, dashboards, runs)
-        bench_lint_dashboards(table, lint_size, runs, tmp)
-        push_dir = os.path.join(tmp, f"push-{push_size}")
-        run_child("dashboards", push_size, push_dir)
-        bench_push(table, push_dir, runs)
+        figures = {
+            "startup": lambda: bench_startup(table, max(runs, 5)),
+            "lint-rules": lambda: bench_lint_rules(table, rules, runs, tmp),
+            "realworld": lambda: bench_realworld(table, runs),
+            "build": lambda: bench_build(table, dashboards, runs),
+            "lint-dashboards": lambda: bench_lint_dashboards(table, lint_size, runs, tmp),
+            "push": lambda: bench_push(table, _push_dir(tmp, push_size), runs),
+        }
+        for name in FIGURES:
+            if not args.only or name in args.only:
+                figures[name]()
     print(table.markdown())
     print(f"\n({time.perf_counter() - started:.0f} s in all)")
     return 0

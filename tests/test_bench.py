@@ -30,3 +30,11 @@ def test_push_step_writes_everything_then_nothing_then_one(tmp_path):
 def test_build_step_measures_both_sides(tmp_path):
     result = child("build", "3", "1")
     assert result["ours"] > 0 and result["reference"] > 0 and result["peak_mib"] > 0
+
+
+def test_only_runs_the_figures_named():
+    out = subprocess.run([sys.executable, RUN, "--quick", "--runs", "1", "--only", "startup"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    figures = [line.split(" | ")[0].strip("| ") for line in out.stdout.splitlines()[2:] if line.startswith("|")]
+    assert figures == ["start-up: --help"]
