@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import yaml
 
-from . import durations
+from . import durations, yamlload
 from .errors import CatalogError, failed
 from .problems import Place, Problem
 
@@ -160,7 +160,7 @@ class _Loader:
     def _read(self, file: str) -> None:
         try:
             with open(file, encoding="utf-8") as fh:
-                doc = yaml.safe_load(fh)
+                doc = yamlload.safe_load(fh)
         except (OSError, UnicodeDecodeError) as e:
             self.error(file, "", f"cannot read: {e}", check="catalog/unreadable")
             return

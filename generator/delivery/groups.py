@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .. import durations
+from .. import durations, yamlload
 from ..errors import GeneratorError
 
 
@@ -56,7 +56,7 @@ def groups_of(files: dict[str, bytes]) -> list[Group]:
     seen: dict[str, str] = {}
     for name, content in files.items():
         try:
-            doc = yaml.safe_load(content) or {}
+            doc = yamlload.safe_load(content) or {}
         except yaml.YAMLError as e:
             raise DeliveryError(f"{name}: not valid YAML: {e}") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("groups", []), list):

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import requests
 import yaml
 
+from .. import yamlload
 from .groups import DeliveryError, DeliveryUsageError, Group, differences
 
 DEFAULT_API_PATH = "/prometheus/config/v1/rules"
@@ -135,7 +136,7 @@ class RulerTarget:
             raise RulerRefused(f"GET {self.api_path_of(self._path())} answered {response.status_code}: "
                                f"{_error_text(response)}", response.status_code)
         try:
-            data = yaml.safe_load(response.text) or {}
+            data = yamlload.safe_load(response.text) or {}
         except yaml.YAMLError:
             raise DeliveryError(f"the ruler's answer to GET {self.api_path_of(self._path())} is not YAML") from None
         if not isinstance(data, dict):

@@ -7,8 +7,7 @@ import json
 import math
 import re
 
-import yaml
-
+from .. import yamlload
 from .catalog import EMAIL, MAX_VALUES, TARGET_LABELS, UNBOUNDED_NAME, UUID, Seen
 
 PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/]*$")
@@ -128,7 +127,7 @@ def render(seen: dict[str, Seen], source: str, job: str = "", target_labels: tup
 def merge(text: str, seen: dict[str, Seen]) -> tuple[str, list[str]]:
     """``text`` (an existing catalog file) with the labels and metrics it lacks added; and what the service says
     differently of the entries it has (reported, not written)."""
-    doc = yaml.safe_load(text) or {}
+    doc = yamlload.safe_load(text) or {}
     if not isinstance(doc, dict):
         raise ValueError("the existing catalog is not a mapping")
     labels = doc.get("labels") or {}

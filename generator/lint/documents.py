@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .. import yamlload
 from ..errors import GeneratorError
 from . import fastyaml
 
@@ -75,9 +76,7 @@ def load_json(text: str) -> tuple[object, dict[int, int]]:
     return decoder.decode(text), lines
 
 
-# libyaml's parser when PyYAML was built with it (ten times faster on big rule files), else the pure-Python one.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
+_BaseLoader = yamlload.SafeLoader  # libyaml's parser when PyYAML has it
 
 class _LineLoader(_BaseLoader):
     """A safe loader that remembers the line of every mapping it builds."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import promql_parser
-import yaml
 
+from .. import yamlload
 from .model import ADDED, CHANGED, REMOVED, Field, Item
 
 COMPARISONS = (">", "<", ">=", "<=", "==", "!=")
@@ -78,7 +78,7 @@ def rule_files(files: dict[str, bytes]) -> dict[str, dict]:
     for path, content in files.items():
         if path.startswith("rules/") and path.endswith((".yml", ".yaml")) and ".test." not in path \
                 and not path.endswith(".test.yml"):
-            out[path] = yaml.safe_load(content) or {}
+            out[path] = yamlload.safe_load(content) or {}
     return out
 
 
