@@ -140,7 +140,7 @@ def _overspent(obj, w) -> list[RuleTest]:
     per_step = _q(2 * obj.dollars / spend * given)
     inputs = _inputs(obj, [(spend // given, per_step), ((stop - spend) // given + 1, 0.0)])
     return [RuleTest(
-        f"{obj.name} {w.long}/{w.short}: twice the budget spent in 15 minutes, then nothing: the rate allowed is 0, and "
+        f"{obj.name} {w.long}/{w.short}: twice the budget spent in 15m, then nothing: the rate allowed is 0, and "
         f"nothing spent over {w.short} is not above it: silent",
         *inputs, _value(rec("allowed"), obj, stop, {"slo": obj.name, **_by(obj)}, 0.0),
         silent(alert_name(obj, w), stop), interval=_text(given), evaluation_interval=_text(step))]

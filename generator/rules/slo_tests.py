@@ -16,6 +16,9 @@ For every alert (one window pair of the workbook), at an evaluation interval tha
 And one *values* scenario per objective (every 5 minutes for a day and an hour) checks every recording rule's
 value, the error budget remaining, the spend so far, the rate the budget allows and the projection. Latency
 objectives get one more, with the bucket spelled as Prometheus 3 writes it (``le="10.0"``).
+
+Scenarios at the edges (exact ties, an overspent budget, spend windows apart, 45 days of history) are in
+:mod:`generator.rules.slo_edges`; :func:`slo_tests` returns them too.
 """
 
 from __future__ import annotations
