@@ -6,13 +6,13 @@
   point: the rates are whole events a second, chosen so that rate() reads them exactly both in Prometheus 2 (a 5m
   window holds both its ends) and in Prometheus 3 (left-open: one sample fewer, extrapolated to the start), and
   constant over the 5-minute blocks the evaluations (every 5 minutes) read, so every 5-minute rate and every sum of
-  them is a whole number. The long window is held at the factor by a block of fewer errors before the short window
-  and a block of more in it, which cancel.
+  them is a whole number. The long window (still holding all since start-up) is held at the factor by a block of
+  fewer errors before the short window and a block of more in it, which cancel.
 - *overspent* (calendar month budgets): the budget spent twice over, then nothing: the rate it allows is exactly 0,
   and a short window that spends nothing is not above 0 times the factor, while the long window still holds spend.
 - *spend windows apart*: one window of a spend alert just under its factor while the other is over it. The rate the
   budget allows moves with the spend so far, so the spend rates come from a model of the rules (:func:`_model`).
-- *a month and a half*: 45 days evaluated every 7 hours (no window of the rules is a multiple of 7 hours, so no
+- *a month and a half*: 45 days evaluated every 7 hours (7 hours divides none of the day-long windows, so no
   evaluation falls on the first instant of a window, where Prometheus 2 and 3 differ), errors that change on the
   15th and 30th day, spend on the 10th: the error budget remaining reads exactly 30 days, the spend so far exactly
   the month so far, in January past its 15th and in February.
