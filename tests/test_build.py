@@ -49,7 +49,7 @@ def test_output_files(output):
         "dashboards/ai-cost.json", "dashboards/ai-debug.json", "dashboards/ai-feature-detail.json",
         "dashboards/ai-overview.json", "dashboards/ai-slo.json", "rules/ai_service.every-1m.test.yml",
         "rules/ai_service.test.yml", "rules/ai_service.yml", "rules/slos.every-1m.test.yml",
-        "rules/slos.every-5m.test.yml", "rules/slos.test.yml", "rules/slos.yml",
+        "rules/slos.every-5m.test.yml", "rules/slos.every-7h.test.yml", "rules/slos.test.yml", "rules/slos.yml",
     ]
 
 

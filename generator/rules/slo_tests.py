@@ -16,6 +16,9 @@ For every alert (one window pair of the workbook), at an evaluation interval tha
 And one *values* scenario per objective (every 5 minutes for a day and an hour) checks every recording rule's
 value, the error budget remaining, the spend so far, the rate the budget allows and the projection. Latency
 objectives get one more, with the bucket spelled as Prometheus 3 writes it (``le="10.0"``).
+
+Scenarios at the edges (exact ties, an overspent budget, spend windows apart, 45 days of history) are in
+:mod:`generator.rules.slo_edges`; :func:`slo_tests` returns them too.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def slo_tests(objectives, *, severities: dict[str, str] | None = None) -> list[R
         for w in WORKBOOK:
             out += _alert_tests(obj, w, severities[w.urgency])
         out += _value_tests(obj)
+    from .slo_edges import edge_tests  # they build on the helpers of this module
+    for obj in (o for o in objectives if generable(o)):
+        out += edge_tests(obj, severities)
     return out
 
 
@@ -79,9 +85,11 @@ def _q(value: float) -> float:
     return round(value * 1024) / 1024
 
 
-def _inputs(obj, phases, reset_at: int | None = None, per_step: int = PER_STEP):
+def _inputs(obj, phases, reset_at: int | None = None, per_step: int = PER_STEP, two_buckets: bool = False):
     """Input series for ``phases``: ``[(steps, bad fraction)]`` of PER_STEP events per step (dollars for a
-    budget: ``[(steps, dollars per step)]``). ``reset_at``: the counters restart from 0 after that many steps."""
+    budget: ``[(steps, dollars per step)]``). ``reset_at``: the counters restart from 0 after that many steps.
+    ``two_buckets``: a latency objective's histogram as only the two buckets its rules read (the threshold's
+    and ``+Inf``), for scenarios of many samples."""
     def values(increments):
         increments = [(n, _q(inc)) for n, inc in increments]
         if reset_at is None:
@@ -102,7 +110,7 @@ def _inputs(obj, phases, reset_at: int | None = None, per_step: int = PER_STEP):
     if isinstance(obj, Latency):
         _, labels = _labels(f"x{{{obj.matchers}}}")
         good, bad = float(obj.threshold), float(obj.threshold) * 1000
-        if reset_at is not None:
+        if reset_at is not None or two_buckets:
             name = f"{obj.histogram}_bucket"
             le = {"le": _number(good)}
             return [series(_sel(name, {**labels, **_by(obj), **le}),
