@@ -139,3 +139,20 @@ def test_lint_problems_carry_their_pointer(tmp_path):
     assert report.problems == []
     report = lint_data(tmp_path, rules(alert(expr="sum(ai_requests_total)")))
     assert report.problems and all(p.place.pointer == "/groups/0/rules/0" for p in report.problems)
+
+
+def test_a_problem_as_json_is_its_dict():
+    """Problem.to_json (what `lint --format json` writes) says exactly what to_dict does: quotes, backslashes,
+    control characters and non-ASCII text, unknown lines, a Python declaration or none."""
+    import json
+
+    odd = 'a "quoted" \\ back\tslash — naïve ‹›\n{{ $labels.x }}'
+    problems = [
+        Problem("promql/syntax-error", "error", odd, Place("dash.json", 12, ("dashboard x", odd), None, (1,),
+                                                          "/panels/0/targets/1")),
+        Problem("alert/missing-for", "warning", "m", Place("rules.yml", None, (), Location("svc/rules.py", 40))),
+        Problem("catalog/invalid", "info", "", Place("catalog.yml", None, (), Location("svc/catalog.yml", None))),
+    ]
+    for problem in problems:
+        assert json.loads(problem.to_json()) == problem.to_dict()
+        assert list(json.loads(problem.to_json())) == list(problem.to_dict())  # the same keys, in the same order
