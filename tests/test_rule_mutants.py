@@ -124,11 +124,21 @@ def _cases(compiled, path: str):
     return [c for c in cases_of(compiled) if c.test_file.rsplit("/", 1)[1].split(".")[0] == stem]
 
 
-def test_every_scenario_passes_alone_against_the_unchanged_rules(compiled, promtool):
-    """The baseline: scenario by scenario, as the mutants run them, the real rules pass."""
-    results = run_cases(promtool, {p: compiled.files[p] for p in EQUIVALENT_BY_FILE}, cases_of(compiled))
+def test_scenarios_split_one_by_one_still_pass(compiled, promtool):
+    """The baseline: the mutants run scenarios one by one (cases_of). Every generated test file passes whole
+    (tests/test_ruletests.py); here every scenario is one case, and the cheapest case of each file passes alone
+    against the unchanged rules, so that a case that fails means the mutant, not the splitting."""
+    cases = cases_of(compiled)
+    per_file: dict[str, list] = {}
+    for case in cases:
+        per_file.setdefault(case.test_file, []).append(case)
+    for path, data in compiled.files.items():
+        if path.endswith(".test.yml"):
+            assert len(per_file[path]) == len(yaml.safe_load(data)["tests"]), path
+    cheapest = [min(found, key=_evaluations) for found in per_file.values()]
+    results = run_cases(promtool, {p: compiled.files[p] for p in EQUIVALENT_BY_FILE}, cheapest)
     failed = [f"{r.case.title}\n{r.run.output}" for r in results if not r.run.ok]
-    assert results and not failed, "\n\n".join(failed)
+    assert len(results) == len(per_file) and not failed, "\n\n".join(failed)
 
 
 @pytest.mark.parametrize("path", sorted(EQUIVALENT_BY_FILE))
