@@ -53,6 +53,13 @@ def cmd_lint(args) -> int:
     # passes over them free nothing and cost a tenth of a big run. Exiting without tearing them down is the other
     # saving (see __main__: `python -m generator lint` ends with os._exit once its output is flushed).
     gc.disable()
+    try:
+        return _lint(args)
+    finally:
+        gc.enable()
+
+
+def _lint(args) -> int:
     from .catalog import load_catalog
     from .errors import CatalogError
     from .lint import config as lint_config
