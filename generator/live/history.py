@@ -102,7 +102,12 @@ def backfill(workload: Workload, data_dir: str, *, length: float, step: float, t
     try:
         for index, part in enumerate(parts):
             source = os.path.join(data_dir, f"history-{index}.om")
-            samples += write_openmetrics(workload, source, part, target)
+            try:
+                samples += write_openmetrics(workload, source, part, target)
+            except BaseException:
+                if os.path.exists(source):
+                    os.unlink(source)
+                raise
             while len(running) >= (os.cpu_count() or 1):
                 failures += _finished(running.pop(0))
             # No block may span two parts (their times must not overlap): one block per part, however long.
