@@ -106,7 +106,7 @@ def test_rules(project: Project, *, promtool: str | None = None, only: list[str]
         unknown = [name for name in only if _stem(name) not in known]
         if unknown:
             raise UsageError(f"no rule file {', '.join(map(repr, unknown))} in this repository; its rule files: "
-                                 + ", ".join(f"generated/{c.path}" for c in output.rules))
+                             + ", ".join(f"generated/{c.path}" for c in output.rules))
         selected = [c for c in output.rules if _stem(c.path) in {_stem(n) for n in only}]
     coverage = []
     for compiled in selected:
