@@ -118,12 +118,6 @@ def _evaluations(case) -> float:
     return last / durations.parse(case.document["evaluation_interval"]).total_seconds()
 
 
-def _cases(compiled, path: str):
-    """The scenarios of the rule file ``path`` (``rules/x.yml``: ``rules/x.test.yml``, ``rules/x.every-*``)."""
-    stem = path.rsplit("/", 1)[1].split(".")[0]
-    return [c for c in cases_of(compiled) if c.test_file.rsplit("/", 1)[1].split(".")[0] == stem]
-
-
 def test_scenarios_split_one_by_one_still_pass(compiled, promtool):
     """The baseline: the mutants run scenarios one by one (cases_of). Every generated test file passes whole
     (tests/test_ruletests.py); here every scenario is one case, and the cheapest case of each file passes alone
@@ -144,7 +138,7 @@ def test_scenarios_split_one_by_one_still_pass(compiled, promtool):
 @pytest.mark.parametrize("path", sorted(EQUIVALENT_BY_FILE))
 def test_every_mutant_of_every_rule_is_killed(compiled, promtool, path):
     rule_file = yaml.safe_load(compiled.files[path])
-    cases = _cases(compiled, path)
+    cases = cases_of(compiled, [r for r in compiled.rules if r.path == path])  # its scenarios, every test file
     every = mutants(rule_file, _evaluation_steps(compiled))
     kinds = {m.change.split(" ")[0] for m in every}
     assert len(every) > 100 and {"for", "window"} <= kinds  # thresholds, operators, windows, `for`
