@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,26 @@ def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None) -> subprocess.
     """``python -m generator ARGS`` in a fresh interpreter, as a user would run it."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=300)
+
+
+def switch_naming(root, naming: str) -> None:
+    """Set ``metrics = "NAMING"`` in ``root``'s pyproject.toml (the one [tool.generator] line that picks it)."""
+    path = os.path.join(root, "pyproject.toml")
+    with open(path, encoding="utf-8") as fh:
+        text, n = re.subn(r'^metrics = "[^"]*"$', f'metrics = "{naming}"', fh.read(), flags=re.M)
+    assert n == 1, f"{path}: no `metrics = ...` line to switch"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def content_with_naming(dest, naming: str) -> str:
+    """A copy of the repository's content (service/ and pyproject.toml) in ``dest``, set to the metric naming
+    ``naming``; the engine is the installed one."""
+    shutil.copytree(os.path.join(ROOT, "service"), os.path.join(dest, "service"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(ROOT, "pyproject.toml"), dest)
+    switch_naming(dest, naming)
+    return str(dest)
 
 
 @pytest.fixture

@@ -21,14 +21,13 @@ stack per naming serves its cases, in order.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 import tomllib
 from datetime import datetime
 
 import pytest
 import requests
-from conftest import ROOT
+from conftest import ROOT, content_with_naming
 
 from generator import durations
 from generator.build import compile_project
@@ -79,13 +78,7 @@ def _switched(naming: str, tmp_path_factory) -> Project:
     """The repository for its own naming; a copy of its content with `metrics` switched for another."""
     if naming == Project.find(ROOT).metrics:
         return Project.find(ROOT)
-    dest = tmp_path_factory.mktemp(naming)
-    shutil.copytree(f"{ROOT}/service", dest / "service", ignore=shutil.ignore_patterns("__pycache__"))
-    with open(f"{ROOT}/pyproject.toml", encoding="utf-8") as fh:
-        settings = fh.read()
-    (dest / "pyproject.toml").write_text(re.sub(r'^metrics = "[^"]*"$', f'metrics = "{naming}"', settings,
-                                                flags=re.M))
-    project = Project.find(str(dest))
+    project = Project.find(content_with_naming(tmp_path_factory.mktemp(naming), naming))
     assert project.metrics == naming
     return project
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import tomllib
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, content_with_naming, run_cli
 
 from generator.live.procs import Proc, StackError, binary, is_ours
 
@@ -28,15 +26,10 @@ def root(request, tmp_path_factory):
     """The repository for its own naming; a built copy of its content with `metrics` switched for another."""
     if request.param == _SETTINGS.get("metrics", ""):
         return ROOT
-    dest = tmp_path_factory.mktemp(request.param)
-    shutil.copytree(os.path.join(ROOT, "service"), dest / "service", ignore=shutil.ignore_patterns("__pycache__"))
-    with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as fh:
-        text = fh.read()
-    (dest / "pyproject.toml").write_text(re.sub(r'^metrics = "[^"]*"$', f'metrics = "{request.param}"', text,
-                                                flags=re.M))
-    build = run_cli("build", cwd=str(dest))
+    dest = content_with_naming(tmp_path_factory.mktemp(request.param), request.param)
+    build = run_cli("build", cwd=dest)
     assert build.returncode == 0, build.stdout + build.stderr
-    return str(dest)
+    return dest
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,13 @@ import yaml
 
 from generator.errors import GeneratorError
 from generator.project import Project
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, switch_naming
 
 GENAI = "genai-semconv"
 
 
 def _switch(project_copy, naming: str = GENAI) -> None:
-    pyproject = project_copy / "pyproject.toml"
-    text, n = re.subn(r'^metrics = "[^"]*"$', f'metrics = "{naming}"', pyproject.read_text(), flags=re.M)
-    assert n == 1
-    pyproject.write_text(text)
+    switch_naming(project_copy, naming)
 
 
 def _exprs(generated) -> list[str]:
