@@ -52,8 +52,8 @@ def scenarios(h) -> list[RuleTest]:
         ),
         RuleTest(
             "exactly 5% failing, over two error types, stays silent",
-            # Whole operations a second (76 + 3 + 1), which rate() reads exactly: label_replace hands sum() its
-            # series in no fixed order (Prometheus 2), and a sum of inexact rates would round differently per run.
+            # Whole operations a second (76 + 3 + 1), which rate() reads exactly: promtool loads a test's series in
+            # no fixed order, so sum() adds them in none, and a sum of three inexact rates rounds differently per run.
             ops("chat", "", "0+4560x15"),
             ops("chat", "timeout", "0+180x15"),
             ops("chat", "rate_limit", "0+60x15"),
