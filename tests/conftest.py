@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -42,6 +43,34 @@ def content_with_naming(dest, naming: str) -> str:
     shutil.copy(os.path.join(ROOT, "pyproject.toml"), dest)
     switch_naming(dest, naming)
     return str(dest)
+
+
+@contextlib.contextmanager
+def cli_stack(directory: str, cwd: str = ROOT):
+    """`stack up` in ``directory`` as a user runs it (the project at ``cwd``); yields its stack.json. On the way
+    out `stack down`, which must stop every process `up` recorded."""
+    from generator.live.procs import Proc, StackError, binary, is_ours
+
+    try:
+        binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
+    except StackError as e:
+        pytest.fail(str(e))
+    up = run_cli("stack", "--dir", directory, "up", cwd=cwd)
+    state = os.path.join(directory, "stack.json")
+    try:
+        assert up.returncode == 0, up.stderr + up.stdout
+        print(up.stdout)
+        with open(state) as fh:
+            yield json.load(fh)
+    finally:
+        recorded = {}
+        if os.path.exists(state):
+            with open(state) as fh:
+                recorded = json.load(fh)["processes"]
+        down = run_cli("stack", "--dir", directory, "down", cwd=cwd)
+        assert down.returncode == 0, down.stderr
+        still = [name for name, p in recorded.items() if is_ours(Proc(**p))]
+        assert not still, f"`stack down` left running: {still}"
 
 
 @pytest.fixture

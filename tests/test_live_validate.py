@@ -13,9 +13,7 @@ import os
 import tomllib
 
 import pytest
-from conftest import ROOT, content_with_naming, run_cli
-
-from generator.live.procs import Proc, StackError, binary, is_ours
+from conftest import ROOT, cli_stack, content_with_naming, run_cli
 
 with open(os.path.join(ROOT, "pyproject.toml"), "rb") as _fh:
     _SETTINGS = tomllib.load(_fh)["tool"]["generator"]
@@ -34,26 +32,9 @@ def root(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def stack_dir(root, tmp_path_factory):
-    try:
-        binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
-    except StackError as e:
-        pytest.fail(str(e))
     directory = str(tmp_path_factory.mktemp("stack"))
-    up = run_cli("stack", "--dir", directory, "up", cwd=root)
-    try:
-        assert up.returncode == 0, up.stderr + up.stdout
-        print(up.stdout)
+    with cli_stack(directory, cwd=root):
         yield directory
-    finally:
-        state = os.path.join(directory, "stack.json")
-        recorded = {}
-        if os.path.exists(state):
-            with open(state) as fh:
-                recorded = json.load(fh)["processes"]
-        down = run_cli("stack", "--dir", directory, "down", cwd=root)
-        assert down.returncode == 0, down.stderr
-        still = [name for name, p in recorded.items() if is_ours(Proc(**p))]
-        assert not still, f"`stack down` left running: {still}"
 
 
 def test_stack_status_lists_every_process(root, stack_dir):

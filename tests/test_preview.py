@@ -9,34 +9,16 @@ import os
 import struct
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli_stack, run_cli
 from matplotlib import image
 
-from generator.live.procs import Proc, StackError, binary, is_ours
 from generator.review.preview import CELL_H, HEADER, MARGIN, WIDTH
 
 
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory):
-    try:
-        binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
-    except StackError as e:
-        pytest.fail(str(e))
-    directory = str(tmp_path_factory.mktemp("stack"))
-    up = run_cli("stack", "--dir", directory, "up")
-    try:
-        assert up.returncode == 0, up.stderr + up.stdout
-        with open(os.path.join(directory, "stack.json")) as fh:
-            yield json.load(fh)["urls"]["prometheus"]
-    finally:
-        state = os.path.join(directory, "stack.json")
-        recorded = {}
-        if os.path.exists(state):
-            with open(state) as fh:
-                recorded = json.load(fh)["processes"]
-        down = run_cli("stack", "--dir", directory, "down")
-        assert down.returncode == 0, down.stderr
-        assert not [name for name, p in recorded.items() if is_ours(Proc(**p))]
+    with cli_stack(str(tmp_path_factory.mktemp("stack"))) as stack:
+        yield stack["urls"]["prometheus"]
 
 
 def _png_size(path) -> tuple[int, int]:
