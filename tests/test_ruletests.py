@@ -16,7 +16,7 @@ from generator.errors import BuildError
 from generator.problems import format_problem
 from generator.project import Project
 from generator.rules.coverage import coverage_problems
-from generator.rules.scenarios import counter_values
+from generator.rules.scenarios import counter_values, rate_reads, reads_exactly
 from tests.conftest import ROOT, run_cli
 
 
@@ -147,3 +147,27 @@ def test_test_rules_of_an_unknown_rule_file_is_a_usage_error():
     result = run_cli("test-rules", "rules/ai_servce.yml")
     assert result.returncode == 2
     assert "no rule file 'rules/ai_servce.yml'" in result.stderr and "generated/rules/slos.yml" in result.stderr
+
+
+def test_reads_exactly_says_what_promtools_rate_reads(promtool, tmp_path):
+    """rate_reads' model of rate()'s float arithmetic against the promtool here: every whole rate from 1 to 80 a
+    second, sampled every minute (and every 15 s), reads in promtool exactly what the model says for its major
+    version; reads_exactly holds for the GenAI scenario's 76 + 3 + 1 and not for 7 (7.000000000000001 in 2)."""
+    version = subprocess.run([promtool, "--version"], capture_output=True, text=True).stdout
+    major = int(re.search(r"version (\d+)\.", version).group(1))
+    assert major in (2, 3), version
+    tests = []
+    for step in (60, 15):
+        rates = range(1, 81)
+        tests.append({
+            "interval": f"{step}s",
+            "input_series": [{"series": f'x{{r="{r}"}}', "values": f"0+{r * step}x{600 // step + 5}"} for r in rates],
+            "promql_expr_test": [{"expr": "rate(x[5m])", "eval_time": "10m", "exp_samples": [
+                {"labels": f'{{r="{r}"}}', "value": rate_reads(r, step)[major - 2]} for r in rates]}],
+        })
+    path = tmp_path / "rates.test.yml"
+    path.write_text(yaml.safe_dump({"rule_files": [], "evaluation_interval": "15s", "tests": tests}))
+    result = subprocess.run([promtool, "test", "rules", str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(reads_exactly(r, 60) for r in (76, 3, 1)) and not reads_exactly(7, 60)
+    assert rate_reads(7, 60)[0] == 7.000000000000001

@@ -14,10 +14,10 @@ Content imports the objects from here: ``from generator.rules import Alert, Rule
 """
 
 from .model import Alert, Recording, RuleGroup
-from .scenarios import RuleTest, fires, histogram, pending, samples, series, silent
+from .scenarios import RuleTest, fires, histogram, pending, reads_exactly, samples, series, silent
 from .slo import Availability, Latency, SpendBudget
 from .slo_rules import slo_groups
 from .slo_tests import slo_tests
 
 __all__ = ["Alert", "Availability", "Latency", "Recording", "RuleGroup", "RuleTest", "SpendBudget", "fires",
-           "histogram", "pending", "samples", "series", "silent", "slo_groups", "slo_tests"]
+           "histogram", "pending", "reads_exactly", "samples", "series", "silent", "slo_groups", "slo_tests"]

@@ -138,6 +138,24 @@ def samples(expr: str, at: str | int, expect: dict[str, float] | None = None) ->
     return Check("samples", _at(at), expr, expect=dict(expect or {}))
 
 
+def reads_exactly(per_second: int, step: int, window: int = 300) -> bool:
+    """Whether rate(x[window]) of a counter growing ``per_second``, sampled every ``step`` seconds, reads exactly
+    ``per_second`` at an evaluation on a sample, both in Prometheus 2 (the window holds both its ends: increase *
+    ((window / window) / window)) and in 3 (left-open: one sample fewer, extrapolated to the start: increase *
+    ((window - step + step) / (window - step) / window)), as Prometheus computes it in float64. A value a scenario
+    checks exactly at a threshold needs such rates when it sums three or more series: promtool loads a scenario's
+    series in no fixed order, and sums of inexact rates differ in the last bit from run to run."""
+    return all(read == per_second for read in rate_reads(per_second, step, window))
+
+
+def rate_reads(per_second: int, step: int, window: int = 300) -> tuple[float, float]:
+    """What rate() reads in Prometheus 2 and in Prometheus 3 (see :func:`reads_exactly`)."""
+    two = (window * per_second) * (window / window / window)
+    sampled = window - step
+    three = (sampled * per_second) * ((sampled + step) / sampled / window)
+    return two, three
+
+
 def _at(value: str | int) -> str:
     if isinstance(value, int):
         return duration_text(timedelta(seconds=value))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .scenarios import RuleTest, samples, silent
+from .scenarios import RuleTest, reads_exactly, samples, silent
 from .slo import BASE, WORKBOOK, SpendBudget, seconds
 from .slo_rules import _scale, alert_name, rec
 from .slo_tests import MONTH, STEP, _by, _inputs, _q, _round, _sel, _text, _value
@@ -52,16 +52,6 @@ def _inactive(name: str, at: int):
     return samples(f'ALERTS{{alertname="{name}"}}', at, {})
 
 
-def _exact(per_second: int, step: int) -> bool:
-    """Whether rate(x[5m]) of a counter growing ``per_second``, sampled every ``step`` seconds, reads exactly
-    ``per_second`` at an evaluation on a sample, in Prometheus 2 (increase * ((300 / 300) / 300)) and 3 (one sample
-    fewer: increase * ((300 - step + step) / (300 - step) / 300)), as Prometheus computes it in float64."""
-    two = (BLOCK * per_second) * (BLOCK / BLOCK / BLOCK)
-    sampled = BLOCK - step
-    three = (sampled * per_second) * ((sampled + step) / sampled / BLOCK)
-    return two == per_second and three == per_second
-
-
 def _burn(obj, bad: float, total: float) -> float:
     """The burn rate the rules compute from a sum of bad and of total event rates (slo_rules._scale)."""
     scale, _ = _scale(obj)
@@ -72,15 +62,15 @@ def _burn(obj, bad: float, total: float) -> float:
 
 def _tie_rates(obj, w) -> tuple[int, int, int]:
     """Bad and total events a second at exactly the factor, and a swing of bad events a second, all read exactly
-    by rate() (:func:`_exact`), and the burn of the sum of any number of 5-minute rates over either window (one
-    more in Prometheus 2) exactly the factor."""
+    by rate() (:func:`~.scenarios.reads_exactly`), and the burn of the sum of any number of 5-minute rates over
+    either window (one more in Prometheus 2) exactly the factor."""
     ratio = Fraction(str(w.factor)) * Fraction(str(obj.budget))
     counts = {1, _long_tie(w) // BLOCK} | {seconds(w.short) // BLOCK + extra for extra in (0, 1)}
     for k in range(1, 10 ** 5):
         bad, total = ratio.numerator * k, ratio.denominator * k
         swing = min(bad, total - bad) // 2
         rates = (bad, total, total - bad, bad - swing, bad + swing, total - bad + swing, total - bad - swing)
-        if swing and all(_exact(r, INPUT) for r in rates) and all(
+        if swing and all(reads_exactly(r, INPUT, BLOCK) for r in rates) and all(
                 _burn(obj, n * bad, n * total) == float(w.factor) for n in counts):
             return bad, total, swing
     raise ValueError(f"{obj.name}: no whole rates burn at exactly {w.factor}x")
