@@ -21,7 +21,7 @@ import grafanalib.core as G
 
 from .catalog import Catalog, load_catalog
 from .errors import BuildError, failed
-from .normalize import normalize_dashboard, to_plain_mapped
+from .normalize import normalize_plain, to_plain_mapped
 from .output import dump_json, dump_yaml
 from .problems import Place, Problem, at_declaration
 from .project import Project, activate
@@ -150,7 +150,7 @@ def render_dashboard(dash: G.Dashboard, root: str = "") -> tuple[dict, SourceMap
             sources[pointer] = Declaration.of(location.relative_to(root) if root else location,
                                               getattr(obj, "suppress", None))
 
-    return normalize_dashboard(to_plain_mapped(dash, record)), sources
+    return normalize_plain(to_plain_mapped(dash, record)), sources
 
 
 def compile_project(project: Project) -> Output:

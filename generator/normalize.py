@@ -79,10 +79,12 @@ def to_plain_mapped(obj: Any, record, pointer: str = "") -> Any:
     if hasattr(obj, "to_json_data"):
         record(pointer, obj)
         return to_plain_mapped(obj.to_json_data(), record, pointer)
+    # A scalar needs no pointer: most values are, and building their pointers was a third of a build.
     if isinstance(obj, dict):
-        return {k if type(k) is str else str(k): to_plain_mapped(v, record, _join(pointer, k)) for k, v in obj.items()}
+        return {k if type(k) is str else str(k):
+                v if type(v) in _SCALARS else to_plain_mapped(v, record, _join(pointer, k)) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [to_plain_mapped(v, record, f"{pointer}/{i}") for i, v in enumerate(obj)]
+        return [v if type(v) in _SCALARS else to_plain_mapped(v, record, f"{pointer}/{i}") for i, v in enumerate(obj)]
     return obj
 
 
@@ -92,7 +94,12 @@ def _join(pointer: str, key) -> str:
 
 def normalize_dashboard(raw: dict) -> dict:
     """A schema-valid, current-Grafana dashboard from grafanalib's ``to_json_data()`` (plain or not)."""
-    raw = to_plain(raw)
+    return normalize_plain(to_plain(raw))
+
+
+def normalize_plain(raw: dict) -> dict:
+    """:func:`normalize_dashboard` of plain dicts and lists of the caller's own (as :func:`to_plain` returns):
+    they are changed in place and reused."""
     where = f"dashboard {raw.get('uid') or raw.get('title')!r}"
     if raw.get("rows"):
         raise BuildError(f"{where}: uses legacy `rows`; declare panels with generator.panels.row(...) instead")
