@@ -78,6 +78,7 @@ def load_json(text: str) -> tuple[object, dict[int, int]]:
 
 _BaseLoader = yamlload.SafeLoader  # libyaml's parser when PyYAML has it
 
+
 class _LineLoader(_BaseLoader):
     """A safe loader that remembers the line of every mapping it builds."""
 

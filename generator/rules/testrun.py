@@ -102,12 +102,12 @@ def test_rules(project: Project, *, promtool: str | None = None, only: list[str]
     output = compile_project(project)
     selected = output.rules
     if only:
-        known = {_stem(c.path): c for c in output.rules}
+        known, wanted = {_stem(c.path) for c in output.rules}, {_stem(name) for name in only}
         unknown = [name for name in only if _stem(name) not in known]
         if unknown:
             raise UsageError(f"no rule file {', '.join(map(repr, unknown))} in this repository; its rule files: "
                              + ", ".join(f"generated/{c.path}" for c in output.rules))
-        selected = [c for c in output.rules if _stem(c.path) in {_stem(n) for n in only}]
+        selected = [c for c in output.rules if _stem(c.path) in wanted]
     coverage = []
     for compiled in selected:
         coverage += coverage_problems(compiled.groups, compiled.tests.tests if compiled.tests else None,
