@@ -34,12 +34,8 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-# Test files run on two workers (pytest-xdist; each file whole on one, so a module's stack starts once).
-# TEST_WORKERS=0 runs them in this process, one after another.
-TEST_WORKERS ?= 2
-
-test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included; TEST_WORKERS=0: one at a time)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included)
+	$(PY) -m pytest
 
 push: $(STAMP) ## push generated/ dashboards to Grafana (GRAFANA_URL, GRAFANA_TOKEN; ARGS="--dry-run" and so on)
 	$(PY) -m generator push $(ARGS)
