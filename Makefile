@@ -21,7 +21,7 @@ venv: $(STAMP) ## create .venv and install the project into it
 tools: ## install promtool, prometheus, alertmanager and amtool when missing (Debian packages)
 	@./deploy/install-tools.sh
 
-dashboards: $(STAMP) ## compile the content (service/) into generated/, then lint it
+dashboards: $(STAMP) ## compile the content (dashboards/, rules/, catalog/) into generated/, then lint it
 	$(PY) -m generator build
 	$(PY) -m generator lint
 

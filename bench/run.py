@@ -35,7 +35,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CATALOG = os.path.join(ROOT, "service", "catalog")
+CATALOG = os.path.join(ROOT, "catalog")
 LATENCY = 0.020  # per request to the stand-in Grafana
 REALWORLD = os.path.join(ROOT, "..", "shared", "realworld")
 

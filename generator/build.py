@@ -11,14 +11,13 @@ semantic rules shared with the linter run as gates (:mod:`generator.lint.gates`)
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 import traceback
 from dataclasses import dataclass, field
 
 import grafanalib.core as G
 
+from . import content
 from .catalog import Catalog, load_catalog
 from .errors import BuildError, failed
 from .normalize import normalize_plain, to_plain_mapped
@@ -86,31 +85,21 @@ def _module_files(directory: str) -> list[str]:
     )
 
 
-def _module_name(project: Project, path: str) -> str:
-    """The dotted name of a content file, from the repository root: ``service/rules/x.py`` -> ``service.rules.x``."""
-    rel = os.path.relpath(os.path.splitext(path)[0], project.root)
-    if rel.startswith(".."):
-        raise _fail([Problem("build/outside-repository", "error",
-                             f"content modules must live inside the repository ({project.root})", Place(path))])
-    return rel.replace(os.sep, ".")
-
-
 def _forget_content_modules(project: Project) -> None:
-    """Import content afresh from ``project.root``, so that an edited module (or a helper it imports, or another
-    checkout of the same content) is read again in the same process."""
-    if project.root in sys.path:
-        sys.path.remove(project.root)
-    sys.path.insert(0, project.root)
-    tops = {_module_name(project, d).split(".")[0] for d in (project.dashboards, project.rules)}
-    for loaded in [m for m in sys.modules if m.split(".")[0] in tops]:
-        del sys.modules[loaded]
+    """Import content afresh, so that an edited module (or a helper it imports, or another checkout of the same
+    content) is read again in the same process."""
+    tops = tuple({project.relative(d).split(os.sep)[0] for d in (project.dashboards, project.rules)})
+    content.forget(project.root, tops)
 
 
 def _import(project: Project, path: str):
-    """Import a content module by path, turning any failure into a BuildError naming file and line."""
-    name = _module_name(project, path)
+    """Import a content module by path (:mod:`generator.content`), turning any failure into a BuildError naming
+    file and line."""
+    if project.relative(path).startswith(".."):
+        raise _fail([Problem("build/outside-repository", "error",
+                             f"content modules must live inside the repository ({project.root})", Place(path))])
     try:
-        return importlib.import_module(name)
+        return content.load(project.root, path)
     except SyntaxError as e:
         place = Place(project.relative(e.filename or path), e.lineno)
         raise _fail([Problem("build/syntax-error", "error", f"syntax error: {e.msg}", place)]) from e

@@ -16,7 +16,9 @@ import pytest
 pytest_plugins = ["tests.grafana_support"]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CONTENT = ("pyproject.toml", "service", "generated")
+# This repository's content (everything but the engine, its tests and tools), as a scratch copy needs it.
+CONTENT = ("pyproject.toml", "catalog", "dashboards", "rules", "docs", "settings.py", "naming.py", "traffic.yml",
+           "traffic-genai-semconv.yml", "generated")
 
 
 def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -36,13 +38,21 @@ def switch_naming(root, naming: str) -> None:
 
 
 def content_with_naming(dest, naming: str) -> str:
-    """A copy of the repository's content (service/ and pyproject.toml) in ``dest``, set to the metric naming
-    ``naming``; the engine is the installed one."""
-    shutil.copytree(os.path.join(ROOT, "service"), os.path.join(dest, "service"),
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(os.path.join(ROOT, "pyproject.toml"), dest)
+    """A copy of the repository's content (CONTENT but generated/) in ``dest``, set to the metric naming ``naming``;
+    the engine is the installed one."""
+    copy_content(dest, [name for name in CONTENT if name != "generated"])
     switch_naming(dest, naming)
     return str(dest)
+
+
+def copy_content(dest, names=CONTENT) -> None:
+    """Copy ``names`` (files or folders of the repository root) into ``dest``."""
+    for name in names:
+        src = os.path.join(ROOT, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(dest, name), ignore=shutil.ignore_patterns("__pycache__"))
+        elif os.path.exists(src):
+            shutil.copy(src, os.path.join(dest, name))
 
 
 @contextlib.contextmanager
@@ -78,12 +88,7 @@ def project_copy(tmp_path):
     """A copy of the repository's content (not the engine) to break in a test."""
     dest = tmp_path / "repo"
     dest.mkdir()
-    for name in CONTENT:
-        src = os.path.join(ROOT, name)
-        if os.path.isdir(src):
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif os.path.exists(src):
-            shutil.copy(src, dest / name)
+    copy_content(dest)
     return dest
 
 

@@ -132,7 +132,7 @@ def test_runbooks_exist_and_dashboard_urls_name_generated_uids(output):
     for group in output.groups:
         for alert in group.alerts:
             url = project.runbook_url_for(alert.runbook_name)  # SLO alerts share one runbook per kind
-            assert url.endswith(f"service/runbooks/{alert.runbook_name}.md")
+            assert url.endswith(f"docs/runbooks/{alert.runbook_name}.md")
             path = project.runbook_path(alert.runbook_name)
             assert os.path.isfile(path), path
             with open(path) as fh:
@@ -164,7 +164,7 @@ def test_check_reports_stale_missing_and_extra_files(project_copy):
 
 
 def test_editing_a_panel_title_makes_check_fail_until_the_next_build(project_copy):
-    module = project_copy / "service/dashboards/cost.py"
+    module = project_copy / "dashboards/cost.py"
     module.write_text(module.read_text().replace('"Hourly burn"', '"Hourly spend"'))
     result = run_cli("check", cwd=str(project_copy))
     assert result.returncode == 1 and "generated/dashboards/ai-cost.json: differs from a build" in result.stderr
@@ -175,7 +175,7 @@ def test_editing_a_panel_title_makes_check_fail_until_the_next_build(project_cop
 
 def test_a_module_that_raises_leaves_generated_untouched(project_copy):
     before = snapshot(project_copy / "generated")
-    (project_copy / "service/dashboards/broken.py").write_text(textwrap.dedent("""\
+    (project_copy / "dashboards/broken.py").write_text(textwrap.dedent("""\
         from generator import panels as P
 
         def helper():
@@ -185,20 +185,20 @@ def test_a_module_that_raises_leaves_generated_untouched(project_copy):
     """))
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
-    assert "service/dashboards/broken.py:4: error [build/module-failed] ZeroDivisionError" in result.stderr
+    assert "dashboards/broken.py:4: error [build/module-failed] ZeroDivisionError" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(project_copy / "generated") == before
 
 
 def test_a_syntax_error_names_file_and_line(project_copy):
-    (project_copy / "service/rules/bad.py").write_text("groups = [\n  oops oops\n]\n")
+    (project_copy / "rules/bad.py").write_text("groups = [\n  oops oops\n]\n")
     result = run_cli("build", cwd=str(project_copy))
-    assert result.returncode == 1 and "service/rules/bad.py:2: error [build/syntax-error] syntax error" in result.stderr
+    assert result.returncode == 1 and "rules/bad.py:2: error [build/syntax-error] syntax error" in result.stderr
 
 
 def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
     before = snapshot(project_copy / "generated")
-    module = project_copy / "service/rules/ai_service.py"
+    module = project_copy / "rules/ai_service.py"
     text = module.read_text()
     summary = 'summary="{{ $labels.feature }}: {{ $value | humanizePercentage }}'
     text = text.replace(f'severity="critical",\n        {summary}', f'severity="page",\n        {summary}')
@@ -212,23 +212,23 @@ def test_an_invalid_rule_names_its_declaration_and_writes_nothing(project_copy):
                       if line.strip() == "Alert(" and '"HighErrorRate"' in lines[i])
     record_line = next(i for i, line in enumerate(lines, 1) if 'Recording("feature:ai_requests:rate5m"' in line)
     # the severity is a gate (generator.lint.gates): the same check as `lint`, placed at the Python declaration
-    assert re.search(rf"service/rules/ai_service.py:{alert_line}: error \[alert/missing-severity\] group [\w-]+ › "
+    assert re.search(rf"rules/ai_service.py:{alert_line}: error \[alert/missing-severity\] group [\w-]+ › "
                      r"alert HighErrorRate: severity 'page' is not one of", result.stderr), result.stderr
-    assert re.search(rf"service/rules/ai_service.py:{record_line}: error \[rules/invalid-expression\] group [\w-]+ › "
+    assert re.search(rf"rules/ai_service.py:{record_line}: error \[rules/invalid-expression\] group [\w-]+ › "
                      r"record feature:ai_requests:rate5m: expression does not parse", result.stderr), result.stderr
     assert snapshot(project_copy / "generated") == before
 
 
 def test_an_alert_pointing_at_an_unknown_dashboard_or_without_runbook_fails(project_copy):
-    module = project_copy / "service/rules/ai_service.py"
+    module = project_copy / "rules/ai_service.py"
     module.write_text(module.read_text().replace("dashboard=COST,", 'dashboard="no-such-uid",'))
-    os.remove(project_copy / "service/runbooks/HighLatency.md")
+    os.remove(project_copy / "docs/runbooks/HighLatency.md")
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1
     assert "[rules/unknown-dashboard] group ai-service-alerts › alert CostSpike: dashboard 'no-such-uid' is not a " \
            "generated dashboard uid" in result.stderr
     assert "[rules/missing-runbook] group ai-service-alerts › alert HighLatency: no runbook; write " \
-           "service/runbooks/HighLatency.md" in result.stderr
+           "docs/runbooks/HighLatency.md" in result.stderr
 
 
 def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
@@ -242,9 +242,9 @@ def test_write_output_replaces_the_directory_and_reports_changes(project_copy):
 
 
 def test_build_error_is_a_build_error_in_process(project_copy):
-    (project_copy / "service/dashboards/empty.py").write_text("x = 1\n")
+    (project_copy / "dashboards/empty.py").write_text("x = 1\n")
     with pytest.raises(BuildError,
-                       match=r"service/dashboards/empty.py: error \[build/no-dashboard\] defines no `dashboard`"):
+                       match=r"dashboards/empty.py: error \[build/no-dashboard\] defines no `dashboard`"):
         compile_project(Project.find(str(project_copy)))
 
 

@@ -30,7 +30,7 @@ def write(tmp_path, text, name="metrics.yml"):
 
 
 def test_repository_catalog_has_every_product_metric():
-    catalog = load_catalog(f"{ROOT}/service/catalog")
+    catalog = load_catalog(f"{ROOT}/catalog")
     for name in ("ai_requests_total", "ai_request_duration_seconds", "ai_tokens_total", "ai_errors_total",
                  "ai_active_requests", "ai_cost_dollars_total", "ai_tool_calls_total", "ai_guard_rejections_total",
                  "ai_component_up", "up"):

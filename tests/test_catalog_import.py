@@ -146,7 +146,7 @@ def test_the_workload_comes_back_as_the_service_catalog(tmp_path, started):
     started("workload", [sys.executable, "-m", "generator", "workload", "--host", HOST, "--port", str(port)],
             f"http://{HOST}:{port}/metrics", cwd=ROOT)
     imported = load_catalog(_import(tmp_path, f"http://{HOST}:{port}/metrics"))
-    service = load_catalog(os.path.join(ROOT, "service", "catalog"))
+    service = load_catalog(os.path.join(ROOT, "catalog"))
     own = {n: m for n, m in service.metrics.items() if m.source == "service"}
     assert {n: m.type for n, m in own.items()} == {n: imported.metrics[n].type for n in own}
     for name, metric in own.items():

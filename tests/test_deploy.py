@@ -51,7 +51,7 @@ def test_compose_has_the_stack_and_every_mounted_file_exists(compose):
 
 def test_prometheus_config_passes_promtool_with_the_mounted_rules(compose, promtool, tmp_path):
     config = _yaml(DEPLOY, "prometheus.yml")
-    catalog = load_catalog(os.path.join(ROOT, "service", "catalog"))
+    catalog = load_catalog(os.path.join(ROOT, "catalog"))
     assert config["global"]["scrape_interval"] == durations.format(catalog.scrape_interval)
     assert [j["job_name"] for j in config["scrape_configs"]] == [catalog.job]
     mounts = _mounts(compose["services"]["prometheus"])
@@ -88,7 +88,7 @@ def test_grafana_provisions_the_datasource_the_dashboards_select_and_the_generat
 
 @pytest.mark.parametrize("profile", [REAL, COMPRESSED], ids=["real", "compressed"])
 def test_the_generated_stack_configuration_passes_promtool_and_amtool(profile, promtool, amtool, tmp_path):
-    catalog = load_catalog(os.path.join(ROOT, "service", "catalog"))
+    catalog = load_catalog(os.path.join(ROOT, "catalog"))
     rules = rule_files(os.path.join(ROOT, "generated", "rules"))
     prom = tmp_path / "prometheus.yml"
     prom.write_text(yaml.safe_dump(prometheus_config(catalog, profile, target="127.0.0.1:1",

@@ -1,4 +1,4 @@
-"""The GenAI catalog (service/catalog/genai-semconv) is what the real OpenTelemetry Prometheus exporter writes: the
+"""The GenAI catalog (catalog/genai-semconv) is what the real OpenTelemetry Prometheus exporter writes: the
 workload of that naming records the GenAI instruments through the SDK (generator/live/otel.py), and every series
 its exporter serves, with every label, is in the catalog, and every catalog metric of the service is served."""
 
@@ -16,8 +16,8 @@ from generator.live.otel import OtelWorkload, representative
 from generator.live.traffic_yaml import load_traffic
 from tests.conftest import ROOT
 
-CATALOG = os.path.join(ROOT, "service", "catalog", "genai-semconv")
-TRAFFIC = os.path.join(ROOT, "service", "traffic-genai-semconv.yml")
+CATALOG = os.path.join(ROOT, "catalog", "genai-semconv")
+TRAFFIC = os.path.join(ROOT, "traffic-genai-semconv.yml")
 RUNTIME = ("python_", "process_")  # prometheus-client's default collectors, served beside the exporter's
 
 

@@ -66,7 +66,7 @@ def test_default_folder_comes_from_pyproject_and_is_found_by_uid(project_copy, g
 
 def test_one_changed_dashboard_is_exactly_one_write(project_copy, grafana):
     assert push(project_copy, grafana).returncode == 0
-    cost = project_copy / "service" / "dashboards" / "cost.py"
+    cost = project_copy / "dashboards" / "cost.py"
     cost.write_text(cost.read_text().replace("LLM spend by model", "LLM spend per model"))
     assert cli("build", project_copy, None).returncode == 0
 
@@ -81,7 +81,7 @@ def test_one_changed_dashboard_is_exactly_one_write(project_copy, grafana):
 
 
 def test_stale_generated_is_refused_before_any_request(project_copy, grafana):
-    cost = project_copy / "service" / "dashboards" / "cost.py"
+    cost = project_copy / "dashboards" / "cost.py"
     cost.write_text(cost.read_text().replace("LLM spend by model", "LLM spend per model"))
     result = push(project_copy, grafana)
     assert result.returncode == 1

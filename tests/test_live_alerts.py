@@ -58,7 +58,7 @@ def _faults(naming: str) -> list[tuple[str, str]]:
 
 
 FAULTS = [(naming, scenario, alert) for naming in NAMINGS for scenario, alert in _faults(naming)]
-# The fast burn alert of the availability objective (service/rules/slos.py): the outage scenario fails about 61% of
+# The fast burn alert of the availability objective (rules/slos.py): the outage scenario fails about 61% of
 # each feature's requests, so the 5m window (5 s here) crosses 14.4 times the 1.25% error budget (18%) at once and
 # the 1h window (1 min) after about 17 s: the page reaches the webhook with its `slo` label and the shared runbook.
 FAST_BURN = ("outage", "AvailabilityBudgetBurn1h", "availability")

@@ -89,7 +89,7 @@ def test_without_a_traffic_file_every_metric_is_still_served(tree):
 
 
 def test_the_service_traffic_keeps_its_shape():
-    """The numbers moved from Python into service/traffic.yml still mean what they meant: about 1 % of requests
+    """The numbers moved from Python into traffic.yml still mean what they meant: about 1 % of requests
     fail, every model carries its own provider, and each scenario changes what it says it changes."""
     _, catalog, traffic = _load(ROOT)
     normal = _scrape(catalog, traffic)

@@ -1,5 +1,5 @@
 """One setting picks the metric naming (`metrics` in [tool.generator]); the same dashboards, alerts, recording
-rules and rule tests compile, lint and pass promtool for each (service/naming.py). The default naming's generated/
+rules and rule tests compile, lint and pass promtool for each (naming.py). The default naming's generated/
 is what the repository holds; the GenAI semantic-conventions naming builds in a copy with the setting switched."""
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ def _exprs(generated) -> list[str]:
 def test_the_default_naming_is_the_repository_s():
     project = Project.find(ROOT)
     assert project.metrics == "ai-service"
-    assert project.catalog == os.path.join(ROOT, "service", "catalog")
-    assert project.traffic == os.path.join(ROOT, "service", "traffic.yml")
+    assert project.catalog == os.path.join(ROOT, "catalog")
+    assert project.traffic == os.path.join(ROOT, "traffic.yml")
 
 
 def test_genai_naming_builds_lints_and_passes_promtool(project_copy, promtool):
     _switch(project_copy)
     project = Project.find(str(project_copy))
-    assert project.catalog == str(project_copy / "service" / "catalog" / GENAI)
+    assert project.catalog == str(project_copy / "catalog" / GENAI)
     build = run_cli("build", cwd=str(project_copy))
     assert build.returncode == 0, build.stdout + build.stderr
     generated = project_copy / "generated"
@@ -52,7 +52,7 @@ def test_genai_naming_builds_lints_and_passes_promtool(project_copy, promtool):
         "ai-cost.json", "ai-debug.json", "ai-feature-detail.json", "ai-overview.json", "ai-slo.json"]
     rules = yaml.safe_load((generated / "rules" / "ai_service.yml").read_text())
     alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
-    # AIComponentDown has no signal in the conventions (service/naming.py); the others are the same alerts
+    # AIComponentDown has no signal in the conventions (naming.py); the others are the same alerts
     assert alerts == {"HighErrorRate", "HighLatency", "CostSpike", "HighActiveRequests", "AIServiceNoData"}
     exprs = "\n".join(_exprs(generated))
     assert "ai_requests_total" not in exprs and "ai_cost_dollars_total" not in exprs

@@ -107,7 +107,7 @@ def test_review_preview_links_before_and_after(prometheus, tmp_path):
     _git(tmp_path, "clone", "--quiet", "--no-hardlinks", ROOT, str(dest))
     for key, value in (("user.email", "review@test"), ("user.name", "review test")):
         _git(dest, "config", key, value)
-    _edit(dest / "service" / "dashboards" / "overview.py", OLD_QUERY, NEW_QUERY)
+    _edit(dest / "dashboards" / "overview.py", OLD_QUERY, NEW_QUERY)
     assert _cli(dest, "build").returncode == 0
     pictures = tmp_path / "pictures"
     done = _cli(dest, "review", "--base", "HEAD", "--format", "markdown", "--preview", "--prometheus", prometheus,

@@ -22,7 +22,7 @@ from generator.source import Location
 from tests.conftest import ROOT
 from tests.lint.helpers import CATALOG, alert, lint_data, rules
 
-ALERTS_MODULE = "service/rules/ai_service.py"
+ALERTS_MODULE = "rules/ai_service.py"
 
 
 def _build_problems(project_copy) -> list[Problem]:
@@ -52,14 +52,14 @@ def test_lint_reuses_the_shared_problem_type():
 
 
 def test_build_reports_problems_with_file_and_line(project_copy):
-    (project_copy / "service/dashboards/empty.py").write_text("x = 1\n")
-    (project_copy / "service/dashboards/broken.py").write_text("x = 1\ny = 1 / 0\n")
+    (project_copy / "dashboards/empty.py").write_text("x = 1\n")
+    (project_copy / "dashboards/broken.py").write_text("x = 1\ny = 1 / 0\n")
     problems = _build_problems(project_copy)
     assert problems[0].check == "build/module-failed"
-    assert (problems[0].place.file, problems[0].place.line) == ("service/dashboards/broken.py", 2)
-    os.remove(project_copy / "service/dashboards/broken.py")
+    assert (problems[0].place.file, problems[0].place.line) == ("dashboards/broken.py", 2)
+    os.remove(project_copy / "dashboards/broken.py")
     problems = _build_problems(project_copy)
-    assert [(p.check, p.place.file) for p in problems] == [("build/no-dashboard", "service/dashboards/empty.py")]
+    assert [(p.check, p.place.file) for p in problems] == [("build/no-dashboard", "dashboards/empty.py")]
 
 
 def test_the_rule_model_reports_problems_at_the_declaration(tmp_path):
@@ -73,12 +73,12 @@ def test_the_rule_model_reports_problems_at_the_declaration(tmp_path):
 
 
 def test_rule_tests_and_coverage_report_problems(project_copy):
-    module = project_copy / "service/rules/ai_service_tests.py"
+    module = project_copy / "rules/ai_service_tests.py"
     module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
                                            'silent("HighErorRate", "1m")))\n')
     problems = _build_problems(project_copy)
     assert [(p.check, p.place.file, p.place.line) for p in problems] == [
-        ("ruletests/unknown-alert", "service/rules/ai_service_tests.py", len(module.read_text().splitlines()))]
+        ("ruletests/unknown-alert", "rules/ai_service_tests.py", len(module.read_text().splitlines()))]
     output = compile_project(Project.find(ROOT))
     gaps = coverage_problems(output.rules[0].groups, [], output.rules[0].module)
     assert gaps and all(p.check.startswith("coverage/") and p.place.line for p in gaps)

@@ -66,8 +66,8 @@ def test_clean_tree_says_nothing_changed(clone):
 
 
 def test_one_panel_query_and_one_alert_threshold(clone):
-    _edit(clone / "service" / "dashboards" / "overview.py", OLD_QUERY, NEW_QUERY)
-    _edit(clone / "service" / "settings.py", "MIN_HOURLY_COST = 1.0", "MIN_HOURLY_COST = 2.5")
+    _edit(clone / "dashboards" / "overview.py", OLD_QUERY, NEW_QUERY)
+    _edit(clone / "settings.py", "MIN_HOURLY_COST = 1.0", "MIN_HOURLY_COST = 2.5")
     assert _cli(clone, "build").returncode == 0
 
     done = _cli(clone, "review", "--base", "HEAD", "--format", "json")
@@ -109,7 +109,7 @@ def test_one_panel_query_and_one_alert_threshold(clone):
 
 
 def test_lint_problems_the_change_introduces(clone):
-    _edit(clone / "service" / "dashboards" / "overview.py", OLD_QUERY, '"sum(ai_no_such_metric_total)"')
+    _edit(clone / "dashboards" / "overview.py", OLD_QUERY, '"sum(ai_no_such_metric_total)"')
     done = _cli(clone, "review", "--base", "HEAD", "--format", "json")
     assert done.returncode == 1, done.stderr  # an introduced lint error fails the review
     review = json.loads(done.stdout)

@@ -58,7 +58,7 @@ def test_histogram_inputs_use_the_catalogs_buckets(output):
 
 
 def test_changing_the_catalogs_buckets_changes_the_tests(project_copy):
-    catalog = project_copy / "service/catalog/metrics.yml"
+    catalog = project_copy / "catalog/metrics.yml"
     catalog.write_text(catalog.read_text().replace("buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5,",
                                                    "buckets: [0.1, 0.25, 0.5, 1, 2, 3, 4, 7.5,"))
     text = compile_project(Project.find(str(project_copy))).files["rules/ai_service.test.yml"].decode()
@@ -85,13 +85,13 @@ def test_coverage_names_the_rule_and_what_is_missing(output):
     assert "HighLatency: no test where it stays silent" in text
     assert "feature:ai_request_duration_seconds:p95_5m: no test checks its value" in text
     assert "feature_model_le:ai_request_duration_seconds_bucket:rate5m: no test checks its value" in text
-    assert all(p.place.file.endswith("service/rules/ai_service.py") and p.place.line for p in problems)
+    assert all(p.place.file.endswith("rules/ai_service.py") and p.place.line for p in problems)
     assert {p.check for p in problems} == {"coverage/never-fires", "coverage/never-silent", "coverage/value-unchecked"}
     assert len(problems) == 4
 
 
 def test_test_rules_fails_when_rules_have_no_tests(project_copy):
-    module = project_copy / "service/rules/ai_service_tests.py"
+    module = project_copy / "rules/ai_service_tests.py"
     module.write_text(module.read_text().replace("\ntests = [", "\ntests = [] and ["))
     result = run_cli("test-rules", "ai_service", cwd=str(project_copy))  # its scenarios only: the SLOs' take minutes
     assert result.returncode == 1
@@ -103,18 +103,18 @@ def test_test_rules_fails_when_rules_have_no_tests(project_copy):
 
 
 def test_a_test_naming_an_unknown_alert_fails_the_build_with_file_and_line(project_copy):
-    module = project_copy / "service/rules/ai_service_tests.py"
+    module = project_copy / "rules/ai_service_tests.py"
     module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
                                            'silent("HighErorRate", "1m")))\n')
     line = len(module.read_text().splitlines())
-    with pytest.raises(BuildError, match=rf"service/rules/ai_service_tests.py:{line}: error "
+    with pytest.raises(BuildError, match=rf"rules/ai_service_tests.py:{line}: error "
                                          r"\[ruletests/unknown-alert\] test 'typo': silent\(\) names alert "
                                          r"'HighErorRate', which this module does not declare"):
         compile_project(Project.find(str(project_copy)))
 
 
 def test_test_rules_reports_each_scenario_and_explains_a_failure(project_copy):
-    module = project_copy / "service/rules/ai_service_tests.py"
+    module = project_copy / "rules/ai_service_tests.py"
     text = module.read_text()
     assert 'error_rate_fires("12m", "chat", "48.65%")' in text
     module.write_text(text.replace('error_rate_fires("12m", "chat", "48.65%")',

@@ -70,13 +70,13 @@ BROKEN = {
 @pytest.mark.parametrize("check", sorted(BROKEN))
 def test_a_broken_objective_is_a_build_problem_at_its_declaration(project_copy, check):
     before = snapshot(project_copy / "generated")
-    module = project_copy / "service/rules/slos.py"
+    module = project_copy / "rules/slos.py"
     old, new = BROKEN[check]
     text = module.read_text()
     assert old in text
     module.write_text(text.replace(old, new, 1))
     result = run_cli("build", cwd=str(project_copy))
     assert result.returncode == 1, result.stderr
-    assert re.search(rf"service/rules/slos.py:\d+: error \[{re.escape(check)}\] objective [\w-]+: ", result.stderr), \
+    assert re.search(rf"rules/slos.py:\d+: error \[{re.escape(check)}\] objective [\w-]+: ", result.stderr), \
         result.stderr
     assert snapshot(project_copy / "generated") == before

@@ -3,6 +3,7 @@ suppressions. The linter finds declarations and Python suppressions through it, 
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import attr
@@ -42,7 +43,7 @@ def _line(text: str, needle: str) -> int:
 
 
 def _with_extra(project_copy) -> Project:
-    (project_copy / "service/dashboards/extra.py").write_text(EXTRA)
+    (project_copy / "dashboards/extra.py").write_text(EXTRA)
     return Project.find(str(project_copy))
 
 
@@ -71,7 +72,7 @@ def test_lint_finds_the_python_line_of_a_panel_target(project_copy):
     assert raw[0].place.pointer == "/panels/1/targets/0"
     assert raw[0].place.file == "generated/dashboards/extra.json"
     line = _line(EXTRA, 'P.target("sum(ai_requests_total)")')
-    assert raw[0].place.source == Location("service/dashboards/extra.py", line)
+    assert raw[0].place.source == Location("dashboards/extra.py", line)
 
 
 def test_python_suppressions_on_a_target_and_on_a_panel_work(project_copy):
@@ -80,20 +81,20 @@ def test_python_suppressions_on_a_target_and_on_a_panel_work(project_copy):
     assert reasons == ["a lifetime total, on purpose", "lifetime cost"]
     whole = next(p for p in report.suppressed if p.suppressed_by == "lifetime cost")
     assert whole.place.pointer == "/panels/3/targets/0"
-    assert whole.place.source.file == "service/dashboards/extra.py"
+    assert whole.place.source.file == "dashboards/extra.py"
 
 
 def test_an_unused_python_suppression_points_at_its_declaration(project_copy):
     text = EXTRA.replace('"sum(ai_cost_dollars_total)"', '"sum(rate(ai_cost_dollars_total[5m]))"')
-    (project_copy / "service/dashboards/extra.py").write_text(text)
+    (project_copy / "dashboards/extra.py").write_text(text)
     report = lint_project(Project.find(str(project_copy)))
     unused = [p for p in report.problems if p.check == "lint/unused-suppression"]
     assert len(unused) == 1
-    assert unused[0].place.source == Location("service/dashboards/extra.py", _line(text, 'P.stat("Whole panel"'))
+    assert unused[0].place.source == Location("dashboards/extra.py", _line(text, 'P.stat("Whole panel"'))
 
 
 def test_lint_finds_the_python_line_of_an_alert(project_copy):
-    path = project_copy / "service/rules/ai_service.py"
+    path = project_copy / "rules/ai_service.py"
     old = 'for_="5m",\n        severity="critical",\n        summary="The AI service reports no metrics"'
     assert old in path.read_text()
     text = path.read_text().replace(old, old.replace('"5m"', '"15s"'))
@@ -102,24 +103,18 @@ def test_lint_finds_the_python_line_of_an_alert(project_copy):
     flagged = [p for p in report.problems if p.check == "alert/for-too-short" and "AIServiceNoData" in p.place.where]
     assert flagged, [str(p) for p in report.problems]
     line = _line(text, '"AIServiceNoData"') - 1  # Alert( is the line above the name
-    assert flagged[0].place.source == Location("service/rules/ai_service.py", line)
+    assert flagged[0].place.source == Location("rules/ai_service.py", line)
     assert flagged[0].place.pointer.startswith("/groups/") and "/rules/" in flagged[0].place.pointer
 
 
 def test_helpers_set_no_private_attributes_on_grafanalib_objects(project_copy):
-    import importlib
-    import sys
+    from generator import content
 
     project = _with_extra(project_copy)
-    sys.path.insert(0, project.root)
     try:
-        for name in [m for m in sys.modules if m.split(".")[0] == "service"]:
-            del sys.modules[name]
-        dash = importlib.import_module("service.dashboards.extra").dashboard
+        dash = content.load(project.root, os.path.join(project.dashboards, "extra.py")).dashboard
     finally:
-        sys.path.remove(project.root)
-        for name in [m for m in sys.modules if m.split(".")[0] == "service"]:
-            del sys.modules[name]
+        content.forget(project.root)
     objects = [dash, *dash.panels, *(t for p in dash.panels for t in getattr(p, "targets", []))]
     for obj in objects:
         assert isinstance(obj, (G.Dashboard, G.Panel, G.Target))

@@ -12,7 +12,7 @@ from generator.catalog import load_catalog
 from generator.lint import lint_files
 from tests.conftest import ROOT
 
-CATALOG = load_catalog(os.path.join(ROOT, "service", "catalog"))
+CATALOG = load_catalog(os.path.join(ROOT, "catalog"))
 DS = {"type": "prometheus", "uid": "${datasource}"}
 
 

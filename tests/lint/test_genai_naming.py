@@ -1,4 +1,4 @@
-"""Lint knows the GenAI semantic-conventions naming (service/catalog/genai-semconv): seed 004's panel queries and
+"""Lint knows the GenAI semantic-conventions naming (catalog/genai-semconv): seed 004's panel queries and
 alerts (tests/lint/genai/seed_004_beluga.md, Beluga AI's Go guide), linted against the exporter's real names,
 are flagged for what is wrong in them, with did-you-mean pointing to what the exporter exposes."""
 
@@ -13,7 +13,7 @@ from generator.catalog import load_catalog
 from tests.conftest import ROOT
 from tests.lint.helpers import DS, lint_data, panel
 
-GENAI = load_catalog(os.path.join(ROOT, "service", "catalog", "genai-semconv"))
+GENAI = load_catalog(os.path.join(ROOT, "catalog", "genai-semconv"))
 SEED = os.path.join(ROOT, "tests", "lint", "genai", "seed_004_beluga.md")
 
 

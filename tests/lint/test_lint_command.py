@@ -20,12 +20,12 @@ def test_repository_lints_clean():
 
 
 def test_repository_objects_point_at_their_python_declaration(project_copy):
-    overview = project_copy / "service" / "dashboards" / "overview.py"
+    overview = project_copy / "dashboards" / "overview.py"
     overview.write_text(overview.read_text().replace('f"sum({N.active(RATE)})"', '"sum(ai_active_request)"'))
     report = lint_project(Project.find(str(project_copy)))
     [problem] = [p for p in report.problems if p.check == "promql/unknown-metric"]
     assert problem.place.file == "generated/dashboards/ai-overview.json"
-    assert problem.place.source.file == "service/dashboards/overview.py"
+    assert problem.place.source.file == "dashboards/overview.py"
     assert "ai_active_requests" in problem.message
     assert report.failed
 
@@ -44,7 +44,7 @@ def test_generated_files_lint_clean_as_files():
 
 def test_json_format_and_exit_status(tmp_path):
     path = write(tmp_path, "bad.json", dashboard(panel("sum(rate(ai_cost_dollars[5m]))")))
-    result = run_cli("lint", "--catalog", os.path.join(ROOT, "service", "catalog"), "--format", "json", path)
+    result = run_cli("lint", "--catalog", os.path.join(ROOT, "catalog"), "--format", "json", path)
     assert result.returncode == 1, result.stderr
     problems = json.loads(result.stdout)
     [unknown] = [p for p in problems if p["check"] == "promql/unknown-metric"]
@@ -55,7 +55,7 @@ def test_json_format_and_exit_status(tmp_path):
 
 def test_clean_files_exit_zero_in_every_format():
     for fmt in ("text", "json", "github"):
-        result = run_cli("lint", "--catalog", os.path.join(ROOT, "service", "catalog"), "--format", fmt, *CLEAN)
+        result = run_cli("lint", "--catalog", os.path.join(ROOT, "catalog"), "--format", fmt, *CLEAN)
         assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(run_cli("lint", "--format", "json", *CLEAN).stdout) == []
 
@@ -92,7 +92,7 @@ def test_unreadable_files_are_problems_of_their_own(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     notes = tmp_path / "notes.yml"
     notes.write_text("groups: []\n")
-    for args in (["--format", "xml", str(notes)], ["--no-catalog", "--catalog", "service/catalog", str(notes)]):
+    for args in (["--format", "xml", str(notes)], ["--no-catalog", "--catalog", "catalog", str(notes)]):
         result = run_cli("lint", *args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
@@ -131,7 +131,7 @@ def test_a_directory_stands_for_the_files_under_it(tmp_path):
     write(tmp_path / "team" / "rules", "alerts.yaml", rules(alert(labels={"team": "x"})))
     write(tmp_path / ".git", "hidden.json", dashboard(panel("sum(rate(ai_cost_dollars[5m]))")))
     (tmp_path / "team" / "notes.txt").write_text("not linted")
-    result = run_cli("lint", "--catalog", os.path.join(ROOT, "service", "catalog"), "--format", "json",
+    result = run_cli("lint", "--catalog", os.path.join(ROOT, "catalog"), "--format", "json",
                      str(tmp_path / "team"), str(tmp_path / "empty"), str(tmp_path / ".git"))
     problems = json.loads(result.stdout)
     files = {p["file"] for p in problems}

@@ -54,7 +54,7 @@ def test_yaml_comment_suppresses_only_the_rule_below(tmp_path):
 
 
 def test_python_suppression_on_a_rule(project_copy):
-    path = project_copy / "service" / "rules" / "ai_service.py"
+    path = project_copy / "rules" / "ai_service.py"
     text = path.read_text().replace(
         'dashboard=OVERVIEW,\n    ),\n    Alert(\n        "AIServiceNoData"',
         'dashboard=OVERVIEW,\n        suppress={"alert/no-comparison": "no reason to"},\n    ),\n'
@@ -63,7 +63,7 @@ def test_python_suppression_on_a_rule(project_copy):
     path.write_text(text)
     report = lint_project(Project.find(str(project_copy)))
     [unused] = [p for p in report.problems if p.check == "lint/unused-suppression"]
-    assert unused.place.source.file == "service/rules/ai_service.py"
+    assert unused.place.source.file == "rules/ai_service.py"
 
 
 def test_rule_suppression_does_not_leak(tmp_path):

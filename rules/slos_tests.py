@@ -6,6 +6,7 @@ Compiled to generated/rules/slos.test.yml and slos.every-<interval>.test.yml.
 """
 
 from generator.rules import slo_tests
-from service.rules.slos import SEVERITIES, objectives
+
+from .slos import SEVERITIES, objectives
 
 tests = slo_tests(objectives, severities=SEVERITIES)

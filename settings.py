@@ -28,6 +28,6 @@ COST = "ai-cost"
 DEBUG = "ai-debug"
 SLO = "ai-slo"
 
-# The monthly spend budget (service/rules/slos.py) and the SLO dashboard's budget line. Normal traffic
-# (service/traffic.yml) spends about $165,000 a month, 0.86 of it at the daily peak.
+# The monthly spend budget (rules/slos.py) and the SLO dashboard's budget line. Normal traffic
+# (traffic.yml) spends about $165,000 a month, 0.86 of it at the daily peak.
 MONTHLY_BUDGET_DOLLARS = 250_000

@@ -1,8 +1,9 @@
 """Feature Detail: one feature's requests, latency, errors, tokens, cost and tools."""
 
 from generator import panels as P
-from service.dashboards._common import TAGS, N, feature_variable, links_from, model_variable
-from service.settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
+
+from ..settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
+from ._common import TAGS, N, feature_variable, links_from, model_variable
 
 SEL = f'{N.label("feature")}="$feature", {N.label("model")}=~"$model"'
 RATE = "[$__rate_interval]"

@@ -1,8 +1,9 @@
 """Debug: where requests fail or slow down, and whether the monitoring itself works."""
 
 from generator import panels as P
-from service.dashboards._common import FEATURE_IS, JOB, TAGS, N, feature_variable, links_from, model_variable
-from service.settings import DEBUG
+
+from ..settings import DEBUG
+from ._common import FEATURE_IS, JOB, TAGS, N, feature_variable, links_from, model_variable
 
 SEL = 'feature=~"$feature", model=~"$model"'  # on the seam's records
 RATE_LIMITED = 'error_type="rate_limit"'

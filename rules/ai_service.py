@@ -1,12 +1,13 @@
 """Recording and alerting rules of the AI service, compiled to generated/rules/ai_service.yml.
 
-Each alert's runbook is service/runbooks/<AlertName>.md; thresholds live in service/settings.py. The unit tests of
+Each alert's runbook is docs/runbooks/<AlertName>.md; thresholds live in settings.py. The unit tests of
 these rules are in ai_service_tests.py beside this file.
 """
 
 from generator.rules import Alert, Recording, RuleGroup
-from service.naming import N
-from service.settings import (
+
+from ..naming import N
+from ..settings import (
     COST,
     COST_SPIKE_FACTOR,
     DEBUG,
@@ -21,7 +22,7 @@ from service.settings import (
 )
 
 # What dashboards and alerts share: the panel that draws an alert's line reads the same series the alert does.
-# The seam (see service/naming.py): whatever the naming, these records carry the same names and labels, and the
+# The seam (see naming.py): whatever the naming, these records carry the same names and labels, and the
 # alerts and the panels that draw an alert's line read only them.
 recording = RuleGroup("ai-service-recording", [
     Recording("feature:ai_requests:rate5m", f"""
@@ -155,7 +156,7 @@ alerts = RuleGroup("ai-service-alerts", [
     ),
 ])
 
-# A naming with no signal for an alert (service/naming.py says what stands in) does not compile it.
+# A naming with no signal for an alert (naming.py says what stands in) does not compile it.
 alerts.rules = [a for a in alerts.rules if a.name not in N.alerts_without_signal]
 
 groups = [recording, alerts]

@@ -1,8 +1,9 @@
 """Overview: is the AI service healthy right now, and where should I look next?"""
 
 from generator import panels as P
-from service.dashboards._common import JOB, TAGS, TO_FEATURE_DETAIL, TO_FEATURE_DETAIL_RAW, N, links_from
-from service.settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW, SLO
+
+from ..settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW, SLO
+from ._common import JOB, TAGS, TO_FEATURE_DETAIL, TO_FEATURE_DETAIL_RAW, N, links_from
 
 UP_DOWN = [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1},
                                          "1": {"text": "UP", "color": "green", "index": 0}}}]

@@ -1,8 +1,9 @@
 """What the four dashboards share: their uids, the links between them, and the variables."""
 
 from generator import panels as P
-from service.naming import N
-from service.settings import COST, DEBUG, FEATURE_DETAIL, JOB, OVERVIEW
+
+from ..naming import N
+from ..settings import COST, DEBUG, FEATURE_DETAIL, JOB, OVERVIEW
 
 TAGS = ["ai-service", "generated"]
 

@@ -1,8 +1,9 @@
 """Cost: where the money goes, how fast, and whether this hour is out of line with yesterday."""
 
 from generator import panels as P
-from service.dashboards._common import FEATURE_IS, TAGS, N, feature_variable, links_from
-from service.settings import COST, COST_SPIKE_FACTOR, SLO
+
+from ..settings import COST, COST_SPIKE_FACTOR, SLO
+from ._common import FEATURE_IS, TAGS, N, feature_variable, links_from
 
 SEL = FEATURE_IS
 RATE = "[$__rate_interval]"

@@ -1,16 +1,17 @@
 """SLOs: every objective's error budget and how fast it burns, and the spend budget against its projection.
 
-The series are the recording rules generated from service/rules/slos.py (generator.rules.slo_rules): the burn rate
+The series are the recording rules generated from rules/slos.py (generator.rules.slo_rules): the burn rate
 of a window is its error ratio over the objective's error budget (1x spends the budget in exactly 30 days), the
 same series the burn-rate alerts compare with 14.4, 6, 3 and 1.
 """
 
 from generator import panels as P
-from service.dashboards._common import TAGS, N, links_from
-from service.settings import MONTHLY_BUDGET_DOLLARS, SLO
+
+from ..settings import MONTHLY_BUDGET_DOLLARS, SLO
+from ._common import TAGS, N, links_from
 
 SEL = 'slo=~"$slo"'
-BUDGETS = {"monthly-spend": MONTHLY_BUDGET_DOLLARS}  # the spend budgets of service/rules/slos.py
+BUDGETS = {"monthly-spend": MONTHLY_BUDGET_DOLLARS}  # the spend budgets of rules/slos.py
 BURN = P.thresholds((None, "green"), (1, "yellow"), (6, "orange"), (14.4, "red"))
 
 

@@ -13,9 +13,10 @@ full; the inputs are chosen so that the boundary cases hit thresholds exactly (5
 import sys
 
 from generator.rules import RuleTest, fires, histogram, pending, samples, series, silent
-from service.naming import GENAI_SEMCONV, N
-from service.rules import _genai_semconv_tests
-from service.settings import JOB
+
+from ..naming import GENAI_SEMCONV, N
+from ..settings import JOB
+from . import _genai_semconv_tests
 
 SERVICE = f'job="{JOB}"'
 A1, A2 = 'instance="ai-1:8000"', 'instance="ai-2:8000"'

@@ -2,16 +2,17 @@
 
 Each objective becomes recording rules (error ratio over the workbook's windows, error budget remaining, spend
 projection) and four burn-rate alerts (generator.rules.slo_rules); their promtool scenarios are generated in
-slos_tests.py beside this file. Alerts of every objective share a runbook: service/runbooks/SLOBudgetBurn.md and
+slos_tests.py beside this file. Alerts of every objective share a runbook: docs/runbooks/SLOBudgetBurn.md and
 SpendBudgetBurn.md.
 """
 
 from generator.rules import Availability, Latency, SpendBudget, slo_groups
-from service.naming import N
-from service.settings import JOB, MONTHLY_BUDGET_DOLLARS, SLO
+
+from ..naming import N
+from ..settings import JOB, MONTHLY_BUDGET_DOLLARS, SLO
 
 SERVICE = f'job="{JOB}"'
-# The series of the metric naming the repository is set to (service/naming.py): the objectives hold for either.
+# The series of the metric naming the repository is set to (naming.py): the objectives hold for either.
 HISTOGRAM = N.signals["duration_bucket"][0].removesuffix("_bucket")
 # The latency threshold must be a bucket bound: 10 s in the custom naming, 10.24 s in the GenAI conventions'
 # advised buckets (0.01 ... 81.92, doubling).
@@ -22,7 +23,7 @@ objectives = [
         "availability",
         total=N.series("requests", SERVICE),
         errors=N.series("requests", SERVICE, N.failed),
-        # Normal traffic fails 1% of requests (service/traffic.yml): 0.8 of this budget.
+        # Normal traffic fails 1% of requests (traffic.yml): 0.8 of this budget.
         target=98.75,
         by=[N.label("feature")],
         summary="98.75% of the requests of each feature succeed over 30 days",

@@ -24,7 +24,7 @@ Design (kubernetes-mixin style: one mixin, per-installation selectors):
 "feature" is ``gen_ai_operation_name`` in the GenAI naming: the conventions require it on every operation (unlike
 ``gen_ai_agent_name``), so every panel keeps working for a service that sets only the conventions' attributes.
 
-Adding a naming: a catalog (service/catalog/<name>/metrics.yml), a traffic file, a `[tool.generator.namings.<name>]`
+Adding a naming: a catalog (catalog/<name>/metrics.yml), a traffic file, a `[tool.generator.namings.<name>]`
 table in pyproject.toml, and one more ``Naming`` in NAMINGS below.
 """
 
@@ -147,7 +147,7 @@ def chosen() -> Naming:
     name = current().metrics or DEFAULT
     if name not in NAMINGS:
         raise ValueError(f"metrics = {name!r} in pyproject.toml: this content knows the namings "
-                         f"{', '.join(NAMINGS)} (service/naming.py)")
+                         f"{', '.join(NAMINGS)} (naming.py)")
     return NAMINGS[name]
 
 
