@@ -34,7 +34,7 @@ def _replace_modules_by_import(project) -> None:
 def test_imported_modules_build_the_same_generated_bytes(project_copy):
     _replace_modules_by_import(project_copy)
     assert sorted(os.listdir(project_copy / "dashboards")) == [
-        "__init__.py", "_common.py", *_modules_of_generated(project_copy)]
+        "_common.py", *_modules_of_generated(project_copy)]
     check = run_cli("check", cwd=str(project_copy))
     assert check.returncode == exitcodes.OK, check.stdout + check.stderr
 
