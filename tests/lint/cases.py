@@ -10,8 +10,7 @@ A check's cases live beside it, in ``generator/lint/checks/<module>.cases.yml``:
 What is linted, at most one of:
 
     input: |       the full text of the linted file: a rule file (input.yml) if it parses to a mapping with
-                   `groups`, else a dashboard (input.json); `file: NAME` names it otherwise (a file that does not
-                   parse, a rule file that is not a mapping)
+                   `groups`, else a dashboard (input.json)
     query: EXPR    a dashboard with one time series panel running EXPR (tests/lint/helpers.py: dashboard(panel()));
                    `legend: "{{x}}"` sets the target's legend
     expr: EXPR     a rule file with one alert of that expression and complete labels and annotations
@@ -52,7 +51,7 @@ from tests.lint.helpers import CATALOG, alert, dashboard, panel, rules
 SUFFIX = ".cases.yml"
 CHECK_DIR = os.path.dirname(CHECKS[0].__file__)
 INPUTS = ("input", "query", "expr")
-KEYS = {"name", "problems", "catalog", "catalog_input", "legend", "file", *INPUTS}
+KEYS = {"name", "problems", "catalog", "catalog_input", "legend", *INPUTS}
 
 
 def cases_path(module) -> str:
@@ -72,7 +71,6 @@ def load_cases(path: str) -> list[dict]:
         assert len(given) == 1 or (not given and "catalog_input" in case), \
             f"{where}: exactly one of input, query, expr (or only catalog_input)"
         assert "legend" not in case or "query" in case, f"{where}: `legend` goes with `query`"
-        assert "file" not in case or "input" in case, f"{where}: `file` goes with `input`"
         assert not ("catalog_input" in case and "catalog" in case), f"{where}: catalog or catalog_input, not both"
         problems = case.get("problems")
         assert isinstance(problems, list) and all(isinstance(p, str) for p in problems), \
@@ -89,12 +87,10 @@ def input_file(case: dict) -> tuple[str, str] | None:
     if "input" not in case:
         return None
     text = case["input"]
-    if "file" in case:
-        return case["file"], text
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise AssertionError(f"case {case['name']!r}: its input does not parse; name it with `file:`") from e
+        raise AssertionError(f"case {case['name']!r}: its input is neither YAML nor JSON") from e
     return ("input.yml" if isinstance(data, dict) and "groups" in data else "input.json"), text
 
 
