@@ -23,6 +23,17 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _kind(value, mapping: str = "an object") -> str:
+    """What a JSON or YAML value is, in the file's words (not Python's: a dict, a NoneType)."""
+    if isinstance(value, dict):
+        return mapping
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "a list"}.get(type(value), "null" if value is None else "a " + type(value).__name__)
+
+
 def _suppressions(obj) -> dict:
     value = obj.get(SUPPRESS_KEY) if isinstance(obj, dict) else None
     return dict(value) if isinstance(value, dict) else {}
@@ -73,7 +84,7 @@ def collect_dashboard(doc: Document, order: int = 0) -> Dashboard:
         dash.issues.append(Hit("dashboard has no `panels` list; add panels (or export it again from Grafana)"))
         panels = []
     if not isinstance(panels, list):
-        dash.issues.append(Hit(f"`panels` is a {type(panels).__name__}, expected a list of panels"))
+        dash.issues.append(Hit(f"`panels` is {_kind(panels)}, expected a list of panels"))
         panels = []
     for slot, pointer in zip(model.walk_panels(data), _panel_pointers(data), strict=True):
         nested = slot.row is not None
@@ -128,7 +139,7 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
 def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool, pointer: str, row: int = -1,
                    legacy: bool = False) -> None:
     if not isinstance(raw, dict):
-        dash.issues.append(Hit(f"panel #{index + 1} is a {type(raw).__name__}, expected an object"))
+        dash.issues.append(Hit(f"panel #{index + 1} is {_kind(raw)}, expected an object"))
         return
     title = _text(raw.get("title"))
     pid = raw.get("id")
@@ -143,12 +154,12 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
     if targets is None or panel.type == "row":
         return
     if not isinstance(targets, list):
-        dash.issues.append(Hit(f"`targets` is a {type(targets).__name__}, expected a list", at=panel))
+        dash.issues.append(Hit(f"`targets` is {_kind(targets)}, expected a list", at=panel))
         return
     panel_ds = model.datasource_type(raw.get("datasource"), dash.variables)
     for t_index, target in enumerate(targets):
         if not isinstance(target, dict):
-            dash.issues.append(Hit(f"target #{t_index + 1} is a {type(target).__name__}, expected an object",
+            dash.issues.append(Hit(f"target #{t_index + 1} is {_kind(target)}, expected an object",
                                    at=panel))
             continue
         ds = model.datasource_type(target.get("datasource"), dash.variables) or panel_ds
@@ -160,7 +171,7 @@ def _collect_panel(doc: Document, dash: Dashboard, raw, index: int, nested: bool
                                          pointer=f"{pointer}/targets/{t_index}"),
                        _suppressions(target), scope)
         if not isinstance(expr, str):
-            dash.issues.append(Hit(f"`expr` is a {type(expr).__name__}, expected a PromQL string",
+            dash.issues.append(Hit(f"`expr` is {_kind(expr)}, expected a PromQL string",
                                    at=_At(tscope)))
             continue
         legend = target.get("legendFormat")
@@ -180,8 +191,8 @@ def collect_rules(doc: Document, order: int = 0) -> tuple[list[Rule], list[Hit]]
     rules: list[Rule] = []
     groups = data.get("groups")
     if not isinstance(groups, list):
-        issues.append(Hit(f"`groups` is {'empty' if groups is None else 'a ' + type(groups).__name__}, expected a "
-                          "list of rule groups", at=_At(root)))
+        found = "missing or empty" if groups is None else _kind(groups, "a mapping")
+        issues.append(Hit(f"`groups` is {found}, expected a list of rule groups", at=_At(root)))
         return rules, issues
     starts = []
     for g_index, group in enumerate(groups):

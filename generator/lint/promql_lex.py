@@ -101,12 +101,12 @@ EXPERIMENTAL = (
     ("promql-duration-expr", "a duration computed by an expression (arithmetic, step(), range(), min_of, max_of)",
      re.compile(rf"\[[^\]:]*(?:[-+*/%^(]|{_DURATION_FUNCS})|\boffset\s*[-+]?\s*(?:\(|{_DURATION_FUNCS})"
                 rf"|:\s*[^\]]*(?:[-+*/%^(]|{_DURATION_FUNCS})[^\]]*\]", re.I)),
-    ("promql-extended-range-selectors", "the `anchored`/`smoothed` range modifiers",
+    ("promql-extended-range-selectors", "the range modifier `anchored` or `smoothed`",
      re.compile(r"(?:[\]}\w])\s+(?:anchored|smoothed)\b")),
     ("promql-experimental-functions", "an experimental function (info, sort_by_label, limitk, ...)",
      re.compile(r"\b(?:info|sort_by_label|sort_by_label_desc|limitk|limit_ratio|mad_over_time|ts_of_\w+|"
                 r"first_over_time|double_exponential_smoothing)\s*\(")),
-    (None, "the native-histogram trim operators `</` and `>/`", re.compile(r"[<>]/")),
+    (None, "a native-histogram trim operator (`</` or `>/`)", re.compile(r"[<>]/")),
 )
 
 

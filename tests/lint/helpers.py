@@ -12,7 +12,8 @@ from generator.catalog import load_catalog
 from generator.lint import lint_files
 from tests.conftest import ROOT
 
-CATALOG = load_catalog(os.path.join(ROOT, "catalog"))
+CATALOG_DIR = os.path.join(ROOT, "catalog")  # the test catalog (the service's own)
+CATALOG = load_catalog(CATALOG_DIR)
 DS = {"type": "prometheus", "uid": "${datasource}"}
 
 

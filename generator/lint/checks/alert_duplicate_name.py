@@ -11,11 +11,20 @@ Why it matters:
     notifications, silences and dashboards of "firing alerts" ambiguous.
 
 Failing example:
-    - alert: PaymentsFailing ...       (in two groups, both severity: critical)
+    - alert: PaymentsFailing
+      expr: ...
+      labels: {severity: critical}
+    - alert: PaymentsFailing
+      expr: ...
+      labels: {severity: critical}
 
 Passing example:
-    - alert: PaymentsFailing ...
-    - alert: PaymentsFailingWarning ...
+    - alert: PaymentsFailing
+      expr: ...
+      labels: {severity: critical}
+    - alert: PaymentsFailingWarning
+      expr: ...
+      labels: {severity: warning}
 """
 
 from ..problem import Hit

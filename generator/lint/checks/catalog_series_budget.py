@@ -10,10 +10,16 @@ Why it matters:
     version, a customer id) multiplies it until queries time out and the bill grows.
 
 Failing example:
-    labels: [handler, method, customer]   with customer bound: 100000
+    labels:
+      customer: {bound: 100000}
+    metrics:
+      http_requests_total: {labels: [handler, method, customer], ...}
 
 Passing example:
-    labels: [handler, method, tier]       with tier values: [free, pro, enterprise]
+    labels:
+      tier: {values: [free, pro, enterprise]}
+    metrics:
+      http_requests_total: {labels: [handler, method, tier], ...}
 """
 
 from ..problem import Hit
@@ -42,7 +48,13 @@ def check(entry, ctx):
     for metric in entry.catalog.metrics.values():
         estimated = estimate(metric, entry.catalog)
         if estimated > SERIES_BUDGET:
-            factors = " × ".join(f"{label} {entry.catalog.labels[label].cardinality}" for label in metric.labels
-                                 if label in entry.catalog.labels)
+            factors = [f"{label} {entry.catalog.labels[label].cardinality}" for label in metric.labels
+                       if label in entry.catalog.labels]
+            if metric.type == "histogram":
+                factors.append(f"{len(metric.buckets) + 3} histogram series: {len(metric.buckets)} buckets, +Inf, "
+                               "_sum, _count")
+            elif metric.type == "summary":
+                factors.append("5 summary series: _sum, _count, about 3 quantiles")
+            factors = " × ".join(factors)
             yield Hit(f"{metric.name} may expose {estimated:,} series per target ({factors}), over the budget of "
                       f"{SERIES_BUDGET:,}; drop or bound a label", at=entry.metric_at(metric))

@@ -13,7 +13,9 @@ Failing example:
     sum(rate(http_requests_total{handler=~"$handlr"}[$__rate_interval]))
 
 Passing example:
-    sum(rate(http_requests_total{handler=~"$handler"}[$__rate_interval]))    (with a variable named handler)
+    sum(rate(http_requests_total{handler=~"$handler"}[$__rate_interval]))
+
+    In a dashboard that defines a variable named handler.
 """
 
 from ...grafana.model import (

@@ -10,10 +10,12 @@ Why it matters:
     the middle of an incident.
 
 Failing example:
-    {"title": "Checkout", "url": "/d/checkuot"}
+    "links": [{"title": "Checkout", "url": "/d/checkuot"}]
 
 Passing example:
-    {"title": "Checkout", "url": "/d/checkout"}
+    "links": [{"title": "Checkout", "url": "/d/checkout"}]
+
+    When a dashboard with uid checkout is linted along.
 """
 
 import re

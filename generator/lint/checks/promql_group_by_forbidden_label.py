@@ -27,16 +27,15 @@ def check(query, ctx):
     if query.node is None or not forbidden:
         return
     for node in query.nodes:
-        used = ()
+        used, advice = (), ""
         if isinstance(node, Aggregate) and node.grouping:
-            used = node.grouping
+            used, advice = node.grouping, "group by bounded labels only"
         elif isinstance(node, Binary):
-            used = (node.on or ()) + (node.ignoring or ()) + node.include
+            used, advice = (node.on or ()) + (node.ignoring or ()) + node.include, "match on bounded labels only"
         elif isinstance(node, Selector):
-            used = tuple(m.name for m in node.matchers)
+            used, advice = tuple(m.name for m in node.matchers), "no series may carry it: filter on a bounded label"
         for label in used:
             if label in forbidden:
-                yield f"uses forbidden label `{label}` (unbounded, see the catalog's forbidden_labels); " \
-                      "group by a bounded label such as feature, model or tier"
+                yield f"uses forbidden label `{label}` (unbounded, see the catalog's forbidden_labels); {advice}"
     if query.variable_label in forbidden:
         yield f"variable lists the values of forbidden label `{query.variable_label}`"

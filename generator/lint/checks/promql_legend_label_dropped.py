@@ -9,10 +9,12 @@ Why it matters:
     and the graph cannot be read.
 
 Failing example:
-    expr: sum by (method) (rate(http_requests_total[5m]))    legend: {{handler}}
+    query: sum by (method) (rate(http_requests_total[5m]))
+    legend: "{{handler}}"
 
 Passing example:
-    expr: sum by (handler) (rate(http_requests_total[5m]))  legend: {{handler}}
+    query: sum by (handler) (rate(http_requests_total[5m]))
+    legend: "{{handler}}"
 """
 
 import re

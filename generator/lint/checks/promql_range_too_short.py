@@ -14,7 +14,9 @@ Failing example:
     rate(http_requests_total[30s])
 
 Passing example:
-    rate(http_requests_total[$__rate_interval])    (or [1m] and longer in rules)
+    rate(http_requests_total[$__rate_interval])
+
+    In rules, which have no ``$__rate_interval``: ``[1m]`` and longer.
 """
 
 from datetime import timedelta
