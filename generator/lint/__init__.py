@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from ..catalog import Catalog
 from . import forked
+from .alerttemplate import template_queries
 from .collect import collect_dashboard, collect_rules, rule_set
 from .config import LintConfig
 from .context import Context
@@ -36,6 +37,7 @@ def _add_dashboard(entries: Entries, dash) -> None:
 def _add_rules(entries: Entries, ctx: Context, rules) -> None:
     entries.add("rule", *rules)
     for rule in rules:
+        entries.add("query", *template_queries(rule))
         if rule.query is not None:
             entries.add("query", rule.query)
             if not rule.is_alert:

@@ -126,6 +126,7 @@ class Rule:
     scope: Scope
     group: str
     query: Query | None = None
+    templates: dict = field(default_factory=dict)  # (kind, key, n) -> Query: the n-th `query` of a template
 
     @property
     def place(self) -> Place:

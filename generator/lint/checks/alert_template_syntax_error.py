@@ -3,7 +3,8 @@
 What it catches:
     Go template mistakes in an alert's annotations and labels: an unclosed ``{{``, an unknown function
     (``humanise`` for ``humanize``), an undefined variable (``$label.x`` for ``$labels.x``), unbalanced
-    parentheses, ``if``/``range`` without ``end``.
+    parentheses, ``if``/``range`` without ``end``, ``break`` outside ``range``, and fields the data does not have
+    (``.Labels`` of a whole query result instead of one of its samples, ``.Lables`` of the alert).
 
 Why it matters:
     Prometheus sends the template error text instead of the message: the notification says nothing useful
@@ -16,7 +17,7 @@ Passing example:
     summary: "{{ $labels.handler }}: {{ $value | humanizePercentage }}"
 """
 
-from ..gotemplate import analyse
+from ..alerttemplate import analyse, templates
 
 NAME = "alert/template-syntax-error"
 SEVERITY = "error"
@@ -24,10 +25,6 @@ ENTRY = "rule"
 
 
 def check(rule, ctx):
-    if not rule.is_alert:
-        return
-    for kind in ("annotations", "labels"):
-        for key, value in rule.mapping(kind).items():
-            if isinstance(value, str):
-                for error in dict.fromkeys(analyse(value).errors):
-                    yield f"{kind[:-1]} `{key}`: {error}"
+    for kind, key, text in templates(rule):
+        for error in dict.fromkeys(analyse(text).errors):
+            yield f"{kind[:-1]} `{key}`: {error}"
