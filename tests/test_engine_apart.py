@@ -1,4 +1,5 @@
-"""The engine (generator/) is apart from this service's content (catalog/, dashboards/, rules/, ...): it names none of it, and it compiles,
+"""The engine (generator/) is apart from this service's content (catalog/, dashboards/, rules/, ...): it names
+none of it, and it compiles,
 lints and unit-tests another service's content tree (tests/content/assistant: other metrics, folders, job) alike.
 """
 

@@ -67,17 +67,10 @@ def test_docstring_example(tmp_path, module, kind, text):
         f"as\n{linted}\nand gave\n" + "\n".join(format_problem(p) for p in problems))
 
 
-# Checks whose cases file comes with work on another branch (Go text/template scoping): until it is merged, the
-# file may be missing. Once both files exist, this set is to be emptied.
-PENDING = {"alert/template-label-dropped", "alert/template-syntax-error"}
-
-
 def test_every_check_has_failing_and_passing_cases():
     missing = []
     for module in CHECKS:
         path = cases_path(module)
-        if not os.path.exists(path) and module.NAME in PENDING:
-            continue
         if not os.path.exists(path):
             missing.append(f"{module.NAME}: no {os.path.relpath(path)}")
             continue
