@@ -1,6 +1,6 @@
 """The engine (generator/) is apart from this service's content (catalog/, dashboards/, rules/, ...): it names
-none of it, and it compiles,
-lints and unit-tests another service's content tree (tests/content/assistant: other metrics, folders, job) alike.
+none of it, and it compiles, lints and unit-tests another service's content tree (tests/content/assistant: other
+metrics, folders, job) alike.
 """
 
 from __future__ import annotations
