@@ -1,7 +1,7 @@
 """Recording and alerting rules of the AI service, compiled to generated/rules/ai_service.yml.
 
 Each alert's runbook is docs/runbooks/<AlertName>.md; thresholds live in settings.py. The unit tests of
-these rules are in ai_service_tests.py beside this file.
+these rules are in scenarios/, one module per alert, assembled by ai_service_tests.py beside this file.
 """
 
 from generator.rules import Alert, Recording, RuleGroup

@@ -4,6 +4,7 @@ is what the repository holds; the GenAI semantic-conventions naming builds in a 
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -34,6 +35,14 @@ def _exprs(generated) -> list[str]:
     return out
 
 
+def _scenario_names(generated) -> set[str]:
+    names = set()
+    for path in glob.glob(os.path.join(generated, "rules", "ai_service*.test.yml")):
+        with open(path, encoding="utf-8") as fh:
+            names |= {t["name"] for t in yaml.safe_load(fh)["tests"]}
+    return names
+
+
 def test_the_default_naming_is_the_repository_s():
     project = Project.find(ROOT)
     assert project.metrics == "ai-service"
@@ -59,6 +68,16 @@ def test_genai_naming_builds_lints_and_passes_promtool(project_copy, promtool):
     assert "gen_ai_client_operation_duration_seconds_count" in exprs
     assert "gen_ai_client_estimated_cost_USD_total" in exprs
     assert 'label_replace(rate(gen_ai_client_operation_duration_seconds_count[5m]), "feature"' in exprs
+    # The scenarios are written once (rules/scenarios/): the GenAI naming runs the default naming's, but for those
+    # needing what its data says it lacks (component health, an in-flight gauge, a bucket bound at 5 s).
+    genai, default = _scenario_names(generated), _scenario_names(os.path.join(ROOT, "generated"))
+    assert genai <= default
+    assert sorted(default - genai) == sorted(
+        [n for n in default if n.startswith("AIComponentDown")] + [
+            "HighActiveRequests: a target going stale leaves the sum at once; under the threshold it resolves",
+            "HighActiveRequests: a target going stale while the others still exceed the threshold keeps it firing",
+            "HighLatency: P95 exactly 5s (19 of 20 requests within 5s) stays silent",
+            "HighLatency: P95 just below 5s stays silent"])
     lint = run_cli("lint", "--format", "json", cwd=str(project_copy))
     assert lint.returncode == 0, lint.stdout + lint.stderr
     problems = json.loads(lint.stdout)

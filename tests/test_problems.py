@@ -74,7 +74,8 @@ def test_the_rule_model_reports_problems_at_the_declaration(tmp_path):
 
 def test_rule_tests_and_coverage_report_problems(project_copy):
     module = project_copy / "rules/ai_service_tests.py"
-    module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
+    module.write_text(module.read_text() + '\nfrom generator.rules import RuleTest, series, silent\n'
+                                           'tests.append(RuleTest("typo", series("up", "1x5"), '
                                            'silent("HighErorRate", "1m")))\n')
     problems = _build_problems(project_copy)
     assert [(p.check, p.place.file, p.place.line) for p in problems] == [

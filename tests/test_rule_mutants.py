@@ -4,9 +4,9 @@ least one promtool unit test fail.
 Each mutant (tests/mutants.py) is the generated rule file with one change; it is run by the real promtool
 against the unchanged scenarios of the generated ``*.test.yml``. Only scenarios that assert something about the
 changed rule, or a rule reading its output, can notice the change, so only those run, and a mutant stops at the
-first scenario that fails. A mutant no scenario notices is a missing test: add the scenario
-(rules/ai_service_tests.py), do not add it to EQUIVALENT unless no input the service can produce tells the
-two rules apart.
+first scenario that fails. A mutant no scenario notices is a missing test: add the scenario (rules/scenarios/,
+one module per alert), do not add it to EQUIVALENT unless no input the service can produce tells the two rules
+apart.
 """
 
 from __future__ import annotations

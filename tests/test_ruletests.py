@@ -92,7 +92,7 @@ def test_coverage_names_the_rule_and_what_is_missing(output):
 
 def test_test_rules_fails_when_rules_have_no_tests(project_copy):
     module = project_copy / "rules/ai_service_tests.py"
-    module.write_text(module.read_text().replace("\ntests = [", "\ntests = [] and ["))
+    module.write_text(module.read_text() + "\ntests = []\n")
     result = run_cli("test-rules", "ai_service", cwd=str(project_copy))  # its scenarios only: the SLOs' take minutes
     assert result.returncode == 1
     for alert in ("HighErrorRate", "HighLatency", "CostSpike", "HighActiveRequests", "AIServiceNoData",
@@ -104,7 +104,8 @@ def test_test_rules_fails_when_rules_have_no_tests(project_copy):
 
 def test_a_test_naming_an_unknown_alert_fails_the_build_with_file_and_line(project_copy):
     module = project_copy / "rules/ai_service_tests.py"
-    module.write_text(module.read_text() + '\ntests.append(RuleTest("typo", series("up", "1x5"), '
+    module.write_text(module.read_text() + '\nfrom generator.rules import RuleTest, series, silent\n'
+                                           'tests.append(RuleTest("typo", series("up", "1x5"), '
                                            'silent("HighErorRate", "1m")))\n')
     line = len(module.read_text().splitlines())
     with pytest.raises(BuildError, match=rf"rules/ai_service_tests.py:{line}: error "
@@ -114,7 +115,7 @@ def test_a_test_naming_an_unknown_alert_fails_the_build_with_file_and_line(proje
 
 
 def test_test_rules_reports_each_scenario_and_explains_a_failure(project_copy):
-    module = project_copy / "rules/ai_service_tests.py"
+    module = project_copy / "rules/scenarios/high_error_rate.py"
     text = module.read_text()
     assert 'error_rate_fires("12m", "chat", "48.65%")' in text
     module.write_text(text.replace('error_rate_fires("12m", "chat", "48.65%")',
