@@ -114,14 +114,16 @@ def normalize_plain(raw: dict) -> dict:
     out["schemaVersion"] = SCHEMA_VERSION
     timepicker = {k: v for k, v in (out.get("timepicker") or {}).items() if k != "time_options" and v is not None}
     out["timepicker"] = timepicker
-    out["links"] = [_link(link, where) for link in out.get("links", [])]
-    out["panels"] = [_panel(p, where) for p in out.get("panels", [])]
-    out["templating"] = {"list": [_variable(v, where) for v in (out.get("templating") or {}).get("list", [])]}
+    out["links"] = [normalize_link(link, where) for link in out.get("links", [])]
+    out["panels"] = [normalize_panel(p, where) for p in out.get("panels", [])]
+    variables = (out.get("templating") or {}).get("list", [])
+    out["templating"] = {"list": [normalize_variable(v, where) for v in variables]}
     out["annotations"] = out.get("annotations") or {"list": []}
     return out
 
 
-def _link(link: dict, where: str) -> dict:
+def normalize_link(link: dict, where: str) -> dict:
+    """One dashboard link of plain data, as :func:`normalize_plain` writes it (``where`` names it in errors)."""
     if link.pop(VERBATIM, False):
         return link
     unknown = set(link) - LINK_KEYS - {"uri"}
@@ -133,16 +135,17 @@ def _link(link: dict, where: str) -> dict:
     return out
 
 
-def _panel(panel: dict, where: str) -> dict:
+def normalize_panel(panel: dict, where: str) -> dict:
+    """One panel (a row: with its panels) of plain data, as :func:`normalize_plain` writes it."""
     title = panel.get("title")
     here = f"{where}, panel {title!r}"
     if panel.pop(VERBATIM, False):
         if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
-            panel["panels"] = [_panel(p, where) for p in panel["panels"]]
+            panel["panels"] = [normalize_panel(p, where) for p in panel["panels"]]
         return panel
     if panel.get("type") == "row":
         out = {k: v for k, v in panel.items() if k in ROW_KEYS and v is not None and k != "datasource"}
-        out["panels"] = [_panel(p, where) for p in out.get("panels", [])]
+        out["panels"] = [normalize_panel(p, where) for p in out.get("panels", [])]
         return out
     out: dict[str, Any] = {}
     moved: dict[str, Any] = {}
@@ -204,7 +207,8 @@ def _target(target: dict, panel_ds: Any, where: str) -> dict:
     return out
 
 
-def _variable(var: dict, where: str) -> dict:
+def normalize_variable(var: dict, where: str) -> dict:
+    """One template variable of plain data, as :func:`normalize_plain` writes it."""
     here = f"{where}, variable {var.get('name')!r}"
     if var.pop(VERBATIM, False):
         return var

@@ -65,7 +65,7 @@ BASE = GOOD.replace("  user_id: {bound: 1000000}\n", "")
     ("type: counter", "type: countr", r"metric app_requests_total: unknown type 'countr'"),
     ("feature: {values: [chat, search]}", "feature: {help: no values}",
      r"label feature: declares neither `values` nor `bound`"),
-    # a gate (generator.lint.gates): the same check `lint` runs, once
+    # a gate (generator.catalog.gates): the same check `lint` runs, once
     ("app_requests_total:", "app_requests:",
      r"\[catalog/counter-without-total\] metric app_requests: counter app_requests lacks `_total`"),
     (", buckets: [0.5, 1, 30]", "", r"metric app_duration_seconds: is a histogram without `buckets`"),

@@ -1,3 +1,4 @@
-"""Adopting what a team already has: Grafana dashboards into Python modules (:mod:`.dashboard`, :mod:`.codegen`),
-and a metric catalog from a running service or Prometheus (:mod:`.catalog`). The commands are in :mod:`.commands`.
+"""Adopting what a team already has: Grafana dashboards into Python modules (:mod:`.dashboard`, :mod:`.fit`,
+:mod:`.codegen`, written out by :mod:`.pysource`), and a metric catalog from a running service or Prometheus
+(:mod:`.catalog`). The commands are in :mod:`.commands`.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import normalize
 from .. import panels as P
+from .pysource import Code, call
 
 DATASOURCE = P.DATASOURCE
 
@@ -34,8 +35,6 @@ def _target_args(t: dict) -> list | None:
 
 
 def _queries(panel: dict):
-    from .codegen import Code
-
     out = []
     for t in panel.get("targets") or []:
         args = _target_args(t)
@@ -110,14 +109,12 @@ def _candidates(panel: dict, pos: dict):
 
 def _render_panel(source: str) -> dict:
     obj = eval(source, {"P": P})  # our own generated call, built from literals
-    data = normalize._panel(normalize.to_plain(obj), "import")
+    data = normalize.normalize_panel(normalize.to_plain(obj), "import")
     return {k: v for k, v in data.items() if k not in ("id", "gridPos")}
 
 
 def fit_panel(panel: dict, pos: dict):
     """(helper name, arguments, its default (width, height)) of the house helper that writes ``panel``, or None."""
-    from .codegen import call
-
     want = {k: v for k, v in panel.items() if k not in ("id", "gridPos")}
     for name, args, default in _candidates(panel, pos):
         sized = args + [("width", pos["w"]), ("height", pos["h"])]
@@ -146,7 +143,7 @@ def fit_variable(var: dict):
             args.append(("include_all", False))
         candidates.append(("P.query_variable", args))
     for name, args in candidates:
-        if _renders(name, args, var, normalize._variable):
+        if _renders(name, args, var, normalize.normalize_variable):
             return name, args
     return None
 
@@ -155,12 +152,10 @@ def fit_link(link: dict):
     if not isinstance(link, dict) or not str(link.get("url", "")).startswith("/d/"):
         return None
     args = [link.get("title") or "", link["url"][3:]]
-    return ("P.link", args) if _renders("P.link", args, link, normalize._link) else None
+    return ("P.link", args) if _renders("P.link", args, link, normalize.normalize_link) else None
 
 
 def _renders(name: str, args: list, want: dict, norm) -> bool:
-    from .codegen import call
-
     try:
         obj = eval("\n".join(call(name, args, 0, suffix="")), {"P": P})
         return norm(normalize.to_plain(obj), "import") == want

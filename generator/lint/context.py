@@ -38,6 +38,8 @@ class Context:
     dashboard_uids: set[str] = field(default_factory=set)
     uids_complete: bool = True  # False when linting files: other dashboards may exist
     recordings: dict[str, object] = field(default_factory=dict)  # record name -> Rule (with .query)
+    # promql/unknown-metric's suggestion for each unknown name, found once per run (a name recurs in many queries)
+    suggestions: dict[str, str | None] = field(default_factory=dict)
     _cache: dict[str, SeriesInfo | None] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
 
@@ -66,9 +68,7 @@ class Context:
         info = self.series(name)
         if info is not None or not name or ":" in name:
             return info
-        from .checks.promql_unknown_metric import exporter_name
-
-        exposed = exporter_name(name, self)
+        exposed = self.catalog.exporter_name(name)
         return self.series(exposed) if exposed else None
 
     def _lookup(self, name: str) -> SeriesInfo | None:

@@ -1,38 +1,30 @@
 """The lint checks a build runs too (``registry.GATES``): one definition of each semantic rule.
 
-The build renders rules and the catalog loader reads metrics; both hand what they made to the gate checks and
-refuse any problem a gate reports that no suppression covers. ``python -m generator lint`` runs the same checks
-at their own severity, so a missing severity label, a duplicate alert name, an invalid duration or a counter
-without ``_total`` is found by the same code, with the same check name, whether you build or lint.
+The build renders rules and hands them to the gate checks, refusing any problem a gate reports that no
+suppression covers; the catalog's gates are the catalog's own (:mod:`generator.catalog.gates`, run by its loader
+and by the check of the same name). ``python -m generator lint`` runs the same checks at their own severity, so a
+missing severity label, a duplicate alert name, an invalid duration or a counter without ``_total`` is found by
+the same code, with the same check name, whether you build or lint.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from ..problems import Place, Problem
+from ..problems import Problem
 from .collect import collect_rules, rule_set
 from .context import Context
 from .documents import Document
-from .entries import CatalogEntry
-from .problem import Scope
 from .registry import GATES
-from .runner import Entries, _check
+from .runner import Entries, check_entries
 from .sourcemap import apply_source_map, rule_scopes
 
 
 def gate_problems(entries: Entries, ctx: Context) -> list[Problem]:
     """The unsuppressed problems of every gate over ``entries``, at severity error (a gate fails the build)."""
     gates = [g for g in GATES if entries.by_kind[g.ENTRY]]
-    problems, _suppressed = _check(entries, ctx, gates)
+    problems, _suppressed = check_entries(entries, ctx, gates)
     return [dataclasses.replace(p, severity="error") for p in sorted(problems, key=Problem.sort_key)]
-
-
-def catalog_gate_problems(catalog) -> list[Problem]:
-    entries = Entries()
-    file = catalog.files[0] if catalog.files else ""
-    entries.add("catalog", CatalogEntry(catalog, Scope(Place(file, path=("catalog",)))))
-    return gate_problems(entries, Context(catalog))
 
 
 def rule_gate_problems(rule_files, catalog) -> list[Problem]:

@@ -87,8 +87,9 @@ CHECKS = (
     catalog_series_budget,
 )
 
-# Gates: the semantic rules a build enforces too (generator.lint.gates runs them on what it compiles), so each
-# rule lives in one place. The build refuses any problem a gate reports that is not suppressed with a reason.
+# Gates: the semantic rules a build enforces too (generator.lint.gates runs them on the rules it compiles; the
+# catalog loader runs the catalog's, defined in generator.catalog.gates), so each rule lives in one place. The build
+# refuses any problem a gate reports that is not suppressed with a reason.
 GATES = (
     alert_invalid_rule,  # durations (`for`, `keep_firing_for`) and the shape Prometheus loads
     alert_missing_severity,

@@ -66,14 +66,14 @@ def run(entries: Entries, ctx, checks=CHECKS) -> Report:
     if forked.worth_it(len(entries.by_kind["query"]), PARALLEL_MIN_QUERIES):
         problems, suppressed = _check_in_two_processes(entries, ctx, list(checks))
     else:
-        problems, suppressed = _check(entries, ctx, checks)
+        problems, suppressed = check_entries(entries, ctx, checks)
     problems += _suppression_problems(entries, {c.NAME for c in checks})
     problems.sort(key=Problem.sort_key)
     suppressed.sort(key=Problem.sort_key)
     return Report(_dedupe(problems), suppressed)
 
 
-def _check(entries: Entries, ctx, checks) -> tuple[list[Problem], list[Problem]]:
+def check_entries(entries: Entries, ctx, checks) -> tuple[list[Problem], list[Problem]]:
     """Run ``checks`` over their entries; mark the suppressions used on the scopes."""
     problems: list[Problem] = []
     suppressed: list[Problem] = []
@@ -127,11 +127,11 @@ def _check_in_two_processes(entries: Entries, ctx, checks) -> tuple[list[Problem
     scopes = _scopes(entries)  # same order in both processes: they share the objects as they were at the fork
 
     def their_half():
-        problems, suppressed = _check(theirs, ctx, checks)
+        problems, suppressed = check_entries(theirs, ctx, checks)
         return problems, suppressed, [(i, name) for i, scope in enumerate(scopes) for name in scope.used]
 
     (problems, suppressed), (their_problems, their_suppressed, used) = forked.in_two(
-        lambda: _check(mine, ctx, checks), their_half)
+        lambda: check_entries(mine, ctx, checks), their_half)
     for index, name in used:
         scopes[index].used.add(name)
     return problems + their_problems, suppressed + their_suppressed

@@ -131,6 +131,12 @@ class Validator:
 
     # -- variables ----------------------------------------------------------------------------------------------
 
+    def resolve_variable(self, var: dict, query: str, values: dict[str, str]) -> tuple[dict, list[str]]:
+        """Run the query ``query`` of variable ``var``, the variables it refers to at ``values``: (query record,
+        the variable's options: the catalog's values of the label it lists, else what the query returned)."""
+        record, found = self._variable_query(query, values)
+        return record, self._values_for(var, found)
+
     def _variable_query(self, query: str, values: dict[str, str]) -> tuple[dict, list[str]]:
         """Run a variable's query; (query record, the values it returned)."""
         query = expand(query, {**self.builtins, **values})
@@ -177,10 +183,9 @@ class Validator:
                 query = model.variable_query(var)
                 # Variables the query refers to are taken as All (a single-value one as its first value).
                 values = {n: _format_value(by_name[n], options[n], True) for n in options}
-                record, found = self._variable_query(str(query), values)
+                record, options[name] = self.resolve_variable(var, str(query), values)
                 var_checks[name] = Check(uid, "variable", f"${name}", record["status"], record["seconds"],
                                          queries=[record])
-                options[name] = self._values_for(var, found)
             elif var.get("type") == "custom":
                 options[name] = [o["value"] for o in var.get("options", []) if o.get("value") != "$__all"] or \
                     [x.strip() for x in str(var.get("query", "")).split(",") if x.strip()]

@@ -86,8 +86,7 @@ class Fetcher:
             elif kind == "query":
                 query = var.get("query")
                 query = query.get("query") if isinstance(query, dict) else query
-                _, found = self.validator._variable_query(str(query), {**self.validator.builtins, **values})
-                options = self.validator._values_for(var, found)
+                _, options = self.validator.resolve_variable(var, str(query), {**self.validator.builtins, **values})
                 values[name] = options[0] if options else ""
             elif kind == "custom":
                 options = [x.strip() for x in str(var.get("query", "")).split(",") if x.strip()]

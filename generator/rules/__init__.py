@@ -4,8 +4,8 @@
 - :mod:`.render`: rule groups to the Prometheus rule file, with its source map;
 - :mod:`.scenarios`: ``RuleTest`` and its helpers (``series``, ``histogram``, ``fires``, ``silent``, ``pending``,
   ``samples``), what a ``<module>_tests.py`` beside it declares, compiled to promtool's test format;
-- :mod:`.slo`, :mod:`.slo_rules`, :mod:`.slo_tests`, :mod:`.slo_edges`: availability and latency objectives and
-  spend budgets, their burn-rate rules and the scenarios that test them;
+- :mod:`.slo`, :mod:`.slo_rules`, :mod:`.slo_tests`, :mod:`.slo_edges`, :mod:`.slo_inputs`: availability and
+  latency objectives and spend budgets, their burn-rate rules and the scenarios that test them (and their inputs);
 - :mod:`.coverage`: which rule lacks the scenarios it needs;
 - :mod:`.promtool`: running Prometheus' ``promtool``;
 - :mod:`.testrun`: ``python -m generator test-rules``, every scenario through promtool, one report.

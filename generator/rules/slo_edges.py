@@ -27,8 +27,8 @@ from fractions import Fraction
 
 from .scenarios import RuleTest, reads_exactly, samples, silent
 from .slo import BASE, WORKBOOK, SpendBudget, seconds
-from .slo_rules import _scale, alert_name, rec
-from .slo_tests import MONTH, STEP, _by, _inputs, _q, _round, _sel, _text, _value
+from .slo_inputs import MONTH, STEP, by_labels, floor_to, input_series, quantize, recorded_value, seconds_text, selector
+from .slo_rules import alert_name, burn_scale, rec
 
 BLOCK = 300  # the base window: the evaluation interval of the ties, the span their rates are constant over
 INPUT = 60  # seconds between input samples (or the evaluation interval, when shorter)
@@ -53,8 +53,8 @@ def _inactive(name: str, at: int):
 
 
 def _burn(obj, bad: float, total: float) -> float:
-    """The burn rate the rules compute from a sum of bad and of total event rates (slo_rules._scale)."""
-    scale, _ = _scale(obj)
+    """The burn rate the rules compute from a sum of bad and of total event rates (slo_rules.burn_scale)."""
+    scale, _ = burn_scale(obj)
     if scale:
         return float(scale.split()[0]) * bad / total
     return bad / total / obj.budget
@@ -89,19 +89,19 @@ def _ties(obj, w) -> list[RuleTest]:
     name = alert_name(obj, w)
     bad, total, swing = _tie_rates(obj, w)
     short_s = seconds(w.short)
-    labels = {"slo": obj.name, **_by(obj)}
+    labels = {"slo": obj.name, **by_labels(obj)}
 
     def inputs(*parts):  # [(seconds, bad events a second)], then a block more at the factor
         phases = [(s // INPUT, b / total) for s, b in (*parts, (BLOCK, bad))]
-        return _inputs(obj, phases, per_step=total * INPUT, two_buckets=True)
+        return input_series(obj, phases, per_step=total * INPUT, two_buckets=True)
 
     def at_factor(window: str, at: int):
         record = rec("burn", window)
-        return samples(f'{record}{{slo="{obj.name}"}} == {w.factor:g}', at, {_sel(record, labels): float(w.factor)})
+        return samples(f'{record}{{slo="{obj.name}"}} == {w.factor:g}', at, {selector(record, labels): float(w.factor)})
 
     def t(title, *items):
-        return RuleTest(f"{obj.name} {w.long}/{w.short}: {title}", *items, interval=_text(INPUT),
-                        evaluation_interval=_text(BLOCK))
+        return RuleTest(f"{obj.name} {w.long}/{w.short}: {title}", *items, interval=seconds_text(INPUT),
+                        evaluation_interval=seconds_text(BLOCK))
 
     hot = short_s + BLOCK  # more errors, then exactly the factor until the short window holds only that
     short_tie = hot + short_s + 2 * BLOCK
@@ -127,13 +127,13 @@ def _overspent(obj, w) -> list[RuleTest]:
     given = min(step, INPUT)
     spend = 900
     stop = spend + seconds(w.short) + BLOCK + step  # the short window spends nothing, the long one still holds spend
-    per_step = _q(2 * obj.dollars / spend * given)
-    inputs = _inputs(obj, [(spend // given, per_step), ((stop - spend) // given + 1, 0.0)])
+    per_step = quantize(2 * obj.dollars / spend * given)
+    inputs = input_series(obj, [(spend // given, per_step), ((stop - spend) // given + 1, 0.0)])
     return [RuleTest(
         f"{obj.name} {w.long}/{w.short}: twice the budget spent in 15m, then nothing: the rate allowed is 0, and "
         f"nothing spent over {w.short} is not above it: silent",
-        *inputs, _value(rec("allowed"), obj, stop, {"slo": obj.name, **_by(obj)}, 0.0),
-        silent(alert_name(obj, w), stop), interval=_text(given), evaluation_interval=_text(step))]
+        *inputs, recorded_value(rec("allowed"), obj, stop, {"slo": obj.name, **by_labels(obj)}, 0.0),
+        silent(alert_name(obj, w), stop), interval=seconds_text(given), evaluation_interval=seconds_text(step))]
 
 
 def _model(obj, w, phases, given: int, step: int, at: int) -> tuple[float, float, float]:
@@ -167,15 +167,16 @@ def _spend_apart(obj, w) -> list[RuleTest]:
     given = min(step, INPUT)
     # A quarter of the long window from start-up, then long enough for the short window to hold only the new rate
     # (the long window holds all since start-up: the model reads it as the rules do).
-    steady = _round(seconds(w.long) // 4, step)
-    check = steady + _round(seconds(w.long) // 10, step)
+    steady = floor_to(seconds(w.long) // 4, step)
+    check = steady + floor_to(seconds(w.long) // 10, step)
     out = []
     for long_x, short_x, what in ((1.04, 0.95, "the short window just under the factor"),
                                   (0.96, 1.05, "the long window just under the factor")):
         before = after = w.factor * obj.dollars / MONTH  # dollars a second, solved for below
 
         def phases(before: float, after: float):
-            return [(steady // given, _q(before * given)), ((check - steady) // given + 1, _q(after * given))]
+            return [(steady // given, quantize(before * given)),
+                    ((check - steady) // given + 1, quantize(after * given))]
 
         for _ in range(20):
             long_rate, short_rate, allowed = _model(obj, w, phases(before, after), given, step, check)
@@ -185,11 +186,12 @@ def _spend_apart(obj, w) -> list[RuleTest]:
         goal = w.factor * allowed
         if abs(long_rate / goal - long_x) > 0.002 or abs(short_rate / goal - short_x) > 0.002:
             raise ValueError(f"{name}: no spend holds the windows at {long_x}x and {short_x}x")
-        inputs = _inputs(obj, phases(before, after))
+        inputs = input_series(obj, phases(before, after))
         out.append(RuleTest(
-            f"{obj.name} {w.long}/{w.short}: ${before:.4g} a second for {_text(steady)}, then ${after:.4g}: {what} "
-            f"({long_x}x and {short_x}x {w.factor} times the rate allowed over {w.long} and {w.short}): silent",
-            *inputs, silent(name, check), interval=_text(given), evaluation_interval=_text(step)))
+            f"{obj.name} {w.long}/{w.short}: ${before:.4g} a second for {seconds_text(steady)}, then "
+            f"${after:.4g}: {what} ({long_x}x and {short_x}x {w.factor} times the rate allowed over {w.long} and "
+            f"{w.short}): silent",
+            *inputs, silent(name, check), interval=seconds_text(given), evaluation_interval=seconds_text(step)))
     return out
 
 
@@ -217,9 +219,9 @@ def _objective_month(obj) -> list[RuleTest]:
     return [RuleTest(
         f"{obj.name}: 45 days, errors at 0.1, 0.2 and 0.4 of the budget over days 1-15, 16-30 and 31-45: the budget "
         "remaining reads exactly the last 30 days",
-        *_inputs(obj, phases, per_step=total * given, two_buckets=True),
-        _value(rec("remaining"), obj, end, {"slo": obj.name, **_by(obj)}, remaining),
-        interval=_text(given), evaluation_interval=_text(PERIOD))]
+        *input_series(obj, phases, per_step=total * given, two_buckets=True),
+        recorded_value(rec("remaining"), obj, end, {"slo": obj.name, **by_labels(obj)}, remaining),
+        interval=seconds_text(given), evaluation_interval=seconds_text(PERIOD))]
 
 
 def _spend_month(obj) -> list[RuleTest]:
@@ -230,7 +232,7 @@ def _spend_month(obj) -> list[RuleTest]:
     given = 120
     even = obj.dollars / MONTH
     change = 10 * DAY
-    low, high = _q(0.4 * even * given), _q(0.8 * even * given)  # dollars a step
+    low, high = quantize(0.4 * even * given), quantize(0.8 * even * given)  # dollars a step
     end = _evaluations(45 * DAY)[-1]
     january = next(t for t in _evaluations(end) if t >= 20 * DAY)
 
@@ -238,13 +240,13 @@ def _spend_month(obj) -> list[RuleTest]:
         rates = [(low if t <= change else high) / given for t in _evaluations(at) if t >= start]
         return sum(rates) / len(rates) * (at - start)
 
-    by = {"slo": obj.name, **_by(obj)}
+    by = {"slo": obj.name, **by_labels(obj)}
     february = MONTH
     return [RuleTest(
         f"{obj.name}: 45 days, ${low / given:.4g} a second until January 11th, then ${high / given:.4g}: the spend "
         "so far on January 20th reads the whole month, on February 14th February alone",
-        *_inputs(obj, [(change // given, low), ((end - change) // given + 1, high)]),
-        _value(rec("spent"), obj, january, by, spent(january, 0)),
-        _value(rec("spent"), obj, end, by, spent(end, february)),
-        _value(rec("left"), obj, end, {"slo": obj.name}, 28 * DAY - (end - february)),
-        interval=_text(given), evaluation_interval=_text(PERIOD))]
+        *input_series(obj, [(change // given, low), ((end - change) // given + 1, high)]),
+        recorded_value(rec("spent"), obj, january, by, spent(january, 0)),
+        recorded_value(rec("spent"), obj, end, by, spent(end, february)),
+        recorded_value(rec("left"), obj, end, {"slo": obj.name}, 28 * DAY - (end - february)),
+        interval=seconds_text(given), evaluation_interval=seconds_text(PERIOD))]

@@ -111,7 +111,7 @@ def _sli_records(obj) -> list[Recording]:
         raise TypeError(f"{obj!r} is not an objective")
     out = [Recording(rec("total"), total, labels=labels), Recording(rec("bad"), bad, labels=labels),
            Recording(rec("ratio"), f"{_of('bad', obj)}\n/\n{_of('total', obj)}", labels=labels)]
-    scale, per = _scale(obj)
+    scale, per = burn_scale(obj)
     for window in windows():
         bad, total = _of("bad", obj), _of("total", obj)
         if window != BASE:
@@ -123,7 +123,7 @@ def _sli_records(obj) -> list[Recording]:
     return [_at(r, obj) for r in out]
 
 
-def _scale(obj) -> tuple[str, str]:
+def burn_scale(obj) -> tuple[str, str]:
     """How a window's error ratio becomes its burn rate: ``100 * bad / total`` for a 1% budget. Multiplying the
     bad events by a whole number keeps the burn of a ratio such as 144/1000 exactly 14.4, so that the tests can
     prove ``>`` is not ``>=``; a budget whose inverse is not whole divides instead."""
@@ -131,6 +131,11 @@ def _scale(obj) -> tuple[str, str]:
     if abs(inverse - round(inverse)) < 1e-9:
         return f"{round(inverse)} * ", ""
     return "", f" / {obj.budget}"
+
+
+def burn_alert(obj, w, severity: str, dashboard: str) -> Alert:
+    """The alert of window pair ``w`` of the workbook for an objective or a spend budget."""
+    return (_spend_alert if isinstance(obj, SpendBudget) else _slo_alert)(obj, w, severity, dashboard)
 
 
 def _slo_alert(obj, w, severity: str, dashboard: str) -> Alert:

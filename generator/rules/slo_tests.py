@@ -18,25 +18,32 @@ value, the error budget remaining, the spend so far, the rate the budget allows 
 objectives get one more, with the bucket spelled as Prometheus 3 writes it (``le="10.0"``).
 
 Scenarios at the edges (exact ties, an overspent budget, spend windows apart, 45 days of history) are in
-:mod:`generator.rules.slo_edges`; :func:`slo_tests` returns them too.
+:mod:`generator.rules.slo_edges`; :func:`slo_tests` returns them too. Both write their input series and expected
+values with :mod:`generator.rules.slo_inputs`.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import timedelta
 from fractions import Fraction
 
-from .scenarios import RuleTest, counter_values, duration_text, fires, histogram, pending, samples, series, silent
-from .slo import WORKBOOK, Availability, Latency, SpendBudget, generable, parse_selector, seconds, windows
-from .slo_rules import SEVERITIES, alert_name, rec
-
-STEP = {"1h": 15, "6h": 60, "1d": 300, "3d": 300}  # evaluation and input interval, seconds, by long window
-PER_STEP = 1000  # events per input step
-MONTH = 31 * 86400  # the scenarios run in January 1970
-LABEL_VALUE = "slo-test"
-ROUND = 1e-09  # the value of each `by` label in the scenarios
+from .scenarios import RuleTest, counter_values, fires, pending, samples, series, silent
+from .slo import WORKBOOK, Availability, Latency, SpendBudget, generable, seconds, windows
+from .slo_edges import edge_tests
+from .slo_inputs import (
+    LABEL_VALUE,
+    MONTH,
+    STEP,
+    by_labels,
+    floor_to,
+    input_series,
+    number_text,
+    quantize,
+    recorded_value,
+    seconds_text,
+    selected_labels,
+    selector,
+)
+from .slo_rules import SEVERITIES, alert_name, burn_alert, rec
 
 
 def slo_tests(objectives, *, severities: dict[str, str] | None = None) -> list[RuleTest]:
@@ -46,108 +53,9 @@ def slo_tests(objectives, *, severities: dict[str, str] | None = None) -> list[R
         for w in WORKBOOK:
             out += _alert_tests(obj, w, severities[w.urgency])
         out += _value_tests(obj)
-    from .slo_edges import edge_tests  # they build on the helpers of this module
     for obj in (o for o in objectives if generable(o)):
         out += edge_tests(obj, severities)
     return out
-
-
-def _text(value: int) -> str:
-    return duration_text(timedelta(seconds=value))
-
-
-def _by(obj) -> dict[str, str]:
-    return dict.fromkeys(obj.by, LABEL_VALUE)
-
-
-def _labels(selector: str) -> tuple[str, dict[str, str]]:
-    """The series name and labels of an input series the selector selects: `=` as written, `!=` and `!~` a value
-    they let through, `=~` its first alternative (when it is a plain list of words)."""
-    name, matchers = parse_selector(selector)
-    labels = {}
-    for k, (op, v) in matchers.items():
-        if op == "=":
-            labels[k] = v
-        elif op in ("!=", "!~"):
-            labels[k] = "slo_test" if v != "slo_test" else "slo_test_other"
-        elif op == "=~" and re.fullmatch(r"[\w.-]+(\|[\w.-]+)*", v):
-            labels[k] = v.split("|")[0]
-    return name, labels
-
-
-def _sel(name: str, labels: dict[str, str]) -> str:
-    return name + "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}"
-
-
-def _q(value: float) -> float:
-    """``value`` rounded to a multiple of 1/1024: sums of such numbers are exact, so a counter never seems to go
-    down (a reset) where one phase of a scenario meets the next."""
-    return round(value * 1024) / 1024
-
-
-def _inputs(obj, phases, reset_at: int | None = None, per_step: int = PER_STEP, two_buckets: bool = False):
-    """Input series for ``phases``: ``[(steps, bad fraction)]`` of PER_STEP events per step (dollars for a
-    budget: ``[(steps, dollars per step)]``). ``reset_at``: the counters restart from 0 after that many steps.
-    ``two_buckets``: a latency objective's histogram as only the two buckets its rules read (the threshold's
-    and ``+Inf``), for scenarios of many samples."""
-    def values(increments):
-        increments = [(n, _q(inc)) for n, inc in increments]
-        if reset_at is None:
-            return counter_values(increments)
-        before, after, left = [], [], reset_at
-        for steps, inc in increments:
-            take = min(steps, max(left, 0))
-            if take:
-                before.append((take, inc))
-            if steps - take:
-                after.append((steps - take, inc))
-            left -= take
-        return counter_values(before) + " " + counter_values(after)
-
-    if isinstance(obj, SpendBudget):
-        name, labels = _labels(obj.cost)
-        return [series(_sel(name, {**labels, **_by(obj)}), values(phases))]
-    if isinstance(obj, Latency):
-        _, labels = _labels(f"x{{{obj.matchers}}}")
-        good, bad = float(obj.threshold), float(obj.threshold) * 1000
-        if reset_at is not None or two_buckets:
-            name = f"{obj.histogram}_bucket"
-            le = {"le": _number(good)}
-            return [series(_sel(name, {**labels, **_by(obj), **le}),
-                           values([(n, per_step * (1 - f)) for n, f in phases])),
-                    series(_sel(name, {**labels, **_by(obj), "le": "+Inf"}),
-                           values([(n, per_step) for n, f in phases]))]
-        return [histogram(obj.histogram, {**labels, **_by(obj)},
-                          *[(n, {good: _q(per_step * (1 - f)), bad: _q(per_step * f)}) for n, f in phases])]
-    name, labels = _labels(obj.errors)
-    total_name, total_labels = _labels(obj.total)
-    bad_labels = {**labels, **_by(obj)}
-    good_labels = {**total_labels, **_by(obj), **_not_selected(obj.errors, set(total_labels))}
-    good_labels = {k: v for k, v in good_labels.items() if v != ""}  # an empty label is no label
-    return [series(_sel(name, bad_labels), values([(n, per_step * f) for n, f in phases])),
-            series(_sel(total_name, good_labels), values([(n, per_step * (1 - f)) for n, f in phases]))]
-
-
-def _not_selected(selector: str, keep: set[str]) -> dict[str, str]:
-    """Labels of a good-events series that the bad-events selector does not select: `status="error"` gives
-    status="not-error", `error_type!=""` gives error_type="" (no label), `x=~"a|b"` gives x="not-a"."""
-    _, matchers = parse_selector(selector)
-    out = {}
-    for k, (op, v) in matchers.items():
-        if k in keep:
-            continue
-        if op == "=":
-            out[k] = f"not-{v}"
-        elif op == "!=":
-            out[k] = v
-        elif op == "=~":
-            out[k] = "not-" + v.split("|")[0]
-    return out
-
-
-def _number(value: float) -> str:
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def _threshold(obj, w, at: int, step: int) -> float:
@@ -163,7 +71,7 @@ def _threshold(obj, w, at: int, step: int) -> float:
 def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     step = STEP[w.long]
     name = alert_name(obj, w)
-    labels = {"severity": severity, "slo": obj.name, "long": w.long, "short": w.short, **_by(obj)}
+    labels = {"severity": severity, "slo": obj.name, "long": w.long, "short": w.short, **by_labels(obj)}
     first = step  # the first evaluation with two samples in the base window
     fire_at = first + seconds(w.for_)
     long_s, short_s = seconds(w.long), seconds(w.short)
@@ -173,7 +81,7 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     margin = 0.05 if isinstance(obj, SpendBudget) else 0.005
     above = (1 + margin) * _threshold(obj, w, 0, step)
     if isinstance(obj, SpendBudget):
-        above = _q(above)
+        above = quantize(above)
     value = above if isinstance(obj, SpendBudget) else above / obj.budget
     if isinstance(obj, SpendBudget):  # the spend rate of a partial window is low: the alert holds later
         start, value = _spend_start(obj, w, above, step)
@@ -183,8 +91,8 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     n = end // step + 1
 
     def t(title, *items):
-        return RuleTest(f"{obj.name} {w.long}/{w.short}: {title}", *items, interval=_text(step),
-                        evaluation_interval=_text(step))
+        return RuleTest(f"{obj.name} {w.long}/{w.short}: {title}", *items, interval=seconds_text(step),
+                        evaluation_interval=seconds_text(step))
 
     # k times the factor: the long window crosses the threshold after 1/k of it (a halved window after half
     # that, a doubled one after twice); once the burn stops, the short window falls under it after 1 - 1/k of
@@ -192,34 +100,34 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     k = 2.0 if isinstance(obj, SpendBudget) else min(2.0, 0.98 / _threshold(obj, w, 0, step))
     history = (3 * long_s // 2) // step * step
     cross = long_s / k
-    burn_end = history + _round(int(1.5 * cross), step)
+    burn_end = history + floor_to(int(1.5 * cross), step)
     resolve = short_s * (1 - 1 / k) + (0 if short_s == 300 else 150)
     total = burn_end + short_s
     hot = k * _threshold(obj, w, burn_end, step)
     firing = f'ALERTS{{alertname="{name}",alertstate="firing"}}'
-    firing_labels = _sel("ALERTS", {"alertname": name, "alertstate": "firing", **labels})
+    firing_labels = selector("ALERTS", {"alertname": name, "alertstate": "firing", **labels})
     return [
         t(f"a burn of {above:.4g} from start-up (partial windows): pending for {w.for_}, then firing",
-          *_inputs(obj, [(n, above)]),
+          *input_series(obj, [(n, above)]),
           silent(name, 0),
           pending(name, fire_at - step, labels),
           fires(name, fire_at, labels, **_annotations(obj, w, value, step))),
         t(f"a burn of {below:.4g}, just under {w.factor}x: silent",
-          *_inputs(obj, [(n, below)]),
+          *input_series(obj, [(n, below)]),
           silent(name, fire_at), silent(name, end)),
-        t("no traffic, counters that do not move (0/0): silent", *_inputs(obj, [(n, 0.0)]),
+        t("no traffic, counters that do not move (0/0): silent", *input_series(obj, [(n, 0.0)]),
           silent(name, fire_at), silent(name, end)),
         t("a restart halfway at a burn just under the factor: no spike, silent",
-          *_inputs(obj, [(n, below)], reset_at=n // 2),
+          *input_series(obj, [(n, below)], reset_at=n // 2),
           silent(name, (n // 2 + 1) * step), silent(name, fire_at), silent(name, end)),
-        t(f"clean for {_text(history)}, then {k:.3g}x the factor: fires once 1/{k:.3g} of the long window burnt; "
-          f"resolves after {1 - 1 / k:.2g} of the short window once the burn stops",
-          *_inputs(obj, [(history // step, 0), ((burn_end - history) // step, hot),
+        t(f"clean for {seconds_text(history)}, then {k:.3g}x the factor: fires once 1/{k:.3g} of the long window "
+          f"burnt; resolves after {1 - 1 / k:.2g} of the short window once the burn stops",
+          *input_series(obj, [(history // step, 0), ((burn_end - history) // step, hot),
                          ((total - burn_end) // step + 1, 0)]),
-          silent(name, history + _round(int(0.75 * cross), step)),
+          silent(name, history + floor_to(int(0.75 * cross), step)),
           samples(firing, burn_end, {firing_labels: 1}),
-          samples(firing, burn_end + _round(int(0.75 * resolve), step), {firing_labels: 1}),
-          silent(name, burn_end + _round(int(1.5 * resolve), step))),
+          samples(firing, burn_end + floor_to(int(0.75 * resolve), step), {firing_labels: 1}),
+          silent(name, burn_end + floor_to(int(1.5 * resolve), step))),
     ] + ([_exactly(obj, w, name, step, t)] if isinstance(obj, Availability) else []) + (
         [] if isinstance(obj, SpendBudget) else _one_window_under(obj, w, name, step, t))
 
@@ -228,16 +136,16 @@ def _one_window_under(obj, w, name: str, step: int, t) -> list[RuleTest]:
     """The two windows apart: each scenario holds one window just under the factor while the other is over it,
     so that lowering either threshold alone fires where the alert must stay silent."""
     long_s = seconds(w.long)
-    steady = _round(long_s + 300 + seconds(w.for_) + step, step)  # both windows full of the steady burn
-    check = steady + _round(long_s // 10, step)  # the short window has moved, the long one not yet
+    steady = floor_to(long_s + 300 + seconds(w.for_) + step, step)  # both windows full of the steady burn
+    check = steady + floor_to(long_s // 10, step)  # the short window has moved, the long one not yet
     n = (check - steady) // step + 2
     f = _threshold(obj, w, 0, step)
     return [
-        t(f"steady at 1.005x for {_text(steady)}, then 0.98x: the short window falls under the factor first",
-          *_inputs(obj, [(steady // step, 1.005 * f), (n, 0.98 * f)]),
+        t(f"steady at 1.005x for {seconds_text(steady)}, then 0.98x: the short window falls under the factor first",
+          *input_series(obj, [(steady // step, 1.005 * f), (n, 0.98 * f)]),
           silent(name, check)),
-        t(f"steady at 0.995x for {_text(steady)}, then 1.02x: the long window stays under the factor a while",
-          *_inputs(obj, [(steady // step, 0.995 * f), (n, 1.02 * f)]),
+        t(f"steady at 0.995x for {seconds_text(steady)}, then 1.02x: the long window stays under the factor a while",
+          *input_series(obj, [(steady // step, 0.995 * f), (n, 1.02 * f)]),
           silent(name, check)),
     ]
 
@@ -252,7 +160,7 @@ def _exactly(obj, w, name: str, step: int, t) -> RuleTest:
     bad = per_second * ratio
     settled = seconds(w.long) + 300 + step
     n = (settled + seconds(w.for_)) // step + 2
-    inputs = _inputs(obj, [(n, float(bad / per_second))], per_step=per_second * step)
+    inputs = input_series(obj, [(n, float(bad / per_second))], per_step=per_second * step)
     return t(f"errors at exactly {w.factor}x ({bad}/{per_second} a second): not above, silent", *inputs,
              silent(name, settled + seconds(w.for_)), silent(name, settled + seconds(w.for_) + step))
 
@@ -286,14 +194,9 @@ def _spend_start(obj, w, per_step: float, step: int) -> tuple[int, float]:
     raise ValueError(f"{obj.name}: a spend of {per_step} a step never meets the {w.long} alert")
 
 
-def _round(value: int, step: int) -> int:
-    return value // step * step
-
-
 def _annotations(obj, w, burn: float, step: int) -> dict[str, str]:
     """The summary and description the alert renders in the *fires* scenario (``$value`` is the long window)."""
-    from .slo_rules import _slo_alert, _spend_alert
-    alert = (_spend_alert if isinstance(obj, SpendBudget) else _slo_alert)(obj, w, "", "")
+    alert = burn_alert(obj, w, "", "")
     if isinstance(obj, SpendBudget):
         value = f"{burn:.4f}"
         text = {k: getattr(alert, k).replace('{{ $value | printf "%.4f" }}', value) for k in ("summary",
@@ -307,72 +210,65 @@ def _annotations(obj, w, burn: float, step: int) -> dict[str, str]:
     return text
 
 
-def _value(record: str, obj, at: int, labels: dict[str, str], value: float):
-    """``record`` holds ``value`` at ``at``, to 1e-9: Prometheus' rate() and our arithmetic may differ in the
-    last bit, and a change of one second in a month still shows."""
-    inverse = 1.0 / ROUND
-    expected = math.floor(value * inverse + 0.5) / inverse
-    return samples(f'round({_sel(record, {"slo": obj.name})}, {ROUND!r})', at, {_sel("", labels): expected})
-
-
 def _value_tests(obj) -> list[RuleTest]:
     """Every recording rule's value, a day and an hour into a steady burn (every 5 minutes)."""
     step, at = 300, 86400 + 13 * 3600  # past noon: a day of 43,200 s would show
     n = at // step + 2
-    by = {"slo": obj.name, **_by(obj)}
+    by = {"slo": obj.name, **by_labels(obj)}
     checks = []
     if isinstance(obj, SpendBudget):
         dollars = 3.0  # a step
         rate = dollars / step
         elapsed = at  # January 2nd, 13:00
         left = MONTH - elapsed
-        checks.append(_value(rec("spend"), obj, at, by, rate))
+        checks.append(recorded_value(rec("spend"), obj, at, by, rate))
         for window in windows()[1:]:
-            checks.append(_value(rec("spend", window), obj, at, by, rate))
+            checks.append(recorded_value(rec("spend", window), obj, at, by, rate))
         if obj.period == "month":
             spent = rate * elapsed
             checks += [
-                _value(rec("spend_month"), obj, at, {**by, "month": "1"}, rate),
-                _value(rec("elapsed"), obj, at, {"slo": obj.name}, elapsed),
-                _value(rec("left"), obj, at, {"slo": obj.name}, left),
-                _value(rec("spent"), obj, at, by, spent),
-                _value(rec("allowed"), obj, at, by, (obj.dollars - spent) / left),
-                _value(rec("projected"), obj, at, by, spent + rate * left),
+                recorded_value(rec("spend_month"), obj, at, {**by, "month": "1"}, rate),
+                recorded_value(rec("elapsed"), obj, at, {"slo": obj.name}, elapsed),
+                recorded_value(rec("left"), obj, at, {"slo": obj.name}, left),
+                recorded_value(rec("spent"), obj, at, by, spent),
+                recorded_value(rec("allowed"), obj, at, by, (obj.dollars - spent) / left),
+                recorded_value(rec("projected"), obj, at, by, spent + rate * left),
             ]
         else:
             checks += [
-                _value(rec("spent"), obj, at, by, rate * 30 * 86400),
-                _value(rec("allowed"), obj, at, by, obj.dollars / (30 * 86400)),
-                _value(rec("projected"), obj, at, by, rate * 30 * 86400),
+                recorded_value(rec("spent"), obj, at, by, rate * 30 * 86400),
+                recorded_value(rec("allowed"), obj, at, by, obj.dollars / (30 * 86400)),
+                recorded_value(rec("projected"), obj, at, by, rate * 30 * 86400),
             ]
-        inputs = _inputs(obj, [(n, dollars)])
+        inputs = input_series(obj, [(n, dollars)])
     else:
         fraction, rate = 0.002, 1000  # events a second: integer rates keep every sum exact
         total = rate
         checks += [
-            _value(rec("total"), obj, at, by, total),
-            _value(rec("bad"), obj, at, by, total * fraction),
-            _value(rec("remaining"), obj, at, by, 1 - fraction / obj.budget),
+            recorded_value(rec("total"), obj, at, by, total),
+            recorded_value(rec("bad"), obj, at, by, total * fraction),
+            recorded_value(rec("remaining"), obj, at, by, 1 - fraction / obj.budget),
         ]
-        checks.append(_value(rec("ratio"), obj, at, by, fraction))
+        checks.append(recorded_value(rec("ratio"), obj, at, by, fraction))
         for window in windows():
-            checks.append(_value(rec("burn", window), obj, at, by, fraction / obj.budget))
-        inputs = _inputs(obj, [(n, fraction)], per_step=rate * step)
+            checks.append(recorded_value(rec("burn", window), obj, at, by, fraction / obj.budget))
+        inputs = input_series(obj, [(n, fraction)], per_step=rate * step)
     tests = [RuleTest(f"{obj.name}: every recorded value a day and 13 hours into a steady burn", *inputs, *checks,
-                      interval=_text(step), evaluation_interval=_text(step))]
+                      interval=seconds_text(step), evaluation_interval=seconds_text(step))]
     if isinstance(obj, Availability):
-        good = list(_inputs(obj, [(12, fraction)], per_step=rate * step))[1]
+        good = list(input_series(obj, [(12, fraction)], per_step=rate * step))[1]
         tests.append(RuleTest(f"{obj.name}: no error series yet is no errors, not a gap", good,
-                              _value(rec("bad"), obj, 3600, by, 0), _value(rec("ratio"), obj, 3600, by, 0),
-                              interval=_text(step), evaluation_interval=_text(step)))
+                              recorded_value(rec("bad"), obj, 3600, by, 0),
+                              recorded_value(rec("ratio"), obj, 3600, by, 0),
+                              interval=seconds_text(step), evaluation_interval=seconds_text(step)))
     if isinstance(obj, Latency) and float(obj.threshold).is_integer():
-        _, labels = _labels(f"x{{{obj.matchers}}}")
+        _, labels = selected_labels(f"x{{{obj.matchers}}}")
         bucket = f"{obj.histogram}_bucket"
-        good = {**labels, **_by(obj), "le": f"{_number(obj.threshold)}.0"}
+        good = {**labels, **by_labels(obj), "le": f"{number_text(obj.threshold)}.0"}
         tests.append(RuleTest(
             f"{obj.name}: Prometheus 3 writes the bucket as le=\"{good['le']}\", and it is still the threshold",
-            series(_sel(bucket, good), counter_values([(n, 900 * step)])),
-            series(_sel(bucket, {**good, "le": "+Inf"}), counter_values([(n, 1000 * step)])),
-            _value(rec("ratio"), obj, at, by, 0.1),
-            interval=_text(step), evaluation_interval=_text(step)))
+            series(selector(bucket, good), counter_values([(n, 900 * step)])),
+            series(selector(bucket, {**good, "le": "+Inf"}), counter_values([(n, 1000 * step)])),
+            recorded_value(rec("ratio"), obj, at, by, 0.1),
+            interval=seconds_text(step), evaluation_interval=seconds_text(step)))
     return tests

@@ -5,7 +5,7 @@ What it catches:
     series Prometheus stores is ``<name>_total``), and gauges, histograms or summaries ending in ``_total``.
     A counter its exporter really exposes without ``_total`` (Prometheus-text exporters older than OpenMetrics,
     e.g. Ceph's ``ceph_osd_op_r``) is declared with ``total_suffix: false`` and accepted. A gate: the catalog
-    loader runs this check too and refuses what it reports (the rule lives here only).
+    loader runs this check too and refuses what it reports (the rule lives in generator.catalog.gates only).
 
 Why it matters:
     Dashboards and alerts written against the catalog name would query a series that does not exist.
@@ -17,6 +17,7 @@ Passing example:
     payment_amount_dollars_total: {type: counter, unit: dollars, ...}
 """
 
+from ...catalog.gates import GATES
 from ..problem import Hit
 
 NAME = "catalog/counter-without-total"
@@ -26,11 +27,5 @@ NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
 
 def check(entry, ctx):
-    for metric in entry.catalog.metrics.values():
-        if metric.type == "counter" and not metric.name.endswith("_total") and metric.total_suffix:
-            yield Hit(f"counter {metric.name} lacks `_total`; OpenTelemetry and OpenMetrics expose it as "
-                      f"{metric.name}_total (an exporter that really exposes it without: `total_suffix: false`)",
-                      at=entry.metric_at(metric))
-        elif metric.type != "counter" and metric.name.endswith("_total"):
-            yield Hit(f"{metric.type} {metric.name} ends in `_total`, which only counters do",
-                      at=entry.metric_at(metric))
+    for metric, message in GATES[NAME](entry.catalog):
+        yield Hit(message, at=entry.metric_at(metric))

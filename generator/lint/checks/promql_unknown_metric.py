@@ -31,62 +31,22 @@ SEVERITY = "error"
 ENTRY = "query"
 NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
 
-SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
 CUTOFF = 0.75  # how close a spelling must be (difflib's ratio) to be suggested
 
 
-def _strip(name: str, suffix: str) -> str:
-    return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
-
-
 def suggest(name: str, ctx) -> str | None:
-    """The series the exporter would expose for what the user meant, or a close spelling (once per name and run:
-    the same unknown name recurs in many queries)."""
-    cache = ctx.__dict__.setdefault("_did_you_mean", {})
-    if name not in cache:
-        cache[name] = _suggest(name, ctx)
-    return cache[name]
+    """The series the exporter would expose for what the user meant, or a close spelling (once per name and run,
+    in ``ctx.suggestions``: the same unknown name recurs in many queries)."""
+    if name not in ctx.suggestions:
+        ctx.suggestions[name] = _suggest(name, ctx.catalog)
+    return ctx.suggestions[name]
 
 
-def _stems(ctx) -> dict:
-    """Each name a user may write for a catalog metric (with or without ``_total`` and its unit suffix), to the
-    first such metric in catalog order; built once per run."""
-    index = ctx.__dict__.get("_stems")
-    if index is None:
-        index = ctx.__dict__["_stems"] = {}
-        for metric in ctx.catalog.metrics.values():
-            unit = f"_{metric.unit}" if metric.unit else ""
-            base = _strip(metric.name, "_total")
-            for stem in (metric.name, base, _strip(base, unit)):
-                index.setdefault(stem, metric)
-                if unit:
-                    index.setdefault(stem + unit, metric)
-    return index
-
-
-def exporter_name(name: str, ctx) -> str | None:
-    """The series the exporter exposes for ``name`` written with a missing or extra ``_total``, unit or series
-    suffix (``x_total`` of a histogram is its running total, ``x_sum``); None when no catalog metric has that
-    stem. Checks that need a metric's type read an unknown name as this one."""
-    wanted_suffix = next((s for s in SERIES_SUFFIXES if name.endswith(s)), "")
-    stem = _strip(_strip(name, wanted_suffix), "_total")
-    metric = _stems(ctx).get(stem)
-    if metric is None:
-        return None
-    if metric.type == "histogram":
-        return metric.name + (wanted_suffix or ("_sum" if name.endswith("_total") else "_bucket"))
-    if metric.type == "summary" and wanted_suffix in ("_sum", "_count"):
-        return metric.name + wanted_suffix
-    return metric.name
-
-
-def _suggest(name: str, ctx) -> str | None:
-    exposed = exporter_name(name, ctx)
+def _suggest(name: str, catalog) -> str | None:
+    exposed = catalog.exporter_name(name)
     if exposed is not None:
         return exposed
-    known = ctx.__dict__.get("_known_names")
-    if known is None:
-        known = ctx.__dict__["_known_names"] = ctx.catalog.series_names  # recorded names (with `:`) go elsewhere
+    known = catalog.series_names  # recorded names (with `:`) go elsewhere
     # difflib's ratio 2*M/(a+b) reaches the cutoff only when the shorter name is at least 0.6 of the longer one
     # (M <= the shorter length): comparing with the others cannot match, so they are skipped. Names are compared
     # only with names of the same namespace (first two characters: a typo there is rare, and an unknown exporter's

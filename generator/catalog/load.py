@@ -1,117 +1,24 @@
-"""The metric catalog: what the service really exposes, loaded from YAML into plain Python objects.
+"""The metric catalog loader: what the service really exposes, read from YAML into :mod:`.model`'s objects.
 
 A catalog directory holds one or more ``*.yml`` files; their ``labels:`` and ``metrics:`` are merged and the
 settings (``scrape_interval``, ``job``, ``forbidden_labels``, ``target_labels``) may appear in any one of them.
-Every mistake is reported with the file, the metric and what is wrong, all at once.
+Every mistake is reported with the file, the metric and what is wrong, all at once; a catalog that parses is then
+held to its gates (:mod:`.gates`), the semantic rules the linter reports under the same check names.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import yaml
 
-from . import durations, yamlload
-from .errors import CatalogError, failed
-from .problems import Place, Problem
-
-METRIC_TYPES = ("counter", "gauge", "histogram", "summary")
-HISTOGRAM_SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
-SUMMARY_SERIES_SUFFIXES = ("_sum", "_count")
-
-
-@dataclass(frozen=True)
-class Label:
-    name: str
-    help: str = ""
-    values: tuple[str, ...] = ()
-    bound: int | None = None
-
-    @property
-    def cardinality(self) -> int:
-        return len(self.values) if self.values else (self.bound or 0)
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    type: str
-    unit: str
-    help: str
-    labels: tuple[str, ...]
-    buckets: tuple[float, ...] = ()
-    source: str = "service"  # "prometheus" for series Prometheus writes itself (up, ALERTS, ...)
-    file: str = ""
-    # False for a counter its exporter exposes without `_total` (a Prometheus-text exporter older than
-    # OpenMetrics, e.g. Ceph's `ceph_osd_op_r`); OpenTelemetry and OpenMetrics always add it.
-    total_suffix: bool = True
-
-    @property
-    def series_names(self) -> tuple[str, ...]:
-        """The names Prometheus stores for this metric (histograms expose three)."""
-        if self.type == "histogram":
-            return tuple(self.name + s for s in HISTOGRAM_SERIES_SUFFIXES)
-        if self.type == "summary":
-            return (self.name,) + tuple(self.name + s for s in SUMMARY_SERIES_SUFFIXES)
-        return (self.name,)
-
-    @property
-    def largest_finite_bucket(self) -> float | None:
-        finite = [b for b in self.buckets if math.isfinite(b)]
-        return max(finite) if finite else None
-
-
-@dataclass(frozen=True)
-class Series:
-    """One stored series name and what it is: ``http_request_duration_seconds_bucket`` is a counter with ``le``."""
-
-    name: str
-    metric: Metric
-    type: str
-    labels: tuple[str, ...]
-
-
-@dataclass
-class Catalog:
-    scrape_interval: timedelta
-    job: str
-    metrics: dict[str, Metric]
-    labels: dict[str, Label]
-    forbidden_labels: tuple[str, ...] = ()
-    target_labels: tuple[str, ...] = ()
-    files: tuple[str, ...] = ()
-    _series: dict[str, Series] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        for metric in self.metrics.values():
-            base = metric.labels + self.target_labels
-            if metric.type == "histogram":
-                self._series[metric.name + "_bucket"] = Series(metric.name + "_bucket", metric, "counter",
-                                                               base + ("le",))
-                self._series[metric.name + "_sum"] = Series(metric.name + "_sum", metric, "counter", base)
-                self._series[metric.name + "_count"] = Series(metric.name + "_count", metric, "counter", base)
-            elif metric.type == "summary":
-                self._series[metric.name] = Series(metric.name, metric, "gauge", base + ("quantile",))
-                self._series[metric.name + "_sum"] = Series(metric.name + "_sum", metric, "counter", base)
-                self._series[metric.name + "_count"] = Series(metric.name + "_count", metric, "counter", base)
-            else:
-                self._series[metric.name] = Series(metric.name, metric, metric.type, base)
-
-    def series(self, name: str) -> Series | None:
-        """The stored series called ``name`` (``x_bucket`` of histogram ``x`` included), or None."""
-        return self._series.get(name)
-
-    @property
-    def series_names(self) -> list[str]:
-        return sorted(self._series)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Loading
+from .. import durations, yamlload
+from ..errors import CatalogError, failed
+from ..problems import Place, Problem
+from .gates import gate_findings
+from .model import METRIC_TYPES, Catalog, Label, Metric
 
 
 def load_catalog(path: str) -> Catalog:
@@ -149,13 +56,24 @@ class _Loader:
         for file in self.files:
             self._read(file)
         catalog = self._assemble()
-        if not self.problems:  # the semantic rules shared with the linter: generator.lint.gates
-            from .lint.gates import catalog_gate_problems
-
-            self.problems += catalog_gate_problems(catalog)
+        if not self.problems:  # the semantic rules shared with the linter: gates.py
+            self.problems += self._gate_problems(catalog)
         if self.problems:
             raise failed(CatalogError, "invalid metric catalog", self.problems)
         return catalog
+
+    def _gate_problems(self, catalog: Catalog) -> list[Problem]:
+        """What the gates find, each at its metric's line (the place the linter gives it too)."""
+        lines: dict[str, dict[str, int]] = {}
+        problems = []
+        for check, metric, message in gate_findings(catalog):
+            file = metric.file or (catalog.files[0] if catalog.files else "")
+            if file not in lines:
+                lines[file] = metric_lines(file)
+            line = lines[file].get(metric.name)
+            problems.append(Problem(check, "error", message,
+                                    Place(file, line, (f"metric {metric.name}",), order=(line or 0,))))
+        return sorted(problems, key=Problem.sort_key)
 
     def _read(self, file: str) -> None:
         try:
