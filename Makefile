@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools dashboards build lint check test test-rules clean push diff test-grafana push-rules \
+.PHONY: help venv tools dashboards build lint check test test-quick test-rules clean push diff test-grafana push-rules \
 	diff-rules test-ruler up down validate bench review preview
 
 help: ## list the targets
@@ -34,8 +34,16 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included)
-	$(PY) -m pytest
+# The suites without live stacks run on TEST_WORKERS workers (pytest-xdist, whole files per worker); the live ones
+# (marked `live`: a workload that must answer in real time) run after them, one at a time, on a quiet machine.
+TEST_WORKERS ?= 2
+
+test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included); ARGS go to pytest
+	$(PY) -m pytest -m "not live" -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+	$(PY) -m pytest -m live $(ARGS)
+
+test-quick: $(STAMP) tools ## the inner loop: every test but the live stacks and the slow promtool proofs
+	$(PY) -m pytest -m "not live and not slow" -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 push: $(STAMP) ## push generated/ dashboards to Grafana (GRAFANA_URL, GRAFANA_TOKEN; ARGS="--dry-run" and so on)
 	$(PY) -m generator push $(ARGS)

@@ -83,6 +83,17 @@ def cli_stack(directory: str, cwd: str = ROOT):
         assert not still, f"`stack down` left running: {still}"
 
 
+@pytest.fixture(scope="session")
+def history_stack(tmp_path_factory):
+    """The stack of `stack up` with its backfilled history, as a user runs it in this repository: started once
+    for the suites that only read it (validate, preview), stopped at the end of the session. Writing the history
+    is most of a stack's start-up, so they share one. Yields the stack's directory (its stack.json holds the
+    URLs)."""
+    directory = str(tmp_path_factory.mktemp("stack"))
+    with cli_stack(directory):
+        yield directory
+
+
 @pytest.fixture
 def project_copy(tmp_path):
     """A copy of the repository's content (not the engine) to break in a test."""

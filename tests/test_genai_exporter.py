@@ -16,6 +16,8 @@ from generator.live.otel import OtelWorkload, representative
 from generator.live.traffic_yaml import load_traffic
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.live
+
 CATALOG = os.path.join(ROOT, "catalog", "genai-semconv")
 TRAFFIC = os.path.join(ROOT, "traffic-genai-semconv.yml")
 RUNTIME = ("python_", "process_")  # prometheus-client's default collectors, served beside the exporter's

@@ -15,6 +15,8 @@ import tomllib
 import pytest
 from conftest import ROOT, cli_stack, content_with_naming, run_cli
 
+pytestmark = pytest.mark.live
+
 with open(os.path.join(ROOT, "pyproject.toml"), "rb") as _fh:
     _SETTINGS = tomllib.load(_fh)["tool"]["generator"]
 
@@ -31,7 +33,12 @@ def root(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def stack_dir(root, tmp_path_factory):
+def stack_dir(root, tmp_path_factory, request):
+    """The repository's own stack is the session's (the preview tests read it too); another naming's is this
+    module's."""
+    if root == ROOT:
+        yield request.getfixturevalue("history_stack")
+        return
     directory = str(tmp_path_factory.mktemp("stack"))
     with cli_stack(directory, cwd=root):
         yield directory

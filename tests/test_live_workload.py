@@ -30,6 +30,8 @@ from generator.live.traffic_yaml import TrafficError, load_traffic
 from generator.live.workload import Workload
 from generator.project import Project
 
+pytestmark = pytest.mark.live
+
 ASSISTANT = os.path.join(ROOT, "tests", "content", "assistant")
 TREES = {"service": ROOT, "assistant": ASSISTANT}
 HOUR = 3600.0

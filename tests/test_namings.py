@@ -16,6 +16,8 @@ from generator.errors import GeneratorError
 from generator.project import Project
 from tests.conftest import ROOT, run_cli, switch_naming
 
+pytestmark = pytest.mark.slow
+
 GENAI = "genai-semconv"
 
 

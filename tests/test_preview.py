@@ -9,16 +9,18 @@ import os
 import struct
 
 import pytest
-from conftest import ROOT, cli_stack, run_cli
+from conftest import ROOT, run_cli
 from matplotlib import image
 
 from generator.review.preview import CELL_H, HEADER, MARGIN, WIDTH
 
+pytestmark = pytest.mark.live
+
 
 @pytest.fixture(scope="module")
-def prometheus(tmp_path_factory):
-    with cli_stack(str(tmp_path_factory.mktemp("stack"))) as stack:
-        yield stack["urls"]["prometheus"]
+def prometheus(history_stack):
+    with open(os.path.join(history_stack, "stack.json")) as fh:
+        return json.load(fh)["urls"]["prometheus"]
 
 
 def _png_size(path) -> tuple[int, int]:

@@ -26,6 +26,8 @@ from generator.rules.testrun import cases_of, run_cases
 from tests.conftest import ROOT
 from tests.mutants import mutants
 
+pytestmark = pytest.mark.slow
+
 RULE_FILE = "rules/ai_service.yml"
 SLO_FILE = "rules/slos.yml"  # generated from objectives (generator.rules.slo_rules), tested by generated scenarios
 

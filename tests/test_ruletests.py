@@ -19,6 +19,8 @@ from generator.rules.coverage import coverage_problems
 from generator.rules.scenarios import counter_values, rate_reads, reads_exactly
 from tests.conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def output():
