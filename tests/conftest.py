@@ -56,7 +56,7 @@ def copy_content(dest, names=CONTENT) -> None:
 
 
 @contextlib.contextmanager
-def cli_stack(directory: str, cwd: str = ROOT):
+def cli_stack(directory: str, cwd: str = ROOT, *options: str):
     """`stack up` in ``directory`` as a user runs it (the project at ``cwd``); yields its stack.json. On the way
     out `stack down`, which must stop every process `up` recorded."""
     from generator.live.procs import Proc, StackError, binary, is_ours
@@ -65,9 +65,9 @@ def cli_stack(directory: str, cwd: str = ROOT):
         binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
     except StackError as e:
         pytest.fail(str(e))
-    up = run_cli("stack", "--dir", directory, "up", cwd=cwd)
     state = os.path.join(directory, "stack.json")
-    try:
+    try:  # `up` inside: one that times out has recorded what it started, and `down` stops it
+        up = run_cli("stack", "--dir", directory, "up", *options, cwd=cwd)
         assert up.returncode == 0, up.stderr + up.stdout
         print(up.stdout)
         with open(state) as fh:

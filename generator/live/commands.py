@@ -81,7 +81,8 @@ def cmd_stack(args) -> int:
     from .stack import Stack
 
     stack = Stack.default(_project(args), args.dir, profile=getattr(args, "profile", "real"),
-                          history=not getattr(args, "no_history", False))
+                          history=not getattr(args, "no_history", False),
+                          history_step=getattr(args, "history_step", None))
     try:
         if args.action == "up":
             began = time.monotonic()
@@ -158,6 +159,9 @@ def add_commands(sub) -> None:
     up.add_argument("--profile", default="real", choices=["real", "compressed"],
                     help="real time (default) or time compressed 60x, as the end-to-end tests run it")
     up.add_argument("--no-history", action="store_true", help="do not backfill a history")
+    up.add_argument("--history-step", type=_duration, metavar="DURATION",
+                    help="one history sample per step before the last hour (default: the profile's, 1m in real "
+                         "time); a coarser step starts sooner, for big catalogs")
     actions.add_parser("down", help="stop the processes `up` started")
     actions.add_parser("status", help="say which of them run")
     sc = actions.add_parser("scenario", help="show or switch the workload's scenario")

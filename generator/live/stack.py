@@ -9,6 +9,7 @@ Alertmanager data, with a fresh history written by the workload.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import socket
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import requests
 
@@ -55,11 +57,16 @@ class Stack:
     urls: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True):
+    def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True,
+                history_step: float | None = None):
+        """``history_step``: seconds between history samples, instead of the profile's (a coarser history is
+        written sooner; the last hour is always as fine as the scrape interval)."""
         if profile not in PROFILES:
             raise StackError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
-        return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), PROFILES[profile],
-                   history)
+        chosen = PROFILES[profile]
+        if history_step:
+            chosen = dataclasses.replace(chosen, history_step=timedelta(seconds=history_step))
+        return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), chosen, history)
 
     # -- paths and state ----------------------------------------------------------------------------------------
 
