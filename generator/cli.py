@@ -137,12 +137,21 @@ def cmd_test_rules(args) -> int:
     return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
 
-def build_parser() -> argparse.ArgumentParser:
+PROG = "ai-monitoring-as-code"
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog=prog,
         description="Compile, check and ship Grafana dashboards and Prometheus rules declared in Python.",
+        epilog="Documentation: docs/README.md; a command's flags: COMMAND --help.",
     )
-    parser.add_argument("--root", help="repository root (default: found from the current directory)")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--root", metavar="DIR", default=os.environ.get("GENERATOR_ROOT") or None,
+                        help="the content tree: a folder whose pyproject.toml has [tool.generator] (default: "
+                             "$GENERATOR_ROOT, else the nearest one from the current directory upwards)")
     sub = parser.add_subparsers(dest="command", metavar="command")
     sub.required = True
 
@@ -178,12 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .importer.commands import register as add_import_commands
     from .live.commands import add_commands as add_live_commands
     from .review.commands import add_commands as add_review_commands
+    from .scaffold.commands import register as add_init_command
 
     add_grafana_commands(sub)  # push, diff
     add_delivery_commands(sub)  # push-rules, diff-rules
     add_live_commands(sub)  # workload, stack, validate
     add_review_commands(sub)  # review, preview
     add_import_commands(sub)  # import, catalog-import
+    add_init_command(sub)  # init
     return parser
 
 
@@ -192,8 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
 QUICK_EXIT = {"lint"}
 
 
+def _prog() -> str:
+    name = os.path.basename(sys.argv[0] or PROG)
+    return "python -m generator" if name in ("__main__.py", "-m", "-c", "") else name
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_prog())
     args = parser.parse_args(argv)
     try:
         return args.func(args)
@@ -206,3 +222,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return exitcodes.INTERRUPTED
+
+
+def run() -> None:
+    """The console scripts' entry point (``ai-monitoring-as-code``, ``aimac``) and ``python -m generator``'s."""
+    command = sys.argv[1:2]
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`... | head`): not an error of ours. Point stdout at /dev/null so that the
+        # interpreter's own flush at exit does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = exitcodes.OK
+    if command and command[0] in QUICK_EXIT:
+        try:
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    sys.exit(code)

@@ -195,7 +195,7 @@ class _Loader:
             self.error(file, where, "expected a mapping with type, unit, help and labels")
             return None
         ok = True
-        known = {"type", "unit", "help", "labels", "buckets", "source", "total_suffix"}
+        known = {"type", "unit", "help", "labels", "buckets", "source", "total_suffix", "series"}
         for key in spec:
             if key not in known:
                 self.error(file, where, f"unknown key {key!r} (expected one of {', '.join(sorted(known))})")
@@ -251,6 +251,10 @@ class _Loader:
         if not isinstance(total_suffix, bool) or (not total_suffix and mtype != "counter"):
             self.error(file, where, "`total_suffix: false` is for a counter its exporter exposes without `_total`")
             ok = False
+        series = spec.get("series")
+        if series is not None and (not isinstance(series, int) or isinstance(series, bool) or series < 0):
+            self.error(file, where, "`series` must be a whole number: the series per target, as measured")
+            ok = False
         source = spec.get("source", "service")
         if source not in ("service", "prometheus"):
             self.error(file, where, f"unknown source {source!r}; expected service or prometheus")
@@ -267,6 +271,7 @@ class _Loader:
             source=source,
             file=file,
             total_suffix=bool(total_suffix),
+            series=series,
         )
 
 
