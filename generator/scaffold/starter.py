@@ -65,8 +65,7 @@ def panel(metric: Metric, catalog: Catalog) -> str:
         unit = UNITS.get(metric.unit, "short")
         description = f"{help_text}: the value of each series."
         targets = [(sel, _legend(["instance", *labels], metric.name))]
-    lines = ["            P.timeseries(", f"                {_py(metric.name)},", f"                {_py(description)},",
-             f"                {_py(unit)},"]
+    lines = ["            P.timeseries(", *(f"                {_py(arg)}," for arg in (metric.name, description, unit))]
     for expr, legend in targets:
         lines += _target(expr, legend)
     lines.append("            ),")
