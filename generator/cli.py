@@ -67,6 +67,8 @@ def _lint(args) -> int:
     from .lint.registry import CHECKS, check_names, summary
     from .lint.runner import META_CHECKS
 
+    if args.explain:
+        return _explain(args.explain)
     if args.list_checks:
         for check in CHECKS:
             needs = " (needs a catalog)" if getattr(check, "NEEDS_CATALOG", False) else ""
@@ -93,10 +95,27 @@ def _lint(args) -> int:
         report = _with_baseline(args, report, lint_config)
         if report is None:
             return exitcodes.OK
+    report = output.at_least(report, args.min_severity)
     sys.stdout.write(output.FORMATS[args.format](report))
     if args.format != "text":
         print("\n".join(output.summary(report)), file=sys.stderr)
-    return exitcodes.PROBLEMS if report.failed else exitcodes.OK
+    return exitcodes.PROBLEMS if output.fails(report, args.min_severity) else exitcodes.OK
+
+
+def _explain(name: str) -> int:
+    import difflib
+
+    from .lint.registry import CHECKS
+    from .refdocs.checks import check_page
+
+    found = next((c for c in CHECKS if name in (c.NAME, c.NAME.replace("/", "-"), c.NAME.split("/", 1)[1])), None)
+    if found is None:
+        close = difflib.get_close_matches(name, [c.NAME for c in CHECKS], n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `lint --list-checks` lists them"
+        print(f"error: no check {name!r}{hint}", file=sys.stderr)
+        return exitcodes.USAGE
+    sys.stdout.write(check_page(found))
+    return exitcodes.OK
 
 
 def _optional_project(args) -> Project | None:
@@ -171,8 +190,15 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--baseline", metavar="FILE",
                    help="report only problems not recorded in FILE; writes FILE with today's problems when missing")
     p.add_argument("--update-baseline", action="store_true", help="with --baseline: rewrite FILE with today's problems")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text",
+                   help="text for people, json for tools, github for pull-request annotations, sarif for "
+                        "code-scanning tools (SARIF 2.1.0)")
+    p.add_argument("--min-severity", choices=("info", "warning", "error"), default="info",
+                   help="report only problems at least this severe; with warning, warnings fail the run too "
+                        "(default: report every problem, fail on errors)")
     p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
+    p.add_argument("--explain", metavar="CHECK", help="print a check's page (what it catches, why, examples) and "
+                   "exit")
     p.set_defaults(func=cmd_lint)
     p = sub.add_parser("test-rules",
                        help="compile, then run promtool check rules and the rules' unit tests, per scenario")
@@ -186,6 +212,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     from .grafana.commands import register as add_grafana_commands
     from .importer.commands import register as add_import_commands
     from .live.commands import add_commands as add_live_commands
+    from .refdocs.commands import register as add_docs_command
     from .review.commands import add_commands as add_review_commands
     from .scaffold.commands import register as add_init_command
 
@@ -195,6 +222,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     add_review_commands(sub)  # review, preview
     add_import_commands(sub)  # import, catalog-import
     add_init_command(sub)  # init
+    add_docs_command(sub)  # docs
     return parser
 
 

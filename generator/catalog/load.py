@@ -17,6 +17,7 @@ import yaml
 from .. import durations, yamlload
 from ..errors import CatalogError, failed
 from ..problems import Place, Problem
+from . import schema
 from .gates import gate_findings
 from .model import METRIC_TYPES, Catalog, Label, Metric
 
@@ -92,7 +93,7 @@ class _Loader:
         if not isinstance(doc, dict):
             self.error(file, "", "expected a mapping with `metrics:` and `labels:` at the top level")
             return
-        known = {"scrape_interval", "job", "forbidden_labels", "target_labels", "labels", "metrics"}
+        known = set(schema.SETTINGS)
         for key in doc:
             if key not in known:
                 self.error(file, "", f"unknown top-level key {key!r} (expected one of {', '.join(sorted(known))})")
@@ -195,7 +196,7 @@ class _Loader:
             self.error(file, where, "expected a mapping with type, unit, help and labels")
             return None
         ok = True
-        known = {"type", "unit", "help", "labels", "buckets", "source", "total_suffix", "series"}
+        known = set(schema.METRIC)
         for key in spec:
             if key not in known:
                 self.error(file, where, f"unknown key {key!r} (expected one of {', '.join(sorted(known))})")
