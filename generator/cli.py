@@ -8,7 +8,7 @@ import os
 import sys
 
 from . import exitcodes
-from .errors import GeneratorError, UsageError
+from .errors import GeneratorError
 from .project import Project
 
 
@@ -241,12 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return exitcodes.USAGE
     except GeneratorError as e:
         print(f"error: {e}", file=sys.stderr)
-        return exitcodes.PROBLEMS
+        return exitcodes.for_error(e)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return exitcodes.INTERRUPTED

@@ -28,3 +28,14 @@ CODES = {
                  "endpoint (after the retries that are safe).",
     INTERRUPTED: "Stopped with Ctrl-C.",
 }
+
+
+def for_error(error: BaseException, default: int = PROBLEMS) -> int:
+    """The exit status of a command stopped by ``error``: the same class means the same status in every command."""
+    from .errors import CatalogError, UnavailableError, UsageError
+
+    if isinstance(error, UnavailableError):
+        return UNAVAILABLE
+    if isinstance(error, (UsageError, CatalogError)):
+        return USAGE
+    return default

@@ -176,12 +176,9 @@ def _session(args, output: _Output):
 def _start(args, output: _Output):
     try:
         return _target(args, output), None
-    except DeliveryUsageError as e:
-        output.err(f"error: {e}")
-        return None, exitcodes.USAGE
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return None, exitcodes.PROBLEMS
+        return None, exitcodes.for_error(e)
 
 
 def cmd_push_rules(args) -> int:
@@ -209,7 +206,7 @@ def cmd_push_rules(args) -> int:
         changes = target.sync(groups_of(files), prune=args.prune, dry_run=args.dry_run)
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return exitcodes.PROBLEMS
+        return exitcodes.for_error(e)
     for c in changes:
         action = WOULD.get(c.action, c.action) if args.dry_run else c.action
         output.out(f"  {action:<12} {c.group}")
@@ -268,7 +265,7 @@ def cmd_diff_rules(args) -> int:
             total = len(changes)
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return exitcodes.USAGE
+        return exitcodes.for_error(e, default=exitcodes.USAGE)  # like diff(1): 2, no comparison made
     output.out(f"diff-rules: a push would change {differing} of {total}" if differing
                else f"diff-rules: the target matches the code ({total})")
     return exitcodes.PROBLEMS if differing else exitcodes.OK
