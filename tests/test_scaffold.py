@@ -154,3 +154,27 @@ def test_the_installed_tool_scaffolds_builds_and_tests_outside_the_repository(tm
     run(tool, "init", str(tree), cwd=tmp_path)
     assert "lint: 0 errors" in run("make", "dashboards")
     assert "5 of 5 scenarios pass" in run("make", "test")
+
+
+def test_import_refuses_a_dashboard_whose_uid_the_content_declares(tmp_path):
+    tree = tmp_path / "checkout"
+    ok(cli("init", str(tree), cwd=tmp_path))
+    ok(cli("build", cwd=tree))
+    exported = tmp_path / "exported.json"
+    exported.write_text((tree / "generated" / "dashboards" / "checkout-overview.json").read_text())
+    refused = cli("import", str(exported), cwd=tree)
+    assert refused.returncode == 1
+    assert "dashboard uid 'checkout-overview' is already declared by dashboards/overview.py" in refused.stderr
+    assert sorted(os.listdir(tree / "dashboards")) == ["overview.py"]
+    ok(cli("import", str(exported), "--out", str(tmp_path / "elsewhere"), cwd=tree))  # not into the content
+
+
+def test_coverage_names_the_tests_module_the_scenarios_are_read_from(tmp_path, promtool):
+    tree = tmp_path / "checkout"
+    ok(cli("init", str(tree), cwd=tmp_path))
+    tests = tree / "rules" / "checkout_tests.py"
+    tests.write_text(tests.read_text().replace('silent("CheckoutDown"', 'silent("CheckoutErrorsHigh"'))
+    result = cli("test-rules", cwd=tree)
+    assert result.returncode == 1
+    assert "no test where it stays silent; add a RuleTest with silent('CheckoutDown', ...) to `tests` in " \
+           "rules/checkout_tests.py" in result.stdout + result.stderr
