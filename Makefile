@@ -87,3 +87,9 @@ bench: $(STAMP) tools ## run the benchmarks (about 3 minutes) and print the tabl
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Any content tree, not only this repository's: `make dashboards ROOT=../my-service` (the engine reads
+# GENERATOR_ROOT as its --root).
+ifdef ROOT
+export GENERATOR_ROOT := $(abspath $(ROOT))
+endif

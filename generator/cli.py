@@ -8,7 +8,7 @@ import os
 import sys
 
 from . import exitcodes
-from .errors import GeneratorError, UsageError
+from .errors import GeneratorError
 from .project import Project
 
 
@@ -67,6 +67,8 @@ def _lint(args) -> int:
     from .lint.registry import CHECKS, check_names, summary
     from .lint.runner import META_CHECKS
 
+    if args.explain:
+        return _explain(args.explain)
     if args.list_checks:
         for check in CHECKS:
             needs = " (needs a catalog)" if getattr(check, "NEEDS_CATALOG", False) else ""
@@ -93,10 +95,27 @@ def _lint(args) -> int:
         report = _with_baseline(args, report, lint_config)
         if report is None:
             return exitcodes.OK
+    report = output.at_least(report, args.min_severity)
     sys.stdout.write(output.FORMATS[args.format](report))
     if args.format != "text":
         print("\n".join(output.summary(report)), file=sys.stderr)
-    return exitcodes.PROBLEMS if report.failed else exitcodes.OK
+    return exitcodes.PROBLEMS if output.fails(report, args.min_severity) else exitcodes.OK
+
+
+def _explain(name: str) -> int:
+    import difflib
+
+    from .lint.registry import CHECKS
+    from .refdocs.checks import check_page
+
+    found = next((c for c in CHECKS if name in (c.NAME, c.NAME.replace("/", "-"), c.NAME.split("/", 1)[1])), None)
+    if found is None:
+        close = difflib.get_close_matches(name, [c.NAME for c in CHECKS], n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `lint --list-checks` lists them"
+        print(f"error: no check {name!r}{hint}", file=sys.stderr)
+        return exitcodes.USAGE
+    sys.stdout.write(check_page(found))
+    return exitcodes.OK
 
 
 def _optional_project(args) -> Project | None:
@@ -137,12 +156,21 @@ def cmd_test_rules(args) -> int:
     return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
 
-def build_parser() -> argparse.ArgumentParser:
+PROG = "ai-monitoring-as-code"
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog=prog,
         description="Compile, check and ship Grafana dashboards and Prometheus rules declared in Python.",
+        epilog="Documentation: docs/README.md; a command's flags: COMMAND --help.",
     )
-    parser.add_argument("--root", help="repository root (default: found from the current directory)")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--root", metavar="DIR", default=os.environ.get("GENERATOR_ROOT") or None,
+                        help="the content tree: a folder whose pyproject.toml has [tool.generator] (default: "
+                             "$GENERATOR_ROOT, else the nearest one from the current directory upwards)")
     sub = parser.add_subparsers(dest="command", metavar="command")
     sub.required = True
 
@@ -162,8 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", metavar="FILE",
                    help="report only problems not recorded in FILE; writes FILE with today's problems when missing")
     p.add_argument("--update-baseline", action="store_true", help="with --baseline: rewrite FILE with today's problems")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text",
+                   help="text for people, json for tools, github for pull-request annotations, sarif for "
+                        "code-scanning tools (SARIF 2.1.0)")
+    p.add_argument("--min-severity", choices=("info", "warning", "error"), default="info",
+                   help="report only problems at least this severe; with warning, warnings fail the run too "
+                        "(default: report every problem, fail on errors)")
     p.add_argument("--list-checks", action="store_true", help="list every check with its severity and exit")
+    p.add_argument("--explain", metavar="CHECK", help="print a check's page (what it catches, why, examples) and "
+                   "exit")
     p.set_defaults(func=cmd_lint)
     p = sub.add_parser("test-rules",
                        help="compile, then run promtool check rules and the rules' unit tests, per scenario")
@@ -177,13 +212,17 @@ def build_parser() -> argparse.ArgumentParser:
     from .grafana.commands import register as add_grafana_commands
     from .importer.commands import register as add_import_commands
     from .live.commands import add_commands as add_live_commands
+    from .refdocs.commands import register as add_docs_command
     from .review.commands import add_commands as add_review_commands
+    from .scaffold.commands import register as add_init_command
 
     add_grafana_commands(sub)  # push, diff
     add_delivery_commands(sub)  # push-rules, diff-rules
     add_live_commands(sub)  # workload, stack, validate
     add_review_commands(sub)  # review, preview
     add_import_commands(sub)  # import, catalog-import
+    add_init_command(sub)  # init
+    add_docs_command(sub)  # docs
     return parser
 
 
@@ -192,17 +231,39 @@ def build_parser() -> argparse.ArgumentParser:
 QUICK_EXIT = {"lint"}
 
 
+def _prog() -> str:
+    name = os.path.basename(sys.argv[0] or PROG)
+    return "python -m generator" if name in ("__main__.py", "-m", "-c", "") else name
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_prog())
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return exitcodes.USAGE
     except GeneratorError as e:
         print(f"error: {e}", file=sys.stderr)
-        return exitcodes.PROBLEMS
+        return exitcodes.for_error(e)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return exitcodes.INTERRUPTED
+
+
+def run() -> None:
+    """The console scripts' entry point (``ai-monitoring-as-code``, ``aimac``) and ``python -m generator``'s."""
+    command = sys.argv[1:2]
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`... | head`): not an error of ours. Point stdout at /dev/null so that the
+        # interpreter's own flush at exit does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = exitcodes.OK
+    if command and command[0] in QUICK_EXIT:
+        try:
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    sys.exit(code)

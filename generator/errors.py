@@ -19,6 +19,11 @@ class UsageError(GeneratorError):
     """The command was asked for something that does not exist (exit status 2, as for bad flags)."""
 
 
+class UnavailableError(GeneratorError):
+    """A server (Grafana, Prometheus, a ruler, a /metrics endpoint) could not be reached or would not answer (exit
+    status 3)."""
+
+
 class CatalogError(GeneratorError):
     """The metric catalog is malformed."""
 

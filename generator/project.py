@@ -36,6 +36,28 @@ DEFAULTS = {
 }
 NAMING_KEYS = ("catalog", "traffic")
 
+# What each key of [tool.generator] means (docs/reference/configuration.md is written from here).
+KEY_DOCS = {
+    "catalog": "The metric catalog: a folder of `*.yml` files, or one file.",
+    "dashboards": "The folder of dashboard modules (each `*.py` not starting with `_` assigns `dashboard`).",
+    "rules": "The folder of rule modules (each assigns `groups`; `<name>_tests.py` beside it holds `tests`).",
+    "generated": "Where `build` writes the dashboards' JSON and the rule files (committed, checked by `check`).",
+    "runbooks": "The folder of runbooks, `<Alert>.md` each: the build refuses an alert without one.",
+    "traffic": "The synthetic traffic file `workload` and `stack up` serve (YAML); empty for a generic default.",
+    "grafana_url": "Grafana's base URL: alerts' `dashboard_url` point at `<grafana_url>/d/<uid>`.",
+    "runbook_url": "Where runbooks are published: alerts' `runbook_url` is `<runbook_url>/<Alert>.md`.",
+    "grafana_folder": "The Grafana folder `push` writes into (`Parent/Child` for nested folders).",
+    "grafana_folder_uid": "The uid of that folder (the last one of the path).",
+    "ruler_namespace": "The namespace of `push-rules --ruler-url` (default: `grafana_folder_uid`, else the "
+                       "folder's name).",
+    "environments": "Named places to deliver to: `[tool.generator.environments.<name>]` (keys below).",
+    "lint": "`[tool.generator.lint]`: `disable` (checks not run), `severity` (a check's severity), `ignore` (path "
+            "globs not linted).",
+    "metrics": "The metric naming the content reads, one of `[tool.generator.namings]` (content reads it with "
+               "`generator.project.current().metrics`).",
+    "namings": "`[tool.generator.namings.<name>]`: per naming, the `catalog` and `traffic` it uses.",
+}
+
 _current: Project | None = None
 
 

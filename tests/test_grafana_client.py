@@ -113,7 +113,7 @@ def test_wrong_token_is_a_clear_error_without_the_token(grafana, grafana_logs):
 
 def test_wrong_token_through_the_cli(project_copy, grafana):
     result = push(project_copy, grafana, token="glsa_wrong_token_value")
-    assert result.returncode == 1
+    assert result.returncode == 2  # credentials refused: a usage error, as in diff
     assert "Grafana refused the credentials (401 Invalid API key)" in result.stderr
     assert "glsa_wrong_token_value" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -136,7 +136,7 @@ def test_insecure_tls_is_warned(project_copy, grafana):
     result = cli("push", project_copy, grafana.url.replace("http://", "https://"), "--insecure-skip-tls-verify",
                  "--retries", "0")
     assert "warning: TLS certificate verification is off" in result.stderr
-    assert result.returncode == 1 and "TLS" in result.stderr  # the stand-in speaks plain http
+    assert result.returncode == 3 and "TLS" in result.stderr  # the stand-in speaks plain http: unreachable
 
 
 @pytest.mark.parametrize("status, cls", [(400, E.GrafanaBadRequest), (403, E.GrafanaForbidden),
@@ -333,7 +333,7 @@ def test_grafana_down_through_the_cli(project_copy):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     result = cli("push", project_copy, f"http://127.0.0.1:{port}", "--retries", "1")
-    assert result.returncode == 1
+    assert result.returncode == 3  # unreachable, as for every command
     assert "cannot connect (connection refused)" in result.stderr and "Traceback" not in result.stderr
 
 

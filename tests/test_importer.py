@@ -44,6 +44,11 @@ def test_every_realworld_dashboard_round_trips_and_its_module_passes_ruff(tmp_pa
         "\n".join(f"{name}: {d}" for name, d in differing.items())
     result = _ruff(str(tmp_path))
     assert result.returncode == 0, result.stdout[-3000:]
+    # ... and is left as it is by ruff format (no string split inside a token: long ones carry `noqa: E501`)
+    formatted = subprocess.run([sys.executable, "-m", "ruff", "format", "--no-cache", "--check", "--diff",
+                                "--config", os.path.join(ROOT, "pyproject.toml"), str(tmp_path)],
+                               capture_output=True, text=True)
+    assert formatted.returncode == 0, formatted.stdout[-3000:]
 
 
 def test_this_repositorys_dashboards_come_back_as_helper_calls_and_build_to_the_same_bytes():

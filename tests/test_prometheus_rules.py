@@ -122,5 +122,5 @@ def test_a_changed_rule_is_diffed_then_delivered(prometheus):
 def test_unreachable_prometheus_is_clear(tmp_path):
     port = free_port()
     result = run_cli("push-rules", "--prometheus-url", f"http://{HOST}:{port}", "--rules-dir", str(tmp_path))
-    assert result.returncode == 1 and f"cannot reach Prometheus at http://{HOST}:{port}" in result.stderr
+    assert result.returncode == 3 and f"cannot reach Prometheus at http://{HOST}:{port}" in result.stderr
     assert snapshot(tmp_path) == {}

@@ -150,7 +150,7 @@ def test_the_rulers_own_reason_for_a_refused_group(ruler):
 
 def test_unreachable_ruler_and_missing_target_are_clear():
     result = rules_cli("push-rules", "http://127.0.0.1:9", "--tenant", TENANT)
-    assert result.returncode == 1 and "cannot reach the ruler at http://127.0.0.1:9" in result.stderr
+    assert result.returncode == 3 and "cannot reach the ruler at http://127.0.0.1:9" in result.stderr
     result = rules_cli("push-rules", None)
     assert result.returncode == 2 and "no target" in result.stderr
 

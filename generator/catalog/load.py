@@ -17,6 +17,7 @@ import yaml
 from .. import durations, yamlload
 from ..errors import CatalogError, failed
 from ..problems import Place, Problem
+from . import schema
 from .gates import gate_findings
 from .model import METRIC_TYPES, Catalog, Label, Metric
 
@@ -92,7 +93,7 @@ class _Loader:
         if not isinstance(doc, dict):
             self.error(file, "", "expected a mapping with `metrics:` and `labels:` at the top level")
             return
-        known = {"scrape_interval", "job", "forbidden_labels", "target_labels", "labels", "metrics"}
+        known = set(schema.SETTINGS)
         for key in doc:
             if key not in known:
                 self.error(file, "", f"unknown top-level key {key!r} (expected one of {', '.join(sorted(known))})")
@@ -195,7 +196,7 @@ class _Loader:
             self.error(file, where, "expected a mapping with type, unit, help and labels")
             return None
         ok = True
-        known = {"type", "unit", "help", "labels", "buckets", "source", "total_suffix"}
+        known = set(schema.METRIC)
         for key in spec:
             if key not in known:
                 self.error(file, where, f"unknown key {key!r} (expected one of {', '.join(sorted(known))})")
@@ -251,6 +252,10 @@ class _Loader:
         if not isinstance(total_suffix, bool) or (not total_suffix and mtype != "counter"):
             self.error(file, where, "`total_suffix: false` is for a counter its exporter exposes without `_total`")
             ok = False
+        series = spec.get("series")
+        if series is not None and (not isinstance(series, int) or isinstance(series, bool) or series < 0):
+            self.error(file, where, "`series` must be a whole number: the series per target, as measured")
+            ok = False
         source = spec.get("source", "service")
         if source not in ("service", "prometheus"):
             self.error(file, where, f"unknown source {source!r}; expected service or prometheus")
@@ -267,6 +272,7 @@ class _Loader:
             source=source,
             file=file,
             total_suffix=bool(total_suffix),
+            series=series,
         )
 
 

@@ -37,6 +37,9 @@ class Metric:
     # False for a counter its exporter exposes without `_total` (a Prometheus-text exporter older than
     # OpenMetrics, e.g. Ceph's `ceph_osd_op_r`); OpenTelemetry and OpenMetrics always add it.
     total_suffix: bool = True
+    # Series per target as measured (catalog-import writes what it scraped); catalog/series-budget reads it
+    # instead of the worst case of the labels' cardinalities. None when not measured.
+    series: int | None = None
 
     @property
     def series_names(self) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""``python -m generator push-rules`` and ``python -m generator diff-rules``.
+"""``push-rules`` and ``diff-rules``: deliver generated/ rules to a Prometheus or a ruler, or show what would change.
 
 Two kinds of target, chosen by the flags (or by ``--env NAME``):
 
@@ -6,6 +6,9 @@ Two kinds of target, chosen by the flags (or by ``--env NAME``):
   it is reloaded and its ``/api/v1/rules`` checked (see :mod:`.prometheus`);
 - ``--ruler-url URL [--namespace NS] [--tenant ID]``: the groups are synced to a Mimir/Cortex/Loki ruler (see
   :mod:`.ruler`); credentials from ``RULER_TOKEN``, or ``RULER_USER`` and ``RULER_PASSWORD``.
+
+TLS (``--ca-bundle``, ``--insecure-skip-tls-verify``), timeouts and retries are those of ``push``: only what is
+safe to repeat is retried (a connection that failed before the request was sent, or a GET).
 
 Exit status: ``push-rules`` 0 when delivered (or nothing to do), 1 when refused or failed, 2 for usage problems;
 ``diff-rules`` 0 when a push would change nothing, 1 when it would, 2 when the comparison could not be made.
@@ -22,11 +25,17 @@ from ..errors import GeneratorError
 from ..project import Project
 from .groups import DeliveryUsageError
 
+DESCRIPTION = ("Two kinds of target, chosen by the flags or by --env NAME. With --prometheus-url URL --rules-dir DIR, "
+               "the rule files are written into the folder Prometheus loads, Prometheus is reloaded and its "
+               "/api/v1/rules read back until every rule is loaded. With --ruler-url URL (--namespace, --tenant), "
+               "the groups are synced to a Mimir, Cortex or Loki ruler; credentials only from RULER_TOKEN, or "
+               "RULER_USER and RULER_PASSWORD.")
+
 
 def register(sub) -> None:
     for name, helps in (("push-rules", "deliver generated/ rules to a Prometheus folder (reload, verify) or a ruler"),
                         ("diff-rules", "show what push-rules would change (exit 1 when something would)")):
-        p = sub.add_parser(name, help=helps, description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2])
+        p = sub.add_parser(name, help=helps, description=DESCRIPTION)
         p.add_argument("--env", metavar="NAME", help="an environment of [tool.generator.environments] (flags win)")
         g = p.add_argument_group("a Prometheus (started with --web.enable-lifecycle)")
         g.add_argument("--prometheus-url", metavar="URL", help="its base URL")
@@ -46,6 +55,11 @@ def register(sub) -> None:
         p.add_argument("--prune", action="store_true", help="also delete the namespace's groups the code no longer "
                        "declares (ruler only; other namespaces are never touched)")
         p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
+        p.add_argument("--retries", type=int, default=3, metavar="N",
+                       help="retries where safe: a connection refused before sending, a GET (default 3)")
+        p.add_argument("--ca-bundle", metavar="PEM", help="CA certificates to verify the server's TLS certificate with")
+        p.add_argument("--insecure-skip-tls-verify", action="store_true",
+                       help="do not verify the server's TLS certificate (warned about; for tests only)")
         if name == "push-rules":
             p.add_argument("--dry-run", action="store_true", help="show what would be done; write nothing")
         p.set_defaults(func=cmd_push_rules if name == "push-rules" else cmd_diff_rules)
@@ -101,7 +115,8 @@ def _target(args, output: _Output):
         if not rules_dir:
             raise DeliveryUsageError("--prometheus-url needs --rules-dir (the folder its rule_files load)")
         output.out(f"Prometheus {prometheus_url}, rules folder {rules_dir}")
-        return project, files, PrometheusTarget(prometheus_url, rules_dir, timeout=args.timeout, wait=args.wait)
+        return project, files, PrometheusTarget(prometheus_url, rules_dir, timeout=args.timeout, wait=args.wait,
+                                                   session=_session(args, output))
     return project, files, _ruler(args, project, env, ruler_url, output)
 
 
@@ -131,18 +146,39 @@ def _ruler(args, project, env, url: str, output: _Output):
     tenant = args.tenant or env.tenant or environ.get("RULER_TENANT") or None
     output.out(f"ruler {url}, namespace {namespace!r}" + (f", tenant {tenant!r}" if tenant else ", no tenant"))
     return RulerTarget(url, namespace, tenant=tenant, credentials=credentials, timeout=args.timeout,
-                       api_path=args.rules_api_path or env.rules_api_path or DEFAULT_API_PATH)
+                       api_path=args.rules_api_path or env.rules_api_path or DEFAULT_API_PATH,
+                       session=_session(args, output))
+
+
+def _session(args, output: _Output):
+    """A session with push's TLS and retry settings: retried only where safe to repeat."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    if args.insecure_skip_tls_verify:
+        output.err("warning: --insecure-skip-tls-verify: the server's TLS certificate is not verified")
+        session.verify = False
+    elif args.ca_bundle:
+        if not os.path.isfile(args.ca_bundle):
+            raise DeliveryUsageError(f"--ca-bundle {args.ca_bundle}: no such file")
+        session.verify = args.ca_bundle
+    retry = Retry(total=max(args.retries, 0), connect=max(args.retries, 0), read=max(args.retries, 0),
+                  status=max(args.retries, 0), allowed_methods=frozenset({"GET", "HEAD"}),
+                  status_forcelist=(502, 503, 504), backoff_factor=0.2, raise_on_status=False)
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _start(args, output: _Output):
     try:
         return _target(args, output), None
-    except DeliveryUsageError as e:
-        output.err(f"error: {e}")
-        return None, exitcodes.USAGE
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return None, exitcodes.PROBLEMS
+        return None, exitcodes.for_error(e)
 
 
 def cmd_push_rules(args) -> int:
@@ -170,7 +206,7 @@ def cmd_push_rules(args) -> int:
         changes = target.sync(groups_of(files), prune=args.prune, dry_run=args.dry_run)
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return exitcodes.PROBLEMS
+        return exitcodes.for_error(e)
     for c in changes:
         action = WOULD.get(c.action, c.action) if args.dry_run else c.action
         output.out(f"  {action:<12} {c.group}")
@@ -229,7 +265,7 @@ def cmd_diff_rules(args) -> int:
             total = len(changes)
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return exitcodes.USAGE
+        return exitcodes.for_error(e, default=exitcodes.USAGE)  # like diff(1): 2, no comparison made
     output.out(f"diff-rules: a push would change {differing} of {total}" if differing
                else f"diff-rules: the target matches the code ({total})")
     return exitcodes.PROBLEMS if differing else exitcodes.OK

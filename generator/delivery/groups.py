@@ -14,14 +14,18 @@ from dataclasses import dataclass
 import yaml
 
 from .. import durations, yamlload
-from ..errors import GeneratorError
+from ..errors import GeneratorError, UnavailableError, UsageError
 
 
 class DeliveryError(GeneratorError):
     """Rules could not be delivered (a refused reload, a ruler error); nothing is left half done."""
 
 
-class DeliveryUsageError(DeliveryError):
+class DeliveryUnavailable(DeliveryError, UnavailableError):
+    """The Prometheus or the ruler could not be reached, or did not answer in time: exit status 3."""
+
+
+class DeliveryUsageError(DeliveryError, UsageError):
     """Bad or missing settings (no URL, no credentials, unknown environment): exit status 2."""
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .groups import DeliveryError, differences, groups_of
+from .groups import DeliveryError, DeliveryUnavailable, differences, groups_of
 
 
 class ReloadRefused(DeliveryError):
@@ -122,11 +122,11 @@ class PrometheusTarget:
         try:
             return self.session.request(method, self.url + path, timeout=self.timeout)
         except requests.ConnectionError as e:
-            raise DeliveryError(f"cannot reach Prometheus at {self.url} ({type(e).__name__}: connection refused "
+            raise DeliveryUnavailable(f"cannot reach Prometheus at {self.url} ({type(e).__name__}: connection refused "
                                 "or unreachable); is it running?") from None
         except requests.Timeout:
-            raise DeliveryError(f"Prometheus at {self.url} did not answer {method} {path} in {self.timeout:g} s") \
-                from None
+            raise DeliveryUnavailable(f"Prometheus at {self.url} did not answer {method} {path} in "
+                                      f"{self.timeout:g} s") from None
 
     def reload(self) -> None:
         response = self._request("POST", "/-/reload")

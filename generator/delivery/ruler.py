@@ -23,7 +23,7 @@ import requests
 import yaml
 
 from .. import yamlload
-from .groups import DeliveryError, DeliveryUsageError, Group, differences
+from .groups import DeliveryError, DeliveryUnavailable, DeliveryUsageError, Group, differences
 
 DEFAULT_API_PATH = "/prometheus/config/v1/rules"
 
@@ -110,10 +110,11 @@ class RulerTarget:
             response = self.session.request(method, self.api + path, data=body, headers=headers,
                                             timeout=self.timeout)
         except requests.ConnectionError:
-            raise DeliveryError(f"cannot reach the ruler at {self.url} (connection refused or unreachable)") \
+            raise DeliveryUnavailable(f"cannot reach the ruler at {self.url} (connection refused or unreachable)") \
                 from None
         except requests.Timeout:
-            raise DeliveryError(f"the ruler at {self.url} did not answer {method} in {self.timeout:g} s") from None
+            raise DeliveryUnavailable(f"the ruler at {self.url} did not answer {method} in {self.timeout:g} s") \
+                from None
         if response.status_code in (401, 403):
             who = f"tenant {self.tenant!r}" if self.tenant else "no tenant (X-Scope-OrgID)"
             raise RulerRefused(f"the ruler refused {method} {self.api_path_of(path)} with {response.status_code} "

@@ -219,12 +219,9 @@ def cmd_push(args) -> int:
     output = _Output(_env_secrets())
     try:
         project, settings, dashboards = _setup(args, output)
-    except GrafanaUsageError as e:
-        output.err(f"error: {e}")
-        return exitcodes.USAGE
     except GeneratorError as e:
         output.err(f"error: {e}")
-        return exitcodes.PROBLEMS
+        return exitcodes.for_error(e)
 
     commit = _commit(project.root)
     message = f"pushed by generator {commit}" if commit else "pushed by generator"
@@ -245,7 +242,7 @@ def cmd_push(args) -> int:
             requests_sent, writes_sent = client.requests_sent, client.writes_sent
     except GrafanaError as e:
         _failure(output, e)
-        return exitcodes.USAGE if isinstance(e, GrafanaUsageError) else exitcodes.PROBLEMS
+        return exitcodes.for_error(e)
 
     dry = " (dry run: nothing written)" if args.dry_run else ""
     if folder.created:
@@ -291,7 +288,7 @@ def cmd_diff(args) -> int:
             diffs = compare(client, folder, dashboards, jobs=args.jobs, prune=args.prune, raw=args.raw)
     except GeneratorError as e:
         _failure(output, e)
-        return exitcodes.USAGE  # like diff(1): 2 means the comparison could not be made
+        return exitcodes.for_error(e, default=exitcodes.USAGE)  # like diff(1): 2, no comparison made
 
     if not folder.exists:
         output.out(f"folder {folder.path!r}: missing, push creates {', '.join(repr(t) for t in folder.created)}")

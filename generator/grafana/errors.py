@@ -8,18 +8,18 @@ the server's answer only.
 
 from __future__ import annotations
 
-from ..errors import GeneratorError
+from ..errors import GeneratorError, UnavailableError, UsageError
 
 
 class GrafanaError(GeneratorError):
     """Base of every failure talking to Grafana."""
 
 
-class GrafanaUsageError(GrafanaError):
+class GrafanaUsageError(GrafanaError, UsageError):
     """The settings are missing or unsafe (no URL, no credentials, a token over plain http…): exit status 2."""
 
 
-class GrafanaTransportError(GrafanaError):
+class GrafanaTransportError(GrafanaError, UnavailableError):
     """No HTTP answer: connection refused or reset, DNS failure, TLS failure, timeout."""
 
     def __init__(self, message: str, *, sent: bool, attempts: int = 1):
@@ -57,11 +57,11 @@ class GrafanaBadRequest(GrafanaClientError):
     """400."""
 
 
-class GrafanaUnauthorized(GrafanaClientError):
+class GrafanaUnauthorized(GrafanaClientError, UsageError):
     """401: the token or the user and password are wrong, or missing."""
 
 
-class GrafanaForbidden(GrafanaClientError):
+class GrafanaForbidden(GrafanaClientError, UsageError):
     """403: the credentials are valid but lack the permission."""
 
 
@@ -81,7 +81,7 @@ class GrafanaTooManyRequests(GrafanaClientError):
     """429 after every retry."""
 
 
-class GrafanaServerError(GrafanaHTTPError):
+class GrafanaServerError(GrafanaHTTPError, UnavailableError):
     """5xx."""
 
 

@@ -17,7 +17,7 @@ import requests
 from prometheus_client.openmetrics import parser as om_parser
 from prometheus_client.parser import text_string_to_metric_families
 
-from ..errors import GeneratorError
+from ..errors import GeneratorError, UnavailableError
 
 MAX_VALUES = 20
 UNBOUNDED_NAME = re.compile(r"(^|_)(id|ids|uuid|guid|email|e_mail|prompt|message|completion|session|user|trace|"
@@ -33,6 +33,10 @@ TYPES = {"counter": "counter", "gauge": "gauge", "histogram": "histogram", "summ
 
 class CatalogImportError(GeneratorError):
     pass
+
+
+class SourceUnavailable(CatalogImportError, UnavailableError):
+    """The /metrics endpoint or the Prometheus could not be read."""
 
 
 @dataclass
@@ -121,7 +125,7 @@ def scrape(url: str, timeout: float = 10.0) -> dict[str, Seen]:
             "Accept": "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"})
         resp.raise_for_status()
     except requests.RequestException as e:
-        raise CatalogImportError(f"{url}: cannot read metrics: {e}") from e
+        raise SourceUnavailable(f"{url}: cannot read metrics: {e}") from e
     return from_exposition(resp.text, url, resp.headers.get("Content-Type", ""))
 
 
@@ -131,8 +135,10 @@ def _api(base: str, path: str, params=None, timeout: float = 30.0):
         resp = requests.get(url, params=params, timeout=timeout)
         resp.raise_for_status()
         body = resp.json()
-    except (requests.RequestException, ValueError) as e:
-        raise CatalogImportError(f"{url}: {e}") from e
+    except requests.RequestException as e:
+        raise SourceUnavailable(f"{url}: {e}") from e
+    except ValueError as e:
+        raise CatalogImportError(f"{url}: not a Prometheus API answer: {e}") from e
     if body.get("status") != "success":
         raise CatalogImportError(f"{url}: {body.get('error') or body}")
     return body["data"]

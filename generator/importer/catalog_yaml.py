@@ -77,6 +77,8 @@ def metric_lines(m: Seen, labels: list[str], skipped: list[str]) -> list[str]:
         lines.append("    buckets: [" + ", ".join(number(b) for b in finite or [1.0]) + "]")
     if m.type == "counter" and not m.total_suffix:
         lines.append("    total_suffix: false")
+    if m.series and m.note != "prometheus":  # a scrape's count is per target; Prometheus' is the job's
+        lines.append(f"    series: {m.series}  # per target, as scraped: what catalog/series-budget reads")
     return lines
 
 

@@ -146,12 +146,14 @@ def _item_code(item: dict, fitted) -> Code:
 def module_source(prepared: Prepared, uid: str, source: str) -> str:
     """The Python module declaring the prepared dashboard, as text."""
     dash = prepared.dashboard
-    doc = [f"{dash.get('title') or uid}: imported from {source} by `python -m generator import`."]
+    doc = [f"{dash.get('title') or uid}: imported from {source} by `ai-monitoring-as-code import`."]
     if prepared.notes:
         doc += ["", "Notes from the import:"] + [f"- {n}" for n in prepared.notes]
     args = _dashboard_args(dash, uid, prepared.add_datasource)
     args.append(("rows", _rows_code(plan(dash))))
     head = _wrap_doc(['"""' + _docline(doc[0])] + [_docline(d) for d in doc[1:]] + ['"""'])
+    if len(head) == 2:  # a one-line docstring closes on its line, as ruff format writes it, if it fits there
+        head = [head[0] + '"""'] if len(head[0]) + 3 <= WIDTH else _wrap_doc([head[0]], WIDTH - 3) + ['"""']
     body = call("P.dashboard", args, 0, suffix="", prefix="dashboard = ")
     return "\n".join([*head, "", "from generator import panels as P", "", *body]) + "\n"
 
@@ -160,13 +162,17 @@ def _docline(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
-def _wrap_doc(lines: list[str]) -> list[str]:
+def _wrap_doc(lines: list[str], width: int = WIDTH) -> list[str]:
+    """Lines wrapped at WIDTH between words (a word longer than a line stays whole); a list item's continuation
+    indented under its text, any other line's not (ruff format strips an indentation common to every line)."""
     out = []
     for line in lines:
-        while len(line) > WIDTH:
-            cut = line.rfind(" ", 0, WIDTH)
-            cut = cut if cut > 0 else WIDTH
+        indent = "  " if line.startswith("- ") else ""
+        while len(line) > width:
+            cut = line.rfind(" ", len(indent) + 1, width)
+            if cut <= 0:
+                break
             out.append(line[:cut].rstrip())
-            line = "  " + line[cut:].lstrip()
+            line = indent + line[cut:].lstrip()
         out.append(line.rstrip())
     return out

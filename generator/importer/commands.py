@@ -96,9 +96,10 @@ def cmd_import(args) -> int:
     if not (args.files or args.uid or args.folder):
         print("error: name dashboard files, or --uid/--folder with --grafana-url", file=sys.stderr)
         return exitcodes.USAGE
-    out_dir = args.out or _default_out()
+    out_dir = args.out or _default_out(args.root)
     planned: dict[str, tuple[str, str]] = {}
     problems = 0
+    declared = None
     for source, raw in _sources(args):
         prepared, uid, code = import_dashboard(raw, source)
         path = os.path.join(out_dir, _module_name(uid) + ".py")
@@ -106,6 +107,11 @@ def cmd_import(args) -> int:
             raise GeneratorError(f"{source}: uid {uid!r} is also the uid of {planned[path][0]}")
         if os.path.exists(path) and not args.force:
             raise GeneratorError(f"{path} exists (from an earlier import?); pass --force to overwrite")
+        declared = _content_uids(args.root, out_dir) if declared is None else declared
+        if uid in declared and not args.force:
+            raise GeneratorError(f"{source}: dashboard uid {uid!r} is already declared by {declared[uid]}; a second "
+                                 "module with it would not build. Edit that module, or pass --force to write this one "
+                                 "anyway (then remove one of the two)")
         diffs = differences(expected(prepared, uid), build_source(code, path))
         verbatim = code.count("P.verbatim(")
         print(f"{source} -> {path}: {code.count('P.row(')} rows, {verbatim} panels kept verbatim"
@@ -122,13 +128,31 @@ def cmd_import(args) -> int:
     return exitcodes.PROBLEMS if problems else exitcodes.OK
 
 
-def _default_out() -> str:
+def _default_out(root: str | None) -> str:
     from ..project import Project
 
     try:
-        return Project.find(None).dashboards
+        return Project.find(root).dashboards
     except GeneratorError:
         return "."
+
+
+def _content_uids(root: str | None, out_dir: str) -> dict[str, str]:
+    """uid -> the module declaring it, for every dashboard of the content tree that ``out_dir`` writes into (none
+    when it writes elsewhere, or when the content does not build: then nothing is known)."""
+    from ..build import compile_project
+    from ..project import Project
+
+    try:
+        project = Project.find(root)
+    except GeneratorError:
+        return {}
+    if os.path.abspath(out_dir) != os.path.abspath(project.dashboards):
+        return {}
+    try:
+        return {uid: d.module for uid, d in compile_project(project).dashboards.items()}
+    except GeneratorError:
+        return {}
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,11 +16,15 @@ INDENT = "    "
 
 
 def _string(s: str) -> str:
+    """``s`` as ruff format writes a string: in double quotes, unless single quotes need fewer escapes. JSON's
+    escapes are Python's."""
     text = json.dumps(s, ensure_ascii=False)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: spell it as an escape
         text = json.dumps(s)
+    if s.count('"') > s.count("'"):
+        text = "'" + text[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
     return text
 
 
@@ -40,16 +44,18 @@ def inline(value) -> str:
 
 
 def _chunks(s: str, room: int) -> list[str]:
+    """``s`` in pieces that fit ``room`` once quoted, each cut after a space or a newline, never inside a word (a
+    PromQL token, a URL): a word longer than ``room`` stays whole, on a line longer than the rest. A string that
+    fits whole is one piece, newlines and all (ruff format would join the pieces again)."""
+    if len(_string(s)) <= room:
+        return [s]
     out, piece = [], ""
     for ch in s:
         if piece and len(_string(piece + ch)) > room:
-            cut = max(piece.rfind(" "), piece.rfind("\n"))
-            if cut >= len(piece) // 2:
+            cut = _last_break(piece)
+            if cut >= 0:
                 out.append(piece[:cut + 1])
                 piece = piece[cut + 1:]
-            else:
-                out.append(piece)
-                piece = ""
         piece += ch
         if ch == "\n" and len(piece) > 1:
             out.append(piece)
@@ -57,6 +63,19 @@ def _chunks(s: str, room: int) -> list[str]:
     if piece or not out:
         out.append(piece)
     return out
+
+
+def _last_break(piece: str) -> int:
+    """Where ``piece`` may end: after its last space, newline, or ``,`` ``(`` ``{`` outside a quoted string
+    (between two PromQL tokens, never inside one); -1 when nowhere."""
+    last = max(piece.rfind(" "), piece.rfind("\n"))
+    quoted = False
+    for i, ch in enumerate(piece):
+        if ch == '"' and (i == 0 or piece[i - 1] != "\\"):
+            quoted = not quoted
+        elif ch in ",({" and not quoted and i < len(piece) - 1:
+            last = max(last, i)
+    return last if last > 0 else -1
 
 
 def literal(value, depth: int, prefix: str = "", suffix: str = ",") -> list[str]:
@@ -77,8 +96,12 @@ def literal(value, depth: int, prefix: str = "", suffix: str = ",") -> list[str]
         return lines + [f"{pad}]{suffix}"]
     if isinstance(value, str):
         room = WIDTH - len(pad) - len(INDENT)
-        return ([f"{pad}{prefix}("] + [f"{pad}{INDENT}{_string(c)}" for c in _chunks(value, room)]
-                + [f"{pad}){suffix}"])
+        # A piece still too long holds a token longer than a line (a long regex): whole, and said so to the
+        # line-length check (which ignores a line of one word, such as a URL, by itself).
+        pieces = [f"{pad}{INDENT}{_string(c)}" + ("  # noqa: E501" if len(pad + INDENT + _string(c)) > WIDTH
+                                                 and len(_string(c).split()) > 1 else "")
+                  for c in _chunks(value, room)]
+        return [f"{pad}{prefix}(", *pieces, f"{pad}){suffix}"]
     return [one]
 
 
@@ -88,11 +111,6 @@ def call(name: str, args: list, depth: int, suffix: str = ",", prefix: str = "")
     one = f"{pad}{prefix}{name}({', '.join(_arg_inline(a) for a in args)}){suffix}"
     if len(one) <= WIDTH:
         return [one]
-    if name == "P.at" and isinstance(args[-1], Code) and args[-1].name and not args[-1].comment and \
-            all(isinstance(a, (int, float, str)) and not isinstance(a, bool) for a in args[:-1]):
-        inner = args[-1].lines(depth)  # P.at(x, y, P.verbatim(...)): the place on the panel's first line
-        head = ", ".join(inline(a) for a in args[:-1])
-        return [f"{pad}{prefix}{name}({head}, {inner[0].lstrip()}", *inner[1:-1], f"{pad})){suffix}"]
     lines = [f"{pad}{prefix}{name}("]
     for a in args:
         if isinstance(a, tuple) and isinstance(a[1], Code):

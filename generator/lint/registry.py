@@ -16,6 +16,7 @@ from .checks import (
     alert_template_label_dropped,
     alert_template_syntax_error,
     alert_unguarded_division,
+    catalog_bucket_scale_mismatch,
     catalog_counter_without_total,
     catalog_missing_unit_suffix,
     catalog_series_budget,
@@ -85,6 +86,7 @@ CHECKS = (
     catalog_counter_without_total,
     catalog_missing_unit_suffix,
     catalog_series_budget,
+    catalog_bucket_scale_mismatch,
 )
 
 # Gates: the semantic rules a build enforces too (generator.lint.gates runs them on the rules it compiles; the

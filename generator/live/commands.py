@@ -43,6 +43,9 @@ def cmd_workload(args) -> int:
     if not catalog.job:
         raise GeneratorError("the catalog sets no `job`: the workload's samples need it")
     if traffic.otel is not None:
+        from ..extras import require
+
+        require("otel")
         from .otel import OtelWorkload
 
         workload = OtelWorkload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)

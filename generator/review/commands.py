@@ -103,6 +103,9 @@ def cmd_review(args) -> int:
 
 def _pictures(project: Project, args, review, old, head) -> None:
     from ..catalog import load_catalog
+    from ..extras import require
+
+    require("preview")
     from .preview import Preview, prometheus_url
     from .sources import BaseError
 
@@ -122,6 +125,9 @@ def _pictures(project: Project, args, review, old, head) -> None:
 
 
 def cmd_preview(args) -> int:
+    from ..extras import require
+
+    require("preview")
     from .preview import run
 
     return run(_project(args), args)
