@@ -8,7 +8,9 @@ import sys
 from .. import exitcodes
 
 
-def register(sub) -> None:
+def register(sub, root) -> None:
+    """Add the `docs` command to ``sub``; ``root`` is the whole command line's parser (the CLI reference is
+    written from it)."""
     p = sub.add_parser("docs", help="write the reference and check pages of docs/ from the code (--check: verify)",
                        description="Writes docs/reference/*.md (commands and flags, configuration keys, the catalog "
                                    "schema, content helpers, exit codes, environment variables) and "
@@ -16,17 +18,16 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="DIR", default=None,
                    help="the docs folder (default: docs/ beside the engine's checkout)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the pages that differ")
-    p.set_defaults(func=cmd_docs)
+    p.set_defaults(func=cmd_docs, root_parser=root)
 
 
-def pages() -> dict[str, str]:
-    """Relative path under docs/ -> the page's text."""
-    from ..cli import build_parser
+def pages(parser) -> dict[str, str]:
+    """Relative path under docs/ -> the page's text; ``parser``: the command line's (generator.cli.build_parser)."""
     from ..lint.registry import CHECKS
     from . import checks, cli_ref
     from . import pages as ref
 
-    out = {"reference/cli.md": cli_ref.page(build_parser()),
+    out = {"reference/cli.md": cli_ref.page(parser),
            "reference/configuration.md": ref.configuration_page(),
            "reference/catalog.md": ref.catalog_page(),
            "reference/helpers.md": ref.helpers_page(),
@@ -46,9 +47,8 @@ def default_docs() -> str:
     return os.path.abspath("docs")
 
 
-def stale(docs: str) -> list[str]:
-    """The generated pages under ``docs`` that differ from the code, or are missing, or are left over."""
-    wanted = pages()
+def stale(docs: str, wanted: dict[str, str]) -> list[str]:
+    """The pages of ``wanted`` (see :func:`pages`) that differ under ``docs``, are missing, or are left over."""
     out = []
     for rel, text in wanted.items():
         path = os.path.join(docs, rel)
@@ -67,8 +67,9 @@ def stale(docs: str) -> list[str]:
 
 def cmd_docs(args) -> int:
     docs = args.out or default_docs()
+    wanted = pages(args.root_parser)
+    problems = stale(docs, wanted)
     if args.check:
-        problems = stale(docs)
         if problems:
             print("generated docs are stale; run `ai-monitoring-as-code docs` and commit the result:", file=sys.stderr)
             for p in problems:
@@ -76,13 +77,13 @@ def cmd_docs(args) -> int:
             return exitcodes.PROBLEMS
         print(f"{docs}: generated pages up to date")
         return exitcodes.OK
-    for f in stale(docs):
+    for f in problems:
         if f.endswith("no such check"):
             os.remove(os.path.join(docs, f.split(":", 1)[0]))
-    for rel, text in pages().items():
+    for rel, text in wanted.items():
         path = os.path.join(docs, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(text)
-    print(f"wrote {len(pages())} pages under {docs}/")
+    print(f"wrote {len(wanted)} pages under {docs}/")
     return exitcodes.OK
