@@ -222,7 +222,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     add_review_commands(sub)  # review, preview
     add_import_commands(sub)  # import, catalog-import
     add_init_command(sub)  # init
-    add_docs_command(sub, parser)  # docs
+    add_docs_command(sub, build_parser)  # docs
     return parser
 
 

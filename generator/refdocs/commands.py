@@ -8,9 +8,9 @@ import sys
 from .. import exitcodes
 
 
-def register(sub, root) -> None:
-    """Add the `docs` command to ``sub``; ``root`` is the whole command line's parser (the CLI reference is
-    written from it)."""
+def register(sub, build_parser) -> None:
+    """Add the `docs` command to ``sub``; ``build_parser()`` makes the whole command line's parser, under the
+    console script's name (the CLI reference is written from it)."""
     p = sub.add_parser("docs", help="write the reference and check pages of docs/ from the code (--check: verify)",
                        description="Writes docs/reference/*.md (commands and flags, configuration keys, the catalog "
                                    "schema, content helpers, exit codes, environment variables) and "
@@ -18,7 +18,7 @@ def register(sub, root) -> None:
     p.add_argument("--out", metavar="DIR", default=None,
                    help="the docs folder (default: docs/ beside the engine's checkout)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the pages that differ")
-    p.set_defaults(func=cmd_docs, root_parser=root)
+    p.set_defaults(func=cmd_docs, build_parser=build_parser)
 
 
 def pages(parser) -> dict[str, str]:
@@ -67,7 +67,7 @@ def stale(docs: str, wanted: dict[str, str]) -> list[str]:
 
 def cmd_docs(args) -> int:
     docs = args.out or default_docs()
-    wanted = pages(args.root_parser)
+    wanted = pages(args.build_parser())
     problems = stale(docs, wanted)
     if args.check:
         if problems:
