@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv and install the project into it
 
-tools: ## install promtool, prometheus, alertmanager and amtool when missing (Debian packages)
+tools: ## promtool, prometheus, alertmanager, amtool: Debian's 2.x when missing, 3.x built from source into .tools/ (Go)
 	@./deploy/install-tools.sh
 
 dashboards: $(STAMP) ## compile the content (dashboards/, rules/, catalog/) into generated/, then lint it
@@ -84,7 +84,7 @@ preview: $(STAMP) ## draw every dashboard as a PNG into preview/ with the data o
 bench: $(STAMP) tools ## run the benchmarks (about 3 minutes) and print the table of medians and ratios
 	$(PY) bench/run.py
 
-clean: ## remove the virtual environment and caches
+clean: ## remove the virtual environment and caches (not .tools/: `rm -rf .tools` to rebuild the Prometheus 3 tier)
 	rm -rf $(VENV) .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
