@@ -151,7 +151,7 @@ def _with_baseline(args, report, lint_config):
 def cmd_test_rules(args) -> int:
     from .rules.testrun import print_report, test_rules
 
-    report = test_rules(_project(args), only=args.rule_files)
+    report = test_rules(_project(args), only=args.rule_files, tiers=args.promtool)
     print_report(report, sys.stdout, sys.stderr)
     return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
@@ -205,6 +205,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("rule_files", nargs="*", metavar="RULE_FILE",
                    help="only these rule files and their scenarios (slos, rules/slos.yml, generated/rules/slos.yml; "
                         "default: all)")
+    p.add_argument("--promtool", action="append", choices=["2", "3"],
+                   help="only the promtool of this Prometheus major version (default: 2 and 3, those installed)")
     p.set_defaults(func=cmd_test_rules)
 
     # Commands with modules of their own (their heavy imports wait until they run).

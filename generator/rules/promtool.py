@@ -1,16 +1,15 @@
-"""Running Prometheus' own ``promtool``: found once, with a clear message when it is missing."""
+"""Running Prometheus' own ``promtool``, of Prometheus 2 or 3 (found by generator.tools, with a clear message
+when it is missing)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .. import tools
 from ..errors import GeneratorError
 
-INSTALL_HINT = ("promtool not found: run `make tools` (it installs Debian's `prometheus` package, which provides "
-                "promtool), or `sudo apt-get install prometheus`; or set PROMTOOL to its path")
 TIMEOUT_SECONDS = 600
 
 
@@ -20,17 +19,23 @@ class Run:
     output: str  # stdout and stderr, as promtool printed them
 
 
-def find_promtool() -> str:
-    """The path of promtool: $PROMTOOL when set, else the one on PATH. Raises GeneratorError saying how to install."""
-    configured = os.environ.get("PROMTOOL")
-    if configured:
-        if os.path.isfile(configured) and os.access(configured, os.X_OK):
-            return configured
-        raise GeneratorError(f"PROMTOOL={configured} is not an executable file; {INSTALL_HINT}")
-    found = shutil.which("promtool")
-    if found is None:
-        raise GeneratorError(INSTALL_HINT)
-    return found
+def find_promtool(tier: str = "2") -> str:
+    """The path of Prometheus ``tier``'s promtool (generator.tools); raises GeneratorError saying how to get it."""
+    return tools.find("promtool", tier).path
+
+
+def promtools(tiers: list[str] | None = None) -> tuple[list[tools.Tool], list[str]]:
+    """The promtool of each of ``tiers`` (default: 2 and 3) that is there, and why each other is not. Raises
+    GeneratorError when none is."""
+    found, missing = [], []
+    for tier in tiers or list(tools.TIERS):
+        try:
+            found.append(tools.find("promtool", tier))
+        except tools.ToolMissing as e:
+            missing.append(str(e))
+    if not found:
+        raise GeneratorError("; ".join(missing))
+    return found, missing
 
 
 def run(promtool: str, *args: str, cwd: str | None = None) -> Run:

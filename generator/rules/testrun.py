@@ -9,6 +9,9 @@ the sources say now, whether or not ``generated/`` is up to date (``python -m ge
 3. ``promtool test rules`` on every scenario alone (a file holding just that scenario, with the same
    ``rule_files``, ``evaluation_interval`` and group order as the generated ``*.test.yml``), so the report names
    each scenario with PASS or FAIL and promtool's own explanation of a failure.
+
+Steps 2 and 3 run on the promtool of Prometheus 2 and on that of Prometheus 3 (generator.tools), each line naming
+the version; a tier that is not installed is named in a note and left out.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ..errors import UsageError
 from ..output import dump_yaml
 from ..problems import Problem, format_problem
 from ..project import Project
+from ..tools import Tool, version_of
 from . import promtool as P
 from .coverage import coverage_problems
 
@@ -38,17 +42,20 @@ class Case:
 class CaseResult:
     case: Case
     run: P.Run
+    promtool: str = ""  # the path of the promtool that ran it
 
 
 @dataclass
 class Report:
     coverage: list[Problem]
-    rule_checks: dict[str, P.Run]
-    results: list[CaseResult]
+    rule_checks: list[tuple[Tool, str, P.Run]]  # (promtool, rule file under generated/, its check)
+    results: list[CaseResult]  # each scenario once per promtool, next to each other
+    promtools: list[Tool]
+    missing: list[str]  # why a tier's promtool is not there
 
     @property
     def ok(self) -> bool:
-        return not self.coverage and all(r.ok for r in self.rule_checks.values()) and all(
+        return not self.coverage and all(r.ok for _, _, r in self.rule_checks) and all(
             r.run.ok for r in self.results)
 
 
@@ -66,9 +73,11 @@ def cases_of(output: Output, rules=None) -> list[Case]:
     return cases
 
 
-def run_cases(promtool: str, rule_files: dict[str, bytes], cases: list[Case], *, workers: int | None = None,
-              stop_at_first_failure: bool = False) -> list[CaseResult]:
-    """Run ``cases`` against ``rule_files`` (path under generated/ -> bytes) in a scratch directory."""
+def run_cases(promtool: str | list[str], rule_files: dict[str, bytes], cases: list[Case], *,
+              workers: int | None = None, stop_at_first_failure: bool = False) -> list[CaseResult]:
+    """Run ``cases`` against ``rule_files`` (path under generated/ -> bytes) in a scratch directory, with each
+    promtool of ``promtool`` (a path or several): the results of a case follow each other, in that order."""
+    binaries = [promtool] if isinstance(promtool, str) else list(promtool)
     with tempfile.TemporaryDirectory(prefix="test-rules.") as scratch:
         for rel, content in rule_files.items():
             _write(os.path.join(scratch, rel), content)
@@ -81,13 +90,15 @@ def run_cases(promtool: str, rule_files: dict[str, bytes], cases: list[Case], *,
         if stop_at_first_failure:
             results = []
             for case, path in zip(cases, paths, strict=True):
-                results.append(CaseResult(case, P.test_rules(promtool, path)))
-                if not results[-1].run.ok:
-                    break
+                for binary in binaries:
+                    results.append(CaseResult(case, P.test_rules(binary, path), binary))
+                    if not results[-1].run.ok:
+                        return results
             return results
+        jobs = [(case, path, binary) for case, path in zip(cases, paths, strict=True) for binary in binaries]
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
-            runs = list(pool.map(lambda p: P.test_rules(promtool, p), paths))
-        return [CaseResult(c, r) for c, r in zip(cases, runs, strict=True)]
+            runs = list(pool.map(lambda job: P.test_rules(job[2], job[1]), jobs))
+        return [CaseResult(case, run, binary) for (case, _, binary), run in zip(jobs, runs, strict=True)]
 
 
 def _stem(path: str) -> str:
@@ -96,9 +107,14 @@ def _stem(path: str) -> str:
     return name.removesuffix(".yml").removesuffix(".yaml")
 
 
-def test_rules(project: Project, *, promtool: str | None = None, only: list[str] | None = None) -> Report:
-    """Check every rule file (``only``: those named) with promtool, their coverage, and run their scenarios."""
-    promtool = promtool or P.find_promtool()
+def test_rules(project: Project, *, promtool: str | None = None, only: list[str] | None = None,
+               tiers: list[str] | None = None) -> Report:
+    """Check every rule file (``only``: those named) with promtool, their coverage, and run their scenarios: with
+    ``promtool`` (a path), else with the promtool of each of ``tiers`` (default: Prometheus 2 and 3) found."""
+    if promtool:
+        found, missing = [Tool("promtool", "", promtool, version_of(promtool) or promtool)], []
+    else:
+        found, missing = P.promtools(tiers)
     output = compile_project(project)
     selected = output.rules
     if only:
@@ -114,36 +130,48 @@ def test_rules(project: Project, *, promtool: str | None = None, only: list[str]
                                       compiled.module)
     coverage = [c.relative_to(project.root) for c in coverage]
     rule_files = {c.path: output.files[c.path] for c in selected}
-    checks = {}
+    checks = []
     with tempfile.TemporaryDirectory(prefix="check-rules.") as scratch:
         for rel, content in rule_files.items():
             path = os.path.join(scratch, os.path.basename(rel))
             _write(path, content)
-            checks[rel] = P.check_rules(promtool, path)
-    return Report(coverage, checks, run_cases(promtool, rule_files, cases_of(output, selected)))
+            checks += [(tool, rel, P.check_rules(tool.path, path)) for tool in found]
+    results = run_cases([t.path for t in found], rule_files, cases_of(output, selected))
+    return Report(coverage, checks, results, found, missing)
 
 
 def print_report(report: Report, out, err) -> None:
-    for rel, run in report.rule_checks.items():
+    """One line per rule file check and per scenario, for each promtool, naming its version
+    (``  PASS  3.13.5  title``); promtool's explanation under a failure; a summary per promtool."""
+    for tool, rel, run in report.rule_checks:
         if run.ok:
-            print(f"promtool check rules generated/{rel}: ok", file=out)
+            print(f"{tool.label} check rules generated/{rel}: ok", file=out)
         else:
-            print(f"promtool check rules generated/{rel}: FAILED\n{_indent(run.output)}", file=err)
+            print(f"{tool.label} check rules generated/{rel}: FAILED\n{_indent(run.output)}", file=err)
+    version = {t.path: t.version for t in report.promtools}
+    width = max(len(v) for v in version.values())
     current = None
     for result in report.results:
         if result.case.test_file != current:
             current = result.case.test_file
             print(f"promtool test rules generated/{current}:", file=out)
         mark = "PASS" if result.run.ok else "FAIL"
-        print(f"  {mark}  {result.case.title}", file=out)
+        print(f"  {mark}  {version[result.promtool]:<{width}}  {result.case.title}", file=out)
         if not result.run.ok:
-            print(_indent(_failure_details(result.run.output), "          "), file=out)
-    failed = [r for r in report.results if not r.run.ok]
+            print(_indent(_failure_details(result.run.output), " " * (10 + width)), file=out)
+    for note in report.missing:
+        print(f"note: {note}; the scenarios ran on {' and '.join(t.label for t in report.promtools)} only",
+              file=err)
     if report.coverage:
         print("rules without the tests they need:", file=err)
         for problem in report.coverage:
             print(f"  {format_problem(problem)}", file=err)
-    summary = f"{len(report.results) - len(failed)} of {len(report.results)} scenarios pass"
+    parts = []
+    for tool in report.promtools:
+        mine = [r for r in report.results if r.promtool == tool.path]
+        passed = sum(r.run.ok for r in mine)
+        parts.append(f"{passed} of {len(mine)} scenarios pass on {tool.label}")
+    summary = ", ".join(parts)
     if report.coverage:
         summary += f"; {len(report.coverage)} coverage problems"
     print(summary if report.ok else f"FAILED: {summary}", file=out if report.ok else err)
