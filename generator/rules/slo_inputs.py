@@ -12,8 +12,8 @@ from datetime import timedelta
 from .scenarios import counter_values, duration_text, histogram, samples, series
 from .slo import Latency, SpendBudget, parse_selector
 
-STEP = {"1h": 15, "6h": 60, "1d": 300, "3d": 300}  # evaluation and input interval, seconds, by long window
-PER_STEP = 1000  # events per input step
+STEP = {"1h": 15, "6h": 60, "1d": 300, "3d": 300}  # evaluation interval, seconds, by long window
+PER_STEP = 1000  # events per input step (per evaluation step in slo_tests, which samples the day windows finer)
 MONTH = 31 * 86400  # the scenarios run in January 1970
 LABEL_VALUE = "slo-test"  # the value of each `by` label in the scenarios
 ROUND = 1e-09  # the precision a record's value is checked to

@@ -2,7 +2,8 @@
 as complete as its rules without anyone writing them: ``tests = slo_tests(objectives)`` in ``<module>_tests.py``.
 
 For every alert (one window pair of the workbook), at an evaluation interval that suits its windows (15 s for
-1h/5m, 1 m for 6h/30m, 5 m for the day windows):
+1h/5m, 1 m for 6h/30m, 5 m for the day windows; inputs sampled every minute at most, so that Prometheus 3's
+left-open 5-minute window holds two samples):
 
 - *fires*: a burn 5% above the factor from start-up, when every window is partial and holds only what there is:
   pending until its ``for`` has passed, then firing with its labels and annotations;
@@ -32,6 +33,7 @@ from .slo_edges import edge_tests
 from .slo_inputs import (
     LABEL_VALUE,
     MONTH,
+    PER_STEP,
     STEP,
     by_labels,
     floor_to,
@@ -44,6 +46,10 @@ from .slo_inputs import (
     selector,
 )
 from .slo_rules import SEVERITIES, alert_name, burn_alert, rec
+
+# Seconds between input samples, at most (the evaluation interval when shorter): Prometheus 3's 5-minute window is
+# left-open, so samples 5 minutes apart leave one in it, and rate() none.
+INPUT = 60
 
 
 def slo_tests(objectives, *, severities: dict[str, str] | None = None) -> list[RuleTest]:
@@ -68,8 +74,19 @@ def _threshold(obj, w, at: int, step: int) -> float:
     return w.factor * obj.budget
 
 
+def _finer(obj, phases, step: int, per_step: int = PER_STEP, **kw):
+    """:func:`input_series` for ``phases`` of evaluation steps (``step`` seconds), sampled every
+    ``min(step, INPUT)`` seconds: the same counters at every evaluation, with samples between."""
+    k = step // min(step, INPUT)
+    spend = isinstance(obj, SpendBudget)
+    if kw.get("reset_at") is not None:
+        kw["reset_at"] *= k
+    return input_series(obj, [(n * k, v / k if spend else v) for n, v in phases], per_step=per_step // k, **kw)
+
+
 def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     step = STEP[w.long]
+    given = min(step, INPUT)
     name = alert_name(obj, w)
     labels = {"severity": severity, "slo": obj.name, "long": w.long, "short": w.short, **by_labels(obj)}
     first = step  # the first evaluation with two samples in the base window
@@ -81,7 +98,7 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     margin = 0.05 if isinstance(obj, SpendBudget) else 0.005
     above = (1 + margin) * _threshold(obj, w, 0, step)
     if isinstance(obj, SpendBudget):
-        above = quantize(above)
+        above = quantize(above * given / step) * step / given  # exact in the increments of the finer input
     value = above if isinstance(obj, SpendBudget) else above / obj.budget
     if isinstance(obj, SpendBudget):  # the spend rate of a partial window is low: the alert holds later
         start, value = _spend_start(obj, w, above, step)
@@ -91,7 +108,7 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     n = end // step + 1
 
     def t(title, *items):
-        return RuleTest(f"{obj.name} {w.long}/{w.short}: {title}", *items, interval=seconds_text(step),
+        return RuleTest(f"{obj.name} {w.long}/{w.short}: {title}", *items, interval=seconds_text(given),
                         evaluation_interval=seconds_text(step))
 
     # k times the factor: the long window crosses the threshold after 1/k of it (a halved window after half
@@ -108,22 +125,22 @@ def _alert_tests(obj, w, severity: str) -> list[RuleTest]:
     firing_labels = selector("ALERTS", {"alertname": name, "alertstate": "firing", **labels})
     return [
         t(f"a burn of {above:.4g} from start-up (partial windows): pending for {w.for_}, then firing",
-          *input_series(obj, [(n, above)]),
+          *_finer(obj, [(n, above)], step),
           silent(name, 0),
           pending(name, fire_at - step, labels),
           fires(name, fire_at, labels, **_annotations(obj, w, value, step))),
         t(f"a burn of {below:.4g}, just under {w.factor}x: silent",
-          *input_series(obj, [(n, below)]),
+          *_finer(obj, [(n, below)], step),
           silent(name, fire_at), silent(name, end)),
-        t("no traffic, counters that do not move (0/0): silent", *input_series(obj, [(n, 0.0)]),
+        t("no traffic, counters that do not move (0/0): silent", *_finer(obj, [(n, 0.0)], step),
           silent(name, fire_at), silent(name, end)),
         t("a restart halfway at a burn just under the factor: no spike, silent",
-          *input_series(obj, [(n, below)], reset_at=n // 2),
+          *_finer(obj, [(n, below)], step, reset_at=n // 2),
           silent(name, (n // 2 + 1) * step), silent(name, fire_at), silent(name, end)),
         t(f"clean for {seconds_text(history)}, then {k:.3g}x the factor: fires once 1/{k:.3g} of the long window "
           f"burnt; resolves after {1 - 1 / k:.2g} of the short window once the burn stops",
-          *input_series(obj, [(history // step, 0), ((burn_end - history) // step, hot),
-                         ((total - burn_end) // step + 1, 0)]),
+          *_finer(obj, [(history // step, 0), ((burn_end - history) // step, hot),
+                        ((total - burn_end) // step + 1, 0)], step),
           silent(name, history + floor_to(int(0.75 * cross), step)),
           samples(firing, burn_end, {firing_labels: 1}),
           samples(firing, burn_end + floor_to(int(0.75 * resolve), step), {firing_labels: 1}),
@@ -142,10 +159,10 @@ def _one_window_under(obj, w, name: str, step: int, t) -> list[RuleTest]:
     f = _threshold(obj, w, 0, step)
     return [
         t(f"steady at 1.005x for {seconds_text(steady)}, then 0.98x: the short window falls under the factor first",
-          *input_series(obj, [(steady // step, 1.005 * f), (n, 0.98 * f)]),
+          *_finer(obj, [(steady // step, 1.005 * f), (n, 0.98 * f)], step),
           silent(name, check)),
         t(f"steady at 0.995x for {seconds_text(steady)}, then 1.02x: the long window stays under the factor a while",
-          *input_series(obj, [(steady // step, 0.995 * f), (n, 1.02 * f)]),
+          *_finer(obj, [(steady // step, 0.995 * f), (n, 1.02 * f)], step),
           silent(name, check)),
     ]
 
@@ -160,7 +177,7 @@ def _exactly(obj, w, name: str, step: int, t) -> RuleTest:
     bad = per_second * ratio
     settled = seconds(w.long) + 300 + step
     n = (settled + seconds(w.for_)) // step + 2
-    inputs = input_series(obj, [(n, float(bad / per_second))], per_step=per_second * step)
+    inputs = _finer(obj, [(n, float(bad / per_second))], step, per_step=per_second * step)
     return t(f"errors at exactly {w.factor}x ({bad}/{per_second} a second): not above, silent", *inputs,
              silent(name, settled + seconds(w.for_)), silent(name, settled + seconds(w.for_) + step))
 
@@ -211,13 +228,14 @@ def _annotations(obj, w, burn: float, step: int) -> dict[str, str]:
 
 
 def _value_tests(obj) -> list[RuleTest]:
-    """Every recording rule's value, a day and an hour into a steady burn (every 5 minutes)."""
-    step, at = 300, 86400 + 13 * 3600  # past noon: a day of 43,200 s would show
+    """Every recording rule's value, a day and an hour into a steady burn (evaluated every 5 minutes, sampled every
+    minute)."""
+    step, at = INPUT, 86400 + 13 * 3600  # past noon: a day of 43,200 s would show
     n = at // step + 2
     by = {"slo": obj.name, **by_labels(obj)}
     checks = []
     if isinstance(obj, SpendBudget):
-        dollars = 3.0  # a step
+        dollars = 0.5  # a step (a multiple of 1/1024: every sum is exact)
         rate = dollars / step
         elapsed = at  # January 2nd, 13:00
         left = MONTH - elapsed
@@ -254,13 +272,13 @@ def _value_tests(obj) -> list[RuleTest]:
             checks.append(recorded_value(rec("burn", window), obj, at, by, fraction / obj.budget))
         inputs = input_series(obj, [(n, fraction)], per_step=rate * step)
     tests = [RuleTest(f"{obj.name}: every recorded value a day and 13 hours into a steady burn", *inputs, *checks,
-                      interval=seconds_text(step), evaluation_interval=seconds_text(step))]
+                      interval=seconds_text(step), evaluation_interval=seconds_text(300))]
     if isinstance(obj, Availability):
-        good = list(input_series(obj, [(12, fraction)], per_step=rate * step))[1]
+        good = list(input_series(obj, [(3600 // step, fraction)], per_step=rate * step))[1]
         tests.append(RuleTest(f"{obj.name}: no error series yet is no errors, not a gap", good,
                               recorded_value(rec("bad"), obj, 3600, by, 0),
                               recorded_value(rec("ratio"), obj, 3600, by, 0),
-                              interval=seconds_text(step), evaluation_interval=seconds_text(step)))
+                              interval=seconds_text(step), evaluation_interval=seconds_text(300)))
     if isinstance(obj, Latency) and float(obj.threshold).is_integer():
         _, labels = selected_labels(f"x{{{obj.matchers}}}")
         bucket = f"{obj.histogram}_bucket"
@@ -270,5 +288,5 @@ def _value_tests(obj) -> list[RuleTest]:
             series(selector(bucket, good), counter_values([(n, 900 * step)])),
             series(selector(bucket, {**good, "le": "+Inf"}), counter_values([(n, 1000 * step)])),
             recorded_value(rec("ratio"), obj, at, by, 0.1),
-            interval=seconds_text(step), evaluation_interval=seconds_text(step)))
+            interval=seconds_text(step), evaluation_interval=seconds_text(300)))
     return tests
