@@ -27,9 +27,11 @@ def scenarios() -> list[RuleTest]:
             "101 in flight across two instances from 5m; pending for 5m, then firing",
             in_flight(A1, (20, 50), (41, 60)),
             in_flight(A2, (20, 30), (41, 41)),
-            silent(ALERT, read("4m45s")),
+            # One step before the edges: by Little's law, Prometheus 3's left-open window leaves out the last 15 s at
+            # the old level one evaluation sooner than 2, so the alert is pending from 9m45s in 3 and from 10m in 2.
+            silent(ALERT, read("4m30s")),
             pending(ALERT, read("5m"), WARNING),
-            pending(ALERT, read("9m45s"), WARNING),
+            pending(ALERT, read("9m30s"), WARNING),
             active_fires(read("10m"), "101"),
         ),
         RuleTest(

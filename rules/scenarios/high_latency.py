@@ -6,7 +6,7 @@ histogram_quantile reads over them (inputs.p95): 4 s and 6 s requests read 5.049
 (P95 exactly 5 s, or just under it) holds where the catalog has one.
 """
 
-from generator.rules import RuleTest, fires, pending, samples, silent
+from generator.rules import RuleTest, fires, pending, rounded, samples, silent
 
 from ...settings import LATENCY_P95_SECONDS
 from .inputs import BOUNDS, OK, bucket_of, bucket_rates, durations, humanize_duration, le, p95, requests, where
@@ -29,14 +29,15 @@ def latency_fires(at, feature: str, seconds: float):
 
 
 def p95_is(at: str, *phases, interval: str = "15s"):
-    return samples(P95, at, {f'{P95}{{feature="chat"}}': p95(at, *phases, interval=interval)})
+    """The recorded P95 at ``at``, to 1e-9: Prometheus 2 and 3 read it a bit apart."""
+    return rounded(P95, at, {f'{P95}{{feature="chat"}}': p95(at, *phases, interval=interval)})
 
 
 def buckets_are(at: str, bounds, *phases):
-    """The recorded bucket rates of ``bounds`` (the catalog's; ``inf`` for +Inf) at ``at``."""
+    """The recorded bucket rates of ``bounds`` (the catalog's; ``inf`` for +Inf) at ``at``, to 1e-9."""
     rates = bucket_rates(at, *phases)
     pattern = "|".join(le(b) for b in bounds).replace("+Inf", "\\\\+Inf")
-    return samples(f'{BUCKETS}{{le=~"{pattern}"}}', at, {
+    return rounded(f'{BUCKETS}{{le=~"{pattern}"}}', at, {
         f'{BUCKETS}{{feature="chat",model="gpt-4o",le="{le(b)}"}}': rates[b] for b in bounds})
 
 

@@ -114,9 +114,9 @@ def read(at: str) -> int:
     return int(parse_duration(at).total_seconds()) + (0 if GAUGE else WINDOW)
 
 
-def cost(values: str):
-    """The cost counter, in dollars, of the requests of feature chat."""
-    return series(_selector(_name("cost"), _labels(A1, ("feature", "chat"), *CALL, TIER)), values)
+def cost(values: str, instance: str = A1):
+    """The cost counter, in dollars, of the requests of feature chat (on ``instance``)."""
+    return series(_selector(_name("cost"), _labels(instance, ("feature", "chat"), *CALL, TIER)), values)
 
 
 COST_YESTERDAY = f"increase({N.series('cost')}[1h] offset 1d)"
@@ -134,7 +134,8 @@ def component(name: str, values: str, instance: str = A1):
 # ---------------------------------------------------------------------------------------------------------------
 # What the latency records read: histogram_quantile over the naming's buckets, as Prometheus 2 computes it in
 # float64 (rate over a whole 5m window on a sample: the increase times (300 / 300) / 300), so that a scenario
-# checks the exact value promtool reads for whichever buckets the catalog has.
+# checks the value promtool reads for whichever buckets the catalog has. Prometheus 3's left-open window reads one
+# sample fewer and extrapolates, a bit apart: the checks compare to 1e-9 (generator.rules.rounded).
 
 BOUNDS = load_catalog(current().catalog).metrics[_name("duration_bucket").removesuffix("_bucket")].buckets
 
