@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository, a scratch copy of it, Grafana's dashboard schema, promtool."""
+"""Shared fixtures: the repository, a scratch copy of it, Grafana's dashboard schema, Prometheus' tools of each
+major version (generator.tools: 2 is Debian's, 3 the build of `make tools`)."""
 
 from __future__ import annotations
 
@@ -55,19 +56,45 @@ def copy_content(dest, names=CONTENT) -> None:
             shutil.copy(src, os.path.join(dest, name))
 
 
-@contextlib.contextmanager
-def cli_stack(directory: str, cwd: str = ROOT, *options: str):
-    """`stack up` in ``directory`` as a user runs it (the project at ``cwd``); yields its stack.json. On the way
-    out `stack down`, which must stop every process `up` recorded."""
-    from generator.live.procs import Proc, StackError, binary, is_ours
+def tool(name: str, tier: str):
+    """Prometheus ``tier``'s ``name`` (a generator.tools.Tool). Missing: a failure naming `make tools`, but for
+    tier 3 on a machine without Go, where `make tools` cannot build it: a skip saying so."""
+    from generator import tools
 
     try:
-        binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
-    except StackError as e:
-        pytest.fail(str(e))
+        return tools.find(name, tier)
+    except tools.ToolMissing as e:
+        if tier == "3" and not tools.go_available():
+            pytest.skip(f"no Go here, so no Prometheus 3 tier: {e}")
+        pytest.fail(f"{e} (make test runs `make tools` first)")
+
+
+def live_tier() -> str:
+    """The Prometheus the live suites run on: 3, or 2 on a machine without Go (where `make tools` builds no 3)."""
+    from generator import tools
+
+    try:
+        return tools.find("prometheus", "3").tier
+    except tools.ToolMissing as e:
+        if tools.go_available():
+            pytest.fail(f"{e} (make test runs `make tools` first)")
+        print(f"note: the live suites run on Prometheus 2: {e}")
+        return "2"
+
+
+@contextlib.contextmanager
+def cli_stack(directory: str, cwd: str = ROOT, *options: str, tier: str | None = None):
+    """`stack up --prometheus TIER OPTIONS` in ``directory`` as a user runs it (the project at ``cwd``; by default
+    on :func:`live_tier`); yields its stack.json. On the way out `stack down`, which must stop every process `up`
+    recorded."""
+    from generator.live.procs import Proc, is_ours
+
+    tier = tier or live_tier()
+    for name in ("prometheus", "alertmanager", "promtool"):
+        tool(name, tier)
     state = os.path.join(directory, "stack.json")
     try:  # `up` inside: one that times out has recorded what it started, and `down` stops it
-        up = run_cli("stack", "--dir", directory, "up", *options, cwd=cwd)
+        up = run_cli("stack", "--dir", directory, "up", "--prometheus", tier, *options, cwd=cwd)
         assert up.returncode == 0, up.stderr + up.stdout
         print(up.stdout)
         with open(state) as fh:
@@ -145,18 +172,31 @@ def grafana_api_spec():
         return json.load(fh)
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: run `make tools` (make test does it for you)")
-    return path
-
-
 @pytest.fixture(scope="session")
 def promtool():
-    return _tool("promtool")
+    """Prometheus 2's promtool (Debian's), the path."""
+    return tool("promtool", "2").path
+
+
+@pytest.fixture(scope="session", params=["2", "3"], ids=["promtool2", "promtool3"])
+def each_promtool(request):
+    """The promtool of Prometheus 2, then that of 3 (a Tool): for tests every major version must pass."""
+    return tool("promtool", request.param)
 
 
 @pytest.fixture(scope="session")
-def amtool():
-    return _tool("amtool")
+def newest_promtool():
+    """Prometheus 3's promtool, or 2's on a machine without Go (a Tool): for tests too slow to run on both."""
+    from generator import tools
+
+    if not tools.go_available():
+        try:
+            return tools.find("promtool", "3")
+        except tools.ToolMissing:
+            return tool("promtool", "2")
+    return tool("promtool", "3")
+
+
+@pytest.fixture(scope="session", params=["2", "3"], ids=["amtool2", "amtool3"])
+def each_amtool(request):
+    return tool("amtool", request.param)

@@ -16,6 +16,10 @@ Every test runs for each metric naming ([tool.generator.namings]): the default o
 conventions in a copy of the content with `metrics = "genai-semconv"`, whose workload records through the real
 OpenTelemetry SDK and Prometheus exporter. `-k genai-semconv` (or `-k ai-service-`) runs one of them; one
 stack per naming serves its cases, in order.
+
+They run on Prometheus 3 and Alertmanager 0.35 (the tier `make tools` builds; on a machine without Go, on 2). A
+smoke of the repository's naming keeps Prometheus 2 (Debian's 2.42 and Alertmanager 0.25) honest: one fault and
+the SLO's fast burn reach the webhook through it (ids `prometheus2-...`, `-k prometheus2`).
 """
 
 from __future__ import annotations
@@ -27,13 +31,12 @@ from datetime import datetime
 
 import pytest
 import requests
-from conftest import ROOT, content_with_naming
+from conftest import ROOT, content_with_naming, live_tier, tool
 
 from generator import durations
 from generator.build import compile_project
 from generator.catalog import load_catalog
 from generator.live import webhook
-from generator.live.procs import StackError, binary
 from generator.live.profile import COMPRESSED
 from generator.live.stack import Stack
 from generator.live.traffic_yaml import load_traffic
@@ -70,6 +73,13 @@ FAST_BURN = ("outage", "AvailabilityBudgetBurn1h", "availability")
 CASES = [case for naming in NAMINGS
          for case in [(naming, "normal", None)] + [f for f in FAULTS if f[0] == naming]
          + [(naming, "slo-fast-burn", FAST_BURN[1])]]
+# The smoke on Prometheus 2: the repository's naming, its first fault (HighErrorRate's, where there is one) and
+# the fast burn.
+_OWN = _SETTINGS.get("metrics", NAMINGS[0])
+_OWN_FAULTS = [f for f in FAULTS if f[0] == _OWN]
+SMOKE_2 = [next((f for f in _OWN_FAULTS if f[2] == "HighErrorRate"), _OWN_FAULTS[0])] + [
+    c for c in CASES if c[0] == _OWN and c[1] == "slo-fast-burn"]
+RUNS = [("live", *c) for c in CASES] + [("2", *c) for c in SMOKE_2]
 WAIT_BEYOND_FOR = 120.0  # seconds; generous, the machine running CI may be busy
 QUIET = 20.0  # seconds of normal traffic watched at least: 20 simulated minutes, four times the 5m windows
 SETTLED = 5.0  # seconds with no alert pending that end the watch
@@ -92,15 +102,18 @@ class _Stacks:
     def __init__(self, tmp_path_factory):
         self.tmp = tmp_path_factory
         self.naming, self.current, self.alerts_for = None, None, {}
+        self.tier = "3"  # the Prometheus of the next case (test_scenario sets it)
 
-    def get(self, naming: str):
-        if naming != self.naming:
+    def get(self, naming: str, tier: str):
+        if (naming, tier) != self.naming:
             self.close()
+            for name in ("prometheus", "alertmanager", "promtool"):
+                tool(name, tier)
             project = _switched(naming, self.tmp)
             groups = COMPRESSED.groups([g for r in compile_project(project).rules for g in r.groups])
             self.alerts_for = {a.name: durations.seconds(a.for_) for g in groups for a in g.alerts}
-            stack = Stack(project, str(self.tmp.mktemp("stack")), COMPRESSED)
-            self.naming, self.current = naming, stack
+            stack = Stack(project, str(self.tmp.mktemp("stack")), COMPRESSED, tier=tier)
+            self.naming, self.current = (naming, tier), stack
             stack.up(log=print)
         return self.current
 
@@ -113,10 +126,6 @@ class _Stacks:
 
 @pytest.fixture(scope="module")
 def stacks(tmp_path_factory):
-    try:
-        binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
-    except StackError as e:
-        pytest.fail(str(e))
     manager = _Stacks(tmp_path_factory)
     try:
         yield manager
@@ -137,9 +146,15 @@ def _prometheus_alerts(stack) -> list[dict]:
     return response.json()["data"]["alerts"]
 
 
-@pytest.mark.parametrize("naming, scenario, alert", CASES, ids=[f"{n}-{s}" for n, s, _ in CASES])
-def test_scenario(stacks, naming, scenario, alert, capsys):
+@pytest.mark.parametrize("tier, naming, scenario, alert", RUNS,
+                         ids=[("" if t == "live" else f"prometheus{t}-") + f"{n}-{s}" for t, n, s, _ in RUNS])
+def test_scenario(stacks, tier, naming, scenario, alert, capsys):
     """Normal traffic pages nobody; each fault reaches the webhook with its alert."""
+    if tier == "live":
+        tier = live_tier()
+    elif tier == live_tier():
+        pytest.skip(f"the whole suite runs on Prometheus {tier} here")
+    stacks.tier = tier
     if alert is None:
         _normal_traffic_pages_nobody(stacks, naming, capsys)
     elif scenario == "slo-fast-burn":
@@ -154,7 +169,7 @@ def _normal_traffic_pages_nobody(stacks, naming, capsys):
     burn-rate windows hold only a few recorded points right after start-up, and on a loaded machine a scrape may
     time out) must leave the pending state before its ``for`` has passed, so the test goes on until nothing has
     been pending for SETTLED seconds."""
-    stack, alerts_for = stacks.get(naming), stacks.alerts_for
+    stack, alerts_for = stacks.get(naming, stacks.tier), stacks.alerts_for
     assert stack.scenario("normal")["scenario"] == "normal"
     began = time.monotonic()
     deadline = began + max(alerts_for.values()) + WAIT_BEYOND_FOR
@@ -179,7 +194,7 @@ def _normal_traffic_pages_nobody(stacks, naming, capsys):
 
 
 def _fault_reaches_the_webhook(stacks, naming, scenario, alert, capsys):
-    stack = stacks.get(naming)
+    stack = stacks.get(naming, stacks.tier)
     for_seconds = stacks.alerts_for[alert]
     began = time.time()
     stack.scenario(scenario)
@@ -216,7 +231,7 @@ def _fault_reaches_the_webhook(stacks, naming, scenario, alert, capsys):
 
 
 def _fast_burn_reaches_the_webhook(stacks, naming, capsys):
-    stack, alerts_for = stacks.get(naming), stacks.alerts_for
+    stack, alerts_for = stacks.get(naming, stacks.tier), stacks.alerts_for
     scenario, alert, slo = FAST_BURN
     began = time.time()
     stack.scenario(scenario)

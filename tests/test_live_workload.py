@@ -293,9 +293,10 @@ def test_fixed_labels_and_event_selectors(tmp_path):
         "traffic.yml:4: events.retries.sources[0].only.outcome: only a label of `dimensions` can select requests"]
 
 
-def test_a_long_history_is_written_in_parts_whose_blocks_hold_every_sample(tmp_path, monkeypatch, promtool):
-    """`stack up`'s history is written in parts, each turned into blocks by its own promtool while the next part
-    is written: the blocks hold every sample written, and no two cover the same time."""
+def test_a_long_history_is_written_in_parts_whose_blocks_hold_every_sample(tmp_path, monkeypatch, newest_promtool):
+    """`stack up`'s history is written in parts, each turned into blocks by its own promtool (of the Prometheus
+    the stack runs: 3 when installed) while the next part is written: the blocks hold every sample written, and no
+    two cover the same time."""
     from generator.live import history
 
     monkeypatch.setattr(history, "PART_TIMES", 40)  # 3 h at one sample a minute: 4 parts of 46 times
@@ -305,7 +306,8 @@ def test_a_long_history_is_written_in_parts_whose_blocks_hold_every_sample(tmp_p
     written = history.backfill(workload, str(tmp_path), length=3 * HOUR, step=60, end=end,
                                target={"job": catalog.job, "instance": "127.0.0.1:9"}, log=lambda _: None)
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".om")]  # the parts are removed once read
-    listing = subprocess.run([promtool, "tsdb", "list", str(tmp_path)], capture_output=True, text=True, check=True)
+    listing = subprocess.run([newest_promtool.path, "tsdb", "list", str(tmp_path)], capture_output=True, text=True,
+                             check=True)
     blocks = [line.split() for line in listing.stdout.splitlines()[1:] if line.strip()]
     assert len(blocks) == 4, listing.stdout
     spans = sorted((int(b[1]), int(b[2])) for b in blocks)  # BLOCK ULID, MIN TIME, MAX TIME (ms), ...

@@ -85,13 +85,14 @@ def cmd_stack(args) -> int:
 
     stack = Stack.default(_project(args), args.dir, profile=getattr(args, "profile", "real"),
                           history=not getattr(args, "no_history", False),
-                          history_step=getattr(args, "history_step", None))
+                          history_step=getattr(args, "history_step", None),
+                          tier=getattr(args, "prometheus", "") or "")
     try:
         if args.action == "up":
             began = time.monotonic()
             stack.up()
-            print(f"\nstack up in {time.monotonic() - began:.0f} s ({stack.profile.name} time); stop it with "
-                  "`make down`")
+            print(f"\nstack up in {time.monotonic() - began:.0f} s ({stack.profile.name} time, Prometheus "
+                  f"{stack.versions['prometheus']}); stop it with `make down`")
             for name in ("prometheus", "alertmanager", "workload", "webhook"):
                 print(f"  {name:<12} {stack.urls[name]}")
             print(f"  notifications are logged to {os.path.relpath(stack.webhook_log)}")
@@ -165,6 +166,9 @@ def add_commands(sub) -> None:
     up.add_argument("--history-step", type=_duration, metavar="DURATION",
                     help="one history sample per step before the last hour (default: the profile's, 1m in real "
                          "time); a coarser step starts sooner, for big catalogs")
+    up.add_argument("--prometheus", choices=["2", "3"],
+                    help="the Prometheus major version to run (default: 3 when `make tools` built it, else 2; "
+                         "GENERATOR_PROMETHEUS sets the default)")
     actions.add_parser("down", help="stop the processes `up` started")
     actions.add_parser("status", help="say which of them run")
     sc = actions.add_parser("scenario", help="show or switch the workload's scenario")

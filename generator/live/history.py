@@ -6,7 +6,6 @@ data are the same series."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 
@@ -73,10 +72,14 @@ def write_openmetrics(workload: Workload, path: str, times: list[float], target:
 
 
 def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        raise FileNotFoundError("promtool is missing: run `make tools` (Debian package prometheus)")
-    return path
+    """The promtool of the Prometheus the history is for: GENERATOR_PROMETHEUS (the stack sets it), else 3 when
+    installed, else 2 (generator.tools)."""
+    from .. import tools
+
+    try:
+        return tools.find("promtool", tools.default_tier()).path
+    except tools.ToolMissing as e:
+        raise FileNotFoundError(str(e)) from e
 
 
 # A long history is written in parts, each turned into blocks by its own promtool while the next part is written:

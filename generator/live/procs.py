@@ -4,7 +4,6 @@ signalled only while that pid still belongs to the process that was started (a r
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -47,13 +46,15 @@ def is_ours(proc: Proc) -> bool:
     return stat is not None and stat[1] == proc.started and stat[0] != "Z"
 
 
-def binary(*names: str) -> str:
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    raise StackError(f"{' or '.join(names)} not found: run `make tools` (installs Debian's prometheus and "
-                     "prometheus-alertmanager packages)")
+def binary(name: str, tier: str = "2") -> str:
+    """The path of Prometheus ``tier``'s ``name`` (prometheus, alertmanager, promtool, amtool: generator.tools);
+    StackError saying how to get it when it is missing."""
+    from .. import tools
+
+    try:
+        return tools.find(name, tier).path
+    except tools.ToolMissing as e:
+        raise StackError(str(e)) from e
 
 
 _CHILDREN: dict[int, subprocess.Popen] = {}

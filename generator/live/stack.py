@@ -21,14 +21,14 @@ from datetime import timedelta
 
 import requests
 
-from .. import durations
+from .. import durations, tools
 from ..build import compile_project
 from ..catalog import load_catalog
 from ..output import dump_yaml
 from ..project import Project
 from ..rules.render import render_group as _render_group
 from .config import alertmanager_config, prometheus_config, rule_files
-from .procs import Proc, StackError, binary, is_ours, spawn, stop, wait_ready
+from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
 from .traffic_yaml import load_traffic
 
@@ -53,20 +53,24 @@ class Stack:
     directory: str
     profile: Profile = REAL
     history: bool = True
+    tier: str = ""  # the Prometheus major version it runs: "2" or "3" ("": 3 when installed, else 2)
+    versions: dict[str, str] = field(default_factory=dict)  # tier, and the version of each tool it runs
     procs: dict[str, Proc] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True,
-                history_step: float | None = None):
+                history_step: float | None = None, tier: str = ""):
         """``history_step``: seconds between history samples, instead of the profile's (a coarser history is
-        written sooner; the last hour is always as fine as the scrape interval)."""
+        written sooner; the last hour is always as fine as the scrape interval). ``tier``: the Prometheus major
+        version, "2" or "3" (default: 3 when `make tools` built it, else 2)."""
         if profile not in PROFILES:
             raise StackError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         chosen = PROFILES[profile]
         if history_step:
             chosen = dataclasses.replace(chosen, history_step=timedelta(seconds=history_step))
-        return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), chosen, history)
+        return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), chosen, history,
+                   tier)
 
     # -- paths and state ----------------------------------------------------------------------------------------
 
@@ -87,10 +91,12 @@ class Stack:
         self.procs = {name: Proc(**p) for name, p in state["processes"].items()}
         self.urls = state["urls"]
         self.profile = PROFILES.get(state.get("profile", "real"), REAL)
+        self.versions = state.get("prometheus", {})
+        self.tier = self.versions.get("tier", self.tier)
         return True
 
     def _save(self) -> None:
-        state = {"profile": self.profile.name, "urls": self.urls,
+        state = {"profile": self.profile.name, "urls": self.urls, "prometheus": self.versions,
                  "processes": {name: p.to_json() for name, p in self.procs.items()}}
         tmp = self.path(STATE + ".tmp")
         with open(tmp, "w") as fh:
@@ -108,7 +114,15 @@ class Stack:
                 raise StackError(f"a stack is already running from {self.directory} ({self.urls.get('prometheus')});"
                                  " stop it first with `make down` (python -m generator stack down)")
             os.unlink(self.path(STATE))
-        prometheus, alertmanager = binary("prometheus"), binary("alertmanager", "prometheus-alertmanager")
+        try:
+            self.tier = self.tier or tools.default_tier()
+            found = {name: tools.find(name, self.tier) for name in ("prometheus", "alertmanager", "promtool")}
+        except tools.ToolMissing as e:
+            raise StackError(str(e)) from e
+        prometheus, alertmanager = found["prometheus"].path, found["alertmanager"].path
+        self.versions = {"tier": self.tier, **{name: t.version for name, t in found.items()}}
+        log(f"Prometheus {found['prometheus'].version}, Alertmanager {found['alertmanager'].version} "
+            f"(tier {self.tier}: `stack up --prometheus 2|3`)")
         catalog = load_catalog(self.project.catalog)
         if not catalog.job:
             raise StackError("the catalog sets no `job`: Prometheus needs it to name the workload's scrape job")
@@ -155,16 +169,17 @@ class Stack:
                     alertmanager_config(p, webhook_url=self.urls["webhook"] + "/alerts",
                                         group_by=self.traffic.group_by))
         python = [sys.executable, "-m", "generator", "--root", self.project.root]
+        env = {**os.environ, "GENERATOR_PROMETHEUS": self.tier}  # the workload backfills with this tier's promtool
 
         self._launch("webhook", python + ["stack", "webhook", "--port", str(ports["webhook"]),
-                                          "--log", self.webhook_log], "/-/ready", 30, log)
+                                          "--log", self.webhook_log], "/-/ready", 30, log, env)
         workload = python + ["workload", "--host", HOST, "--port", str(ports["workload"]),
                              "--speed", f"{p.speed:g}"]
         if self.history:
             workload += ["--history", durations.format(p.history), "--history-step", durations.format(p.history_step),
                          "--backfill-dir", self.path("prometheus")]
         # Writing the history takes a while: Prometheus starts only once its blocks are in place.
-        self._launch("workload", workload, "/-/ready", max(timeout, 300), log)
+        self._launch("workload", workload, "/-/ready", max(timeout, 300), log, env)
         self._launch("alertmanager", [
             alertmanager, f"--config.file={self.path('alertmanager.yml')}",
             f"--storage.path={self.path('alertmanager')}", f"--web.listen-address={HOST}:{ports['alertmanager']}",
@@ -181,8 +196,9 @@ class Stack:
         self.wait_rules_evaluated(timeout)
         log("rules: every group evaluated at least once")
 
-    def _launch(self, name: str, argv: list[str], ready: str, timeout: float, log) -> None:
-        proc = spawn(name, argv, self.path("logs", f"{name}.log"), cwd=self.project.root, url=self.urls[name])
+    def _launch(self, name: str, argv: list[str], ready: str, timeout: float, log, env: dict | None = None) -> None:
+        proc = spawn(name, argv, self.path("logs", f"{name}.log"), cwd=self.project.root, url=self.urls[name],
+                     env=env)
         self.procs[name] = proc
         self._save()
         began = time.monotonic()
