@@ -111,11 +111,11 @@ def test_panels_do_not_overlap_and_stay_on_the_grid(output):
                     cells[(x, y)] = panel["title"]
 
 
-def test_rule_file_passes_promtool(output, promtool, tmp_path):
+def test_rule_file_passes_promtool(output, each_promtool, tmp_path):
     for compiled in output.rules:
         path = tmp_path / os.path.basename(compiled.path)
         path.write_bytes(output.files[compiled.path])
-        result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True)
+        result = subprocess.run([each_promtool.path, "check", "rules", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, tool
 
 from generator import durations
 from generator.catalog import load_catalog
@@ -49,7 +49,7 @@ def test_compose_has_the_stack_and_every_mounted_file_exists(compose):
             assert os.path.exists(host), f"{name} mounts {host} at {container}, which does not exist"
 
 
-def test_prometheus_config_passes_promtool_with_the_mounted_rules(compose, promtool, tmp_path):
+def test_prometheus_config_passes_promtool_with_the_mounted_rules(compose, each_promtool, tmp_path):
     config = _yaml(DEPLOY, "prometheus.yml")
     catalog = load_catalog(os.path.join(ROOT, "catalog"))
     assert config["global"]["scrape_interval"] == durations.format(catalog.scrape_interval)
@@ -63,12 +63,12 @@ def test_prometheus_config_passes_promtool_with_the_mounted_rules(compose, promt
     config["rule_files"] = [mounts[rules_dir] + path[len(rules_dir):] for path in config["rule_files"]]
     path = tmp_path / "prometheus.yml"
     path.write_text(yaml.safe_dump(config))
-    result = subprocess.run([promtool, "check", "config", str(path)], capture_output=True, text=True)
+    result = subprocess.run([each_promtool.path, "check", "config", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_alertmanager_config_passes_amtool(amtool):
-    result = subprocess.run([amtool, "check-config", os.path.join(DEPLOY, "alertmanager.yml")],
+def test_alertmanager_config_passes_amtool(each_amtool):
+    result = subprocess.run([each_amtool.path, "check-config", os.path.join(DEPLOY, "alertmanager.yml")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -86,8 +86,10 @@ def test_grafana_provisions_the_datasource_the_dashboards_select_and_the_generat
         assert variable["current"]["value"] == sources[0]["name"], name
 
 
+@pytest.mark.parametrize("tier", ["2", "3"], ids=["prometheus2", "prometheus3"])
 @pytest.mark.parametrize("profile", [REAL, COMPRESSED], ids=["real", "compressed"])
-def test_the_generated_stack_configuration_passes_promtool_and_amtool(profile, promtool, amtool, tmp_path):
+def test_the_generated_stack_configuration_passes_promtool_and_amtool(profile, tier, tmp_path):
+    promtool, amtool = tool("promtool", tier).path, tool("amtool", tier).path
     catalog = load_catalog(os.path.join(ROOT, "catalog"))
     rules = rule_files(os.path.join(ROOT, "generated", "rules"))
     prom = tmp_path / "prometheus.yml"

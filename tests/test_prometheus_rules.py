@@ -1,10 +1,9 @@
-"""push-rules into the folder of a REAL Prometheus (Debian's ``prometheus``, ``make tools``), started here on
-loopback with an empty rules folder and ``--web.enable-lifecycle``, stopped by the test that started it."""
+"""push-rules into the folder of a REAL Prometheus, 2 (Debian's) and 3 (the build of ``make tools``), started here
+on loopback with an empty rules folder and ``--web.enable-lifecycle``, stopped by the test that started it."""
 
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 import requests
@@ -13,24 +12,22 @@ from generator.delivery.groups import DeliveryError, groups_of, rule_files
 from generator.delivery.prometheus import PrometheusTarget
 from generator.live.procs import spawn, stop, wait_ready
 from generator.live.stack import HOST, free_port
-from tests.conftest import ROOT, run_cli, snapshot
-
-pytestmark = pytest.mark.skipif(shutil.which("prometheus") is None,
-                                reason="prometheus not installed: run `make tools`")
+from tests.conftest import ROOT, run_cli, snapshot, tool
 
 FILES = rule_files(os.path.join(ROOT, "generated", "rules"))
 GROUPS = groups_of(FILES)
 
 
-@pytest.fixture
-def prometheus(tmp_path):
+@pytest.fixture(params=["2", "3"], ids=["prometheus2", "prometheus3"])
+def prometheus(tmp_path, request):
+    binary = tool("prometheus", request.param).path
     rules = tmp_path / "rules"
     rules.mkdir()
     (tmp_path / "prometheus.yml").write_text(
         f"global:\n  evaluation_interval: 15s\nrule_files:\n  - {rules}/*.yml\n")
     port = free_port()
     url = f"http://{HOST}:{port}"
-    proc = spawn("prometheus", [shutil.which("prometheus"), f"--config.file={tmp_path / 'prometheus.yml'}",
+    proc = spawn("prometheus", [binary, f"--config.file={tmp_path / 'prometheus.yml'}",
                                 f"--storage.tsdb.path={tmp_path / 'data'}", f"--web.listen-address={HOST}:{port}",
                                 "--web.enable-lifecycle"], str(tmp_path / "prometheus.log"))
     try:

@@ -7,6 +7,9 @@ changed rule, or a rule reading its output, can notice the change, so only those
 first scenario that fails. A mutant no scenario notices is a missing test: add the scenario (rules/scenarios/,
 one module per alert), do not add it to EQUIVALENT unless no input the service can produce tells the two rules
 apart.
+
+Mutants run on one promtool, Prometheus 3's (2's on a machine without Go): every scenario passes on both
+(tests/test_ruletests.py, `make test-rules`), and running every mutant twice would double the slowest test.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ def _evaluations(case) -> float:
     return last / durations.parse(case.document["evaluation_interval"]).total_seconds()
 
 
-def test_scenarios_split_one_by_one_still_pass(compiled, promtool):
+def test_scenarios_split_one_by_one_still_pass(compiled, newest_promtool):
     """The baseline: the mutants run scenarios one by one (cases_of). Every generated test file passes whole
     (tests/test_ruletests.py); here every scenario is one case, and the cheapest case of each file passes alone
     against the unchanged rules, so that a case that fails means the mutant, not the splitting."""
@@ -132,13 +135,14 @@ def test_scenarios_split_one_by_one_still_pass(compiled, promtool):
         if path.endswith(".test.yml"):
             assert len(per_file[path]) == len(yaml.safe_load(data)["tests"]), path
     cheapest = [min(found, key=_evaluations) for found in per_file.values()]
-    results = run_cases(promtool, {p: compiled.files[p] for p in EQUIVALENT_BY_FILE}, cheapest)
+    results = run_cases(newest_promtool.path, {p: compiled.files[p] for p in EQUIVALENT_BY_FILE}, cheapest)
     failed = [f"{r.case.title}\n{r.run.output}" for r in results if not r.run.ok]
     assert len(results) == len(per_file) and not failed, "\n\n".join(failed)
 
 
 @pytest.mark.parametrize("path", sorted(EQUIVALENT_BY_FILE))
-def test_every_mutant_of_every_rule_is_killed(compiled, promtool, path):
+def test_every_mutant_of_every_rule_is_killed(compiled, newest_promtool, path):
+    promtool = newest_promtool.path
     rule_file = yaml.safe_load(compiled.files[path])
     cases = cases_of(compiled, [r for r in compiled.rules if r.path == path])  # its scenarios, every test file
     every = mutants(rule_file, _evaluation_steps(compiled))

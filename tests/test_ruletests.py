@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
+from generator import tools
 from generator.build import compile_project
 from generator.errors import BuildError
 from generator.problems import format_problem
@@ -27,8 +28,10 @@ def output():
     return compile_project(Project.find(ROOT))
 
 
-def test_the_generated_test_files_pass_alone(promtool):
-    """`promtool test rules generated/rules/*.test.yml` works on its own, as CI or a reviewer runs it."""
+def test_the_generated_test_files_pass_alone(each_promtool):
+    """`promtool test rules generated/rules/*.test.yml` works on its own, as CI or a reviewer runs it, with the
+    promtool of Prometheus 2 and with that of 3."""
+    promtool = each_promtool.path
     files = sorted(glob.glob(os.path.join(ROOT, "generated", "rules", "*.test.yml")))
     assert len(files) == 6  # ai_service: every 15 s and 1 m; slos: every 15 s, 1 m, 5 m and 7 h (45 days)
     # One promtool per file, two at a time (the machine's cores), the biggest first: as a reviewer runs them, in
@@ -125,18 +128,34 @@ def test_test_rules_reports_each_scenario_and_explains_a_failure(project_copy):
     result = run_cli("test-rules", "rules/ai_service.yml", cwd=str(project_copy))
     assert result.returncode == 1, result.stdout
     lines = result.stdout.splitlines()
-    assert "promtool check rules generated/rules/ai_service.yml: ok" in lines
+    versions = [tools.find("promtool", tier).version for tier in ("2", "3")]  # both, each line naming its own
+    for version in versions:
+        assert f"promtool {version} check rules generated/rules/ai_service.yml: ok" in lines
+        assert (f"  FAIL  {version}  HighErrorRate: failures start at 10m; pending for the 2m of `for`, then firing"
+                in lines)
+        assert f"  PASS  {version}  HighErrorRate: exactly 5% failing (1 in 20 requests) stays silent" in lines
+        assert f"  PASS  {version}  CostSpike: exactly twice the same hour yesterday stays silent" in lines
+        assert f"47 of 48 scenarios pass on promtool {version}" in result.stderr
     assert not any("slos" in line for line in lines)  # the rule file named, and only its scenarios
-    assert "  FAIL  HighErrorRate: failures start at 10m; pending for the 2m of `for`, then firing" in lines
-    assert "  PASS  HighErrorRate: exactly 5% failing (3 in 60 requests) stays silent" in lines
-    assert "  PASS  CostSpike: exactly twice the same hour yesterday stays silent" in lines
-    assert 'summary="chat: 48.65% of AI requests fail"' in result.stdout  # promtool's "got"
-    assert sum(line.startswith("  FAIL") for line in lines) == 1
-    assert "FAILED: " in result.stderr and "scenarios pass" in result.stderr
+    assert result.stdout.count('summary="chat: 48.65% of AI requests fail"') == 2  # promtool's "got", twice
+    assert sum(line.startswith("  FAIL") for line in lines) == 2
+    assert "FAILED: " in result.stderr
+
+
+def test_test_rules_without_the_prometheus_3_tier_runs_on_2_and_says_so(tmp_path):
+    """A laptop without Go: no .tools/, no PROMTOOL3, no Prometheus 3 on PATH. The scenarios run on promtool 2,
+    a note names the tier left out and how to get it, and the run passes."""
+    result = run_cli("test-rules", "ai_service", env={"GENERATOR_TOOLS_DIR": str(tmp_path), "PROMTOOL3": "",
+                                                      "PATH": os.path.dirname(tools.find("promtool", "2").path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "48 of 48 scenarios pass on promtool 2." in result.stdout and "promtool 3." not in result.stdout
+    assert "note: promtool of Prometheus 3 not found: `make tools` builds it from source, which needs Go" \
+        in result.stderr
 
 
 def test_missing_promtool_says_how_to_install_it(tmp_path):
-    result = run_cli("test-rules", env={"PATH": str(tmp_path), "PROMTOOL": ""})
+    result = run_cli("test-rules", env={"PATH": str(tmp_path), "PROMTOOL": "", "PROMTOOL3": "",
+                                        "GENERATOR_TOOLS_DIR": str(tmp_path)})
     assert result.returncode == 1
     assert "promtool not found" in result.stderr
     assert "make tools" in result.stderr and "apt-get install prometheus" in result.stderr
@@ -152,10 +171,11 @@ def test_test_rules_of_an_unknown_rule_file_is_a_usage_error():
     assert "no rule file 'rules/ai_servce.yml'" in result.stderr and "generated/rules/slos.yml" in result.stderr
 
 
-def test_reads_exactly_says_what_promtools_rate_reads(promtool, tmp_path):
-    """rate_reads' model of rate()'s float arithmetic against the promtool here: every whole rate from 1 to 80 a
+def test_reads_exactly_says_what_promtools_rate_reads(each_promtool, tmp_path):
+    """rate_reads' model of rate()'s float arithmetic against promtool 2 and 3: every whole rate from 1 to 80 a
     second, sampled every minute (and every 15 s), reads in promtool exactly what the model says for its major
     version; reads_exactly holds for the GenAI scenario's 76 + 3 + 1 and not for 7 (7.000000000000001 in 2)."""
+    promtool = each_promtool.path
     version = subprocess.run([promtool, "--version"], capture_output=True, text=True).stdout
     major = int(re.search(r"version (\d+)\.", version).group(1))
     assert major in (2, 3), version
