@@ -4,7 +4,10 @@ stops exactly what `up` started.
 
 For each metric naming: the repository's own, and the GenAI semantic conventions (`metrics = "genai-semconv"`) in
 a copy of the content, whose workload records through the real OpenTelemetry SDK and Prometheus exporter
-(`-k genai-semconv` runs only that one; about 5 minutes, most of it writing the history)."""
+(`-k genai-semconv` runs only that one; about 5 minutes, most of it writing the history).
+
+On Prometheus 3 (the tier `make tools` builds; 2 on a machine without Go), and the repository's naming once more
+on Prometheus 2 (`-k prometheus2`, half a minute), so the dashboards' queries are proven on both."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import os
 import tomllib
 
 import pytest
-from conftest import ROOT, cli_stack, content_with_naming, run_cli
+from conftest import ROOT, cli_stack, content_with_naming, live_tier, run_cli
 
 pytestmark = pytest.mark.live
 
@@ -21,28 +24,54 @@ with open(os.path.join(ROOT, "pyproject.toml"), "rb") as _fh:
     _SETTINGS = tomllib.load(_fh)["tool"]["generator"]
 
 
-@pytest.fixture(scope="module", params=sorted(_SETTINGS.get("namings") or {"": {}}))
-def root(request, tmp_path_factory):
-    """The repository for its own naming; a built copy of its content with `metrics` switched for another."""
-    if request.param == _SETTINGS.get("metrics", ""):
-        return ROOT
-    dest = content_with_naming(tmp_path_factory.mktemp(request.param), request.param)
+_NAMINGS = sorted(_SETTINGS.get("namings") or {"": {}})
+_OWN = _SETTINGS.get("metrics", _NAMINGS[0])
+RUNS = [("live", n) for n in _NAMINGS] + [("2", _OWN)]  # every naming on the live tier (3), and a smoke on 2
+
+
+@pytest.fixture(scope="module", params=RUNS, ids=[("" if t == "live" else f"prometheus{t}-") + n for t, n in RUNS])
+def run(request, tmp_path_factory):
+    """(The Prometheus tier, the repository for its own naming or a built copy of its content with `metrics`
+    switched for another)."""
+    tier, naming = request.param
+    if tier == "live":
+        tier = live_tier()
+    elif tier == live_tier():
+        pytest.skip(f"the whole suite runs on Prometheus {tier} here")
+    if naming == _OWN:
+        return tier, ROOT
+    dest = content_with_naming(tmp_path_factory.mktemp(naming), naming)
     build = run_cli("build", cwd=dest)
     assert build.returncode == 0, build.stdout + build.stderr
-    return dest
+    return tier, dest
 
 
 @pytest.fixture(scope="module")
-def stack_dir(root, tmp_path_factory, request):
+def root(run):
+    return run[1]
+
+
+@pytest.fixture(scope="module")
+def stack_dir(run, tmp_path_factory, request):
+    for directory in _stack(run, tmp_path_factory, request):  # one, stopped when the loop ends
+        with open(os.path.join(directory, "stack.json")) as fh:
+            versions = json.load(fh)["prometheus"]
+        assert versions["tier"] == run[0] and versions["prometheus"].startswith(f"{run[0]}."), versions
+        yield directory
+
+
+def _stack(run, tmp_path_factory, request):
     """The repository's own stack is the session's (the preview tests read it too); another naming's is this
     module's, with a history sampled every 5 minutes before its last hour: the GenAI naming serves 12,000 series
     through the OpenTelemetry SDK, and 26 hours of them every minute took 270 s to write. Every panel still needs
     data from it (the cost of the same hour yesterday reads 12 samples an hour)."""
-    if root == ROOT:
+    tier, root = run
+    if root == ROOT and tier == live_tier():
         yield request.getfixturevalue("history_stack")
         return
     directory = str(tmp_path_factory.mktemp("stack"))
-    with cli_stack(directory, root, "--history-step", "5m"):
+    options = () if root == ROOT else ("--history-step", "5m")
+    with cli_stack(directory, root, *options, tier=tier):
         yield directory
 
 
@@ -53,7 +82,7 @@ def test_stack_status_lists_every_process(root, stack_dir):
         assert name in status.stdout
 
 
-def test_every_panel_of_every_dashboard_has_data(root, stack_dir, capsys):
+def test_every_panel_of_every_dashboard_has_data(run, root, stack_dir, capsys):
     with open(os.path.join(stack_dir, "stack.json")) as fh:
         url = json.load(fh)["urls"]["prometheus"]
     result = run_cli("validate", "--prometheus", url, "--format", "json", cwd=root)
@@ -68,7 +97,8 @@ def test_every_panel_of_every_dashboard_has_data(root, stack_dir, capsys):
         panels = {c["title"] for c in d["checks"] if c["kind"] == "panel"}
         assert panels, d["uid"]
     with capsys.disabled():
-        print(f"\n  validate over {report['range_seconds'] / 3600:g} h ($__rate_interval {report['rate_interval']}): "
+        print(f"\n  Prometheus {run[0]}: validate over {report['range_seconds'] / 3600:g} h "
+              f"($__rate_interval {report['rate_interval']}): "
               + ", ".join(f"{d['uid']} {d['load_seconds']:.2f} s" for d in report["dashboards"])
               + f" of queries per view (budget {report['budget_seconds']:g} s)")
 
