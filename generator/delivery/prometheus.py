@@ -28,11 +28,14 @@ class ReloadRefused(DeliveryError):
 
 
 def promtool_detail(files: dict[str, bytes]) -> str:
-    """What ``promtool check rules`` says of ``files`` (the reason Prometheus gives only in its log), or ""."""
-    import shutil
+    """What ``promtool check rules`` says of ``files`` (the reason Prometheus gives only in its log), or "": the
+    promtool of Prometheus 3 when installed, else 2's (generator.tools)."""
     import subprocess
 
-    promtool = shutil.which("promtool")
+    from .. import tools
+
+    found = tools.available("promtool")
+    promtool = found[-1].path if found else None
     if not promtool or not files:
         return ""
     with tempfile.TemporaryDirectory() as tmp:
