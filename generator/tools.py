@@ -130,10 +130,11 @@ def _candidates(name: str, tier: str) -> list[tuple[str, str]]:
     built = built_path(name) if tier == "3" else None
     if built and _executable(built):
         out.append((built, "make tools"))
-    for on_path in _ON_PATH.get(name, (name,)):
-        found = shutil.which(on_path)
-        if found:
-            out.append((found, "PATH"))
+    for directory in os.environ.get("PATH", "").split(os.pathsep):  # every one: a 3 may come before Debian's 2
+        for on_path in _ON_PATH.get(name, (name,)):
+            found = os.path.join(directory or ".", on_path)
+            if _executable(found) and (found, "PATH") not in out:
+                out.append((found, "PATH"))
     return out
 
 
