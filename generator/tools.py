@@ -172,6 +172,9 @@ def available(name: str) -> list[Tool]:
 
 
 def hint(name: str, tier: str) -> str:
+    if tier == "3" and not os.path.isfile(PINS_FILE):  # an installed engine: no make tools to build it
+        return (f"{name} of Prometheus 3 not found: set {name.upper()}3 to yours, or put a Prometheus 3 on PATH "
+                "(this engine's repository builds one with `make tools`)")
     if tier == "3":
         how = ("run `make tools` (it builds it from source into .tools/)" if go_available() else
                "`make tools` builds it from source, which needs Go (https://go.dev/dl/); without Go only "

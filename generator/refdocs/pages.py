@@ -11,7 +11,14 @@ from .text import cell, first_paragraph, prose
 VARIABLES = {
     "GENERATOR_ROOT": "The content tree, as `--root` (which wins); `make ... ROOT=DIR` sets it.",
     "GENERATOR_LINT_JOBS": "`1` or `2`: how many processes a big lint may use (default: 2 when it pays).",
-    "PROMTOOL": "The `promtool` binary `test-rules` runs (default: the one on `PATH`).",
+    "PROMTOOL": "Prometheus 2's `promtool` (default: the one on `PATH`; `PROMETHEUS`, `ALERTMANAGER`, `AMTOOL` "
+                "likewise).",
+    "PROMTOOL3": "Prometheus 3's `promtool`, instead of the build of `make tools` in `.tools/` (`PROMETHEUS3`, "
+                 "`ALERTMANAGER3`, `AMTOOL3` likewise); a binary's tier is what its `--version` says.",
+    "GENERATOR_TOOLS_DIR": "Where `make tools` builds, and the engine finds, the Prometheus 3 tier (default: "
+                           "`.tools/` of the engine's repository).",
+    "GENERATOR_PROMETHEUS": "`2` or `3`: the Prometheus `stack up` runs (default: 3 when built, else 2; or "
+                            "`--prometheus`).",
     "GRAFANA_URL": "Grafana's base URL for `push`, `diff` and `import --uid/--folder` (or `--grafana-url`).",
     "GRAFANA_TOKEN": "A Grafana service account token (never printed).",
     "GRAFANA_USER": "Basic auth user, with `GRAFANA_PASSWORD`, when there is no token.",
