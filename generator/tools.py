@@ -133,7 +133,7 @@ def _candidates(name: str, tier: str) -> list[tuple[str, str]]:
     for directory in os.environ.get("PATH", "").split(os.pathsep):  # every one: a 3 may come before Debian's 2
         for on_path in _ON_PATH.get(name, (name,)):
             found = os.path.join(directory or ".", on_path)
-            if _executable(found) and (found, "PATH") not in out:
+            if _executable(found) and os.path.realpath(found) not in {os.path.realpath(p) for p, _ in out}:
                 out.append((found, "PATH"))
     return out
 
