@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -121,7 +122,14 @@ def test_lint_problems_the_change_introduces(clone):
 def test_bad_base_is_a_usage_error(clone):
     done = _cli(clone, "review", "--base", "no-such-ref")
     assert done.returncode == 2
-    assert "no-such-ref" in done.stderr
+    assert "no commit 'no-such-ref' in " in done.stderr and "--base takes a branch, a tag or a commit" in done.stderr
+
+
+def test_outside_a_git_repository_review_says_so(tmp_path):
+    shutil.copytree(os.path.join(ROOT, "tests", "content", "assistant"), tmp_path / "assistant")
+    done = _cli(tmp_path / "assistant", "review", "--base", "main")
+    assert done.returncode == 2
+    assert "is not in a git repository: review compares the working tree with a commit" in done.stderr
 
 
 def _overview() -> dict:

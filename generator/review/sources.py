@@ -70,8 +70,16 @@ class BaseCheckout:
 
     def __init__(self, project: Project, ref: str):
         self.project, self.ref = project, ref
-        self.top = _git(project.root, "rev-parse", "--show-toplevel").strip()
-        self.commit = _git(project.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        try:
+            self.top = _git(project.root, "rev-parse", "--show-toplevel").strip()
+        except BaseError as e:
+            raise BaseError(f"{project.root} is not in a git repository: review compares the working tree with a "
+                            f"commit of its repository ({e})") from e
+        try:
+            self.commit = _git(project.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        except BaseError as e:
+            raise BaseError(f"no commit {ref!r} in {self.top}: --base takes a branch, a tag or a commit "
+                            "(for instance main, origin/main or HEAD~1)") from e
         self.parent = ""
         self.path = ""
 
