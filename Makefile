@@ -34,13 +34,13 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-# The suites without live stacks run on TEST_WORKERS workers (pytest-xdist, whole files per worker); the live ones
-# (marked `live`: a workload that must answer in real time) run after them, one at a time, on a quiet machine.
-TEST_WORKERS ?= 2
+# Two parts side by side (tests/run_suites.py): the live suites (marked `live`: stacks that must answer in real
+# time) at normal priority, one at a time; the rest at the lowest priority on TEST_WORKERS workers (pytest-xdist,
+# whole files per worker). TEST_OVERLAP=0 runs them one after the other.
+export TEST_WORKERS ?= 2
 
 test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included); ARGS go to pytest
-	$(PY) -m pytest -m "not live" -n $(TEST_WORKERS) --dist loadfile $(ARGS)
-	$(PY) -m pytest -m live $(ARGS)
+	$(PY) tests/run_suites.py $(ARGS)
 
 test-quick: $(STAMP) tools ## the inner loop: every test but the live stacks and the slow promtool proofs
 	$(PY) -m pytest -m "not live and not slow" -n $(TEST_WORKERS) --dist loadfile $(ARGS)

@@ -56,17 +56,26 @@ def copy_content(dest, names=CONTENT) -> None:
             shutil.copy(src, os.path.join(dest, name))
 
 
+def _without_go(e, tier: str) -> bool:
+    """A tool of ``tier`` is missing (``e``): True when that is expected (tier 3 on a machine without Go, where
+    `make tools` cannot build it); otherwise the test fails, naming `make tools`."""
+    from generator import tools
+
+    if tier == "3" and not tools.go_available():
+        return True
+    pytest.fail(f"{e} (make test runs `make tools` first)")
+
+
 def tool(name: str, tier: str):
     """Prometheus ``tier``'s ``name`` (a generator.tools.Tool). Missing: a failure naming `make tools`, but for
-    tier 3 on a machine without Go, where `make tools` cannot build it: a skip saying so."""
+    tier 3 on a machine without Go: a skip saying so."""
     from generator import tools
 
     try:
         return tools.find(name, tier)
     except tools.ToolMissing as e:
-        if tier == "3" and not tools.go_available():
+        if _without_go(e, tier):
             pytest.skip(f"no Go here, so no Prometheus 3 tier: {e}")
-        pytest.fail(f"{e} (make test runs `make tools` first)")
 
 
 def live_tier() -> str:
@@ -76,8 +85,7 @@ def live_tier() -> str:
     try:
         return tools.find("prometheus", "3").tier
     except tools.ToolMissing as e:
-        if tools.go_available():
-            pytest.fail(f"{e} (make test runs `make tools` first)")
+        _without_go(e, "3")
         print(f"note: the live suites run on Prometheus 2: {e}")
         return "2"
 

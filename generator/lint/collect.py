@@ -124,15 +124,16 @@ def _collect_variables(doc: Document, dash: Dashboard) -> None:
             continue
         name = var["name"]
         dash.variables[name] = var
+        scope = Scope(dash.place.child(f"variable {name}", line=doc.line(var), order=-1000 + index,
+                                       pointer=f"/templating/list/{index}"),
+                      _suppressions(var), dash.scope)
+        dash.variable_scopes[name] = scope
         if var.get("type", "query") != "query" or model.datasource_type(var.get("datasource"), named) in \
                 model.NON_PROMQL_DATASOURCES:
             continue
         parsed = model.parse_variable_query(model.variable_query(var))
         if parsed is None or parsed.expr is None or parsed.kind not in ("label_values", "query_result"):
             continue
-        scope = Scope(dash.place.child(f"variable {name}", line=doc.line(var), order=-1000 + index,
-                                       pointer=f"/templating/list/{index}"),
-                      _suppressions(var), dash.scope)
         dash.queries.append(make_query("variable", parsed.expr, scope, variable_label=parsed.label))
 
 

@@ -109,6 +109,7 @@ class Dashboard:
     uid: str
     panels: list[Panel] = field(default_factory=list)  # rows included, nested panels of collapsed rows too
     variables: dict[str, dict] = field(default_factory=dict)
+    variable_scopes: dict[str, Scope] = field(default_factory=dict)  # name -> its place in the file
     queries: list[Query] = field(default_factory=list)  # variable queries
     issues: list = field(default_factory=list)  # structural problems found while reading it (Hits)
     inputs: set = field(default_factory=set)  # names of an export's __inputs (${DS_PROMETHEUS})
@@ -116,6 +117,10 @@ class Dashboard:
     @property
     def place(self) -> Place:
         return self.scope.place
+
+    def variable_at(self, name: str) -> At:
+        """Where the variable ``name`` is defined (the dashboard itself when it is not)."""
+        return At(self.variable_scopes.get(name, self.scope))
 
 
 @dataclass(eq=False)

@@ -52,7 +52,8 @@ def _shown(value) -> str:
 def check(dashboard, ctx):
     for name, var in dashboard.variables.items():
         if var.get("type") == "query" and _state(var.get("datasource")) == "fixed":
-            yield f"variable {name} queries the fixed data source {_shown(var['datasource'])!r}; use ${{datasource}}"
+            yield Hit(f"queries the fixed data source {_shown(var['datasource'])!r}; use ${{datasource}}",
+                      at=dashboard.variable_at(name))
     for panel in dashboard.panels:
         if panel.type == "row":
             continue
