@@ -19,7 +19,7 @@ from ..errors import CatalogError, failed
 from ..problems import Place, Problem
 from . import schema
 from .gates import gate_findings
-from .model import METRIC_TYPES, Catalog, Label, Metric
+from .model import HISTOGRAM_FORMATS, METRIC_TYPES, OTLP_TRANSLATIONS, Catalog, Label, Metric
 
 
 def load_catalog(path: str) -> Catalog:
@@ -97,7 +97,8 @@ class _Loader:
         for key in doc:
             if key not in known:
                 self.error(file, "", f"unknown top-level key {key!r} (expected one of {', '.join(sorted(known))})")
-        for key in ("scrape_interval", "job", "forbidden_labels", "target_labels"):
+        for key in ("scrape_interval", "job", "forbidden_labels", "target_labels", "ingestion",
+                    "otlp_translation_strategy"):
             if key in doc:
                 if key in self.settings:
                     self.error(file, key, f"already set in {self.settings[key][0]}")
@@ -150,6 +151,7 @@ class _Loader:
         forbidden = self._names_setting("forbidden_labels")
         target = self._names_setting("target_labels")
         job = str(self.settings["job"][1]) if "job" in self.settings else ""
+        ingestion, translation = self._ingestion()
 
         for name in forbidden:
             if name in self.labels:
@@ -179,7 +181,30 @@ class _Loader:
             forbidden_labels=forbidden,
             target_labels=target,
             files=tuple(self.files),
+            ingestion=ingestion,
+            otlp_translation_strategy=translation,
         )
+
+    def _ingestion(self) -> tuple[str, str]:
+        ingestion, translation = "scrape", ""
+        if "ingestion" in self.settings:
+            file, raw = self.settings["ingestion"]
+            if raw in ("scrape", "otlp"):
+                ingestion = raw
+            else:
+                self.error(file, "ingestion", f"unknown ingestion {raw!r}; expected scrape or otlp")
+        if "otlp_translation_strategy" in self.settings:
+            file, raw = self.settings["otlp_translation_strategy"]
+            if ingestion != "otlp":
+                self.error(file, "otlp_translation_strategy", "is for `ingestion: otlp`")
+            elif raw not in OTLP_TRANSLATIONS:
+                self.error(file, "otlp_translation_strategy",
+                           f"unknown strategy {raw!r}; expected one of {', '.join(OTLP_TRANSLATIONS)}")
+            else:
+                translation = raw
+        elif ingestion == "otlp":
+            translation = OTLP_TRANSLATIONS[0]  # Prometheus' default
+        return ingestion, translation
 
     def _names_setting(self, key: str) -> tuple[str, ...]:
         if key not in self.settings:
@@ -231,7 +256,19 @@ class _Loader:
             self.error(file, where, "lists a label twice")
             ok = False
         buckets = spec.get("buckets")
-        if mtype == "histogram":
+        histogram = spec.get("histogram", "classic")
+        if histogram not in HISTOGRAM_FORMATS:
+            self.error(file, where, f"unknown histogram {histogram!r}; expected one of {', '.join(HISTOGRAM_FORMATS)}")
+            ok = False
+        elif histogram != "classic" and mtype != "histogram":
+            self.error(file, where, f"has `histogram: {histogram}` but is a {mtype}")
+            ok = False
+        if mtype == "histogram" and histogram == "native":
+            if buckets is not None:
+                self.error(file, where, "is a native histogram (exponential buckets) with `buckets`; drop them, "
+                                        "or declare `histogram: nhcb` for classic buckets stored natively")
+                ok = False
+        elif mtype == "histogram":
             if not buckets:
                 self.error(file, where, "is a histogram without `buckets`; list its bucket upper bounds")
                 ok = False
@@ -273,10 +310,12 @@ class _Loader:
             file=file,
             total_suffix=bool(total_suffix),
             series=series,
+            histogram=histogram if isinstance(histogram, str) else "classic",
         )
 
 
-_METRIC_LINE = re.compile(r"^\s+([A-Za-z_:][A-Za-z0-9_:]*):(\s|$)")
+# A key is a name (dotted UTF-8 names included, as OTLP's NoUTF8EscapingWithSuffixes writes them), bare or quoted.
+_METRIC_LINE = re.compile(r"""^\s+(?:"([^"]+)"|'([^']+)'|([A-Za-z_:][\w:.]*)):(\s|$)""")
 
 
 def metric_lines(file: str) -> dict[str, int]:
@@ -286,8 +325,9 @@ def metric_lines(file: str) -> dict[str, int]:
         with open(file, encoding="utf-8") as fh:
             for number, text in enumerate(fh, 1):
                 m = _METRIC_LINE.match(text)
-                if m and m.group(1) not in found:
-                    found[m.group(1)] = number
+                name = m and (m.group(1) or m.group(2) or m.group(3))
+                if name and name not in found:
+                    found[name] = number
     except (OSError, UnicodeDecodeError):
         pass
     return found

@@ -10,6 +10,9 @@ from datetime import timedelta
 METRIC_TYPES = ("counter", "gauge", "histogram", "summary")
 HISTOGRAM_SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
 SUMMARY_SERIES_SUFFIXES = ("_sum", "_count")
+HISTOGRAM_FORMATS = ("classic", "native", "nhcb")  # how Prometheus stores a histogram (catalog key `histogram`)
+OTLP_TRANSLATIONS = ("UnderscoreEscapingWithSuffixes", "NoUTF8EscapingWithSuffixes",
+                     "UnderscoreEscapingWithoutSuffixes", "NoTranslation")
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,18 @@ class Metric:
     # Series per target as measured (catalog-import writes what it scraped); catalog/series-budget reads it
     # instead of the worst case of the labels' cardinalities. None when not measured.
     series: int | None = None
+    histogram: str = "classic"  # HISTOGRAM_FORMATS; native and nhcb are stored as one series under the bare name
+
+    @property
+    def native(self) -> bool:
+        """A histogram Prometheus stores as native histograms (exponential or custom buckets): no ``_bucket``."""
+        return self.type == "histogram" and self.histogram != "classic"
 
     @property
     def series_names(self) -> tuple[str, ...]:
-        """The names Prometheus stores for this metric (histograms expose three)."""
+        """The names Prometheus stores for this metric (classic histograms expose three)."""
+        if self.native:
+            return (self.name,)
         if self.type == "histogram":
             return tuple(self.name + s for s in HISTOGRAM_SERIES_SUFFIXES)
         if self.type == "summary":
@@ -75,6 +86,8 @@ class Catalog:
     forbidden_labels: tuple[str, ...] = ()
     target_labels: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    ingestion: str = "scrape"  # generator.bounds.INGESTIONS: scraped, or pushed over OTLP
+    otlp_translation_strategy: str = ""  # OTLP_TRANSLATIONS, with ingestion "otlp"
     _series: dict[str, Series] = field(default_factory=dict, repr=False)
     # Each name a user may write for a metric (with or without ``_total`` and its unit suffix), to the first such
     # metric in catalog order.
@@ -83,7 +96,9 @@ class Catalog:
     def __post_init__(self) -> None:
         for metric in self.metrics.values():
             base = metric.labels + self.target_labels
-            if metric.type == "histogram":
+            if metric.native:  # a native histogram: rate() of it is a histogram, as of a counter
+                self._series[metric.name] = Series(metric.name, metric, "counter", base)
+            elif metric.type == "histogram":
                 self._series[metric.name + "_bucket"] = Series(metric.name + "_bucket", metric, "counter",
                                                                base + ("le",))
                 self._series[metric.name + "_sum"] = Series(metric.name + "_sum", metric, "counter", base)
@@ -101,6 +116,16 @@ class Catalog:
                 if unit:
                     self.stems.setdefault(stem + unit, metric)
 
+    def native_histogram_part(self, name: str) -> tuple[Metric, str] | None:
+        """(the histogram, the suffix) when ``name`` is the ``_bucket``, ``_sum`` or ``_count`` series of a histogram
+        the catalog declares native or NHCB, which Prometheus does not store."""
+        for suffix in HISTOGRAM_SERIES_SUFFIXES:
+            if name.endswith(suffix):
+                metric = self.metrics.get(name[: -len(suffix)])
+                if metric is not None and metric.native:
+                    return metric, suffix
+        return None
+
     def series(self, name: str) -> Series | None:
         """The stored series called ``name`` (``x_bucket`` of histogram ``x`` included), or None."""
         return self._series.get(name)
@@ -116,6 +141,8 @@ class Catalog:
         metric = self.stems.get(_strip(_strip(name, wanted_suffix), "_total"))
         if metric is None:
             return None
+        if metric.native:
+            return metric.name
         if metric.type == "histogram":
             return metric.name + (wanted_suffix or ("_sum" if name.endswith("_total") else "_bucket"))
         if metric.type == "summary" and wanted_suffix in SUMMARY_SERIES_SUFFIXES:

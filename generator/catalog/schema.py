@@ -10,6 +10,16 @@ SETTINGS = {
                      "`cluster` and the like).",
     "labels": "Every label name a metric uses, each with `help` and either `values` or `bound` (below).",
     "metrics": "Every metric the service exposes, by the name Prometheus stores (below).",
+    "ingestion": "How the series reach Prometheus: `scrape` (default; Prometheus scrapes `/metrics`) or `otlp` "
+                 "(pushed to Prometheus 3's OTLP receiver). It decides how `le` and `quantile` are spelt "
+                 "(scraped: `le=\"10.0\"` on Prometheus 3; OTLP: `le=\"10\"`), which promql/integer-le-matcher "
+                 "checks, and there is no `up` for pushed series.",
+    "otlp_translation_strategy": "With `ingestion: otlp`, the receiver's `otlp.translation_strategy` the names "
+                                 "were written for: `UnderscoreEscapingWithSuffixes` (Prometheus' default: "
+                                 "`gen_ai_client_token_usage_bucket`), `NoUTF8EscapingWithSuffixes` (dotted "
+                                 "names kept: `gen_ai.client.token.usage_bucket`, queried as "
+                                 "`{\"gen_ai.client.token.usage_bucket\"}`), `UnderscoreEscapingWithoutSuffixes` "
+                                 "or `NoTranslation`.",
 }
 
 LABEL = {
@@ -23,7 +33,14 @@ METRIC = {
     "unit": "The unit its name carries as a suffix (`seconds`, `bytes`, `requests`), or `\"\"`.",
     "help": "What it counts or measures.",
     "labels": "The label names it carries besides the target labels; each declared under `labels:`.",
-    "buckets": "A histogram's finite bucket upper bounds, strictly increasing (`+Inf` is implied).",
+    "buckets": "A histogram's finite bucket upper bounds, strictly increasing (`+Inf` is implied); not for a "
+               "`native` one.",
+    "histogram": "How Prometheus stores a histogram: `classic` (default: `_bucket` series by `le`, `_sum`, "
+                 "`_count`), `native` (one series of native histograms, exponential buckets) or `nhcb` (classic "
+                 "buckets converted to a native histogram with custom buckets, `convert_classic_histograms_to_nhcb`). "
+                 "Native and NHCB histograms have no `_bucket`, `_sum` or `_count` series: query "
+                 "`histogram_quantile(0.95, sum by (...) (rate(x[5m])))`, `histogram_count(...)`, "
+                 "`histogram_sum(...)`.",
     "source": "`service` (default), or `prometheus` for series Prometheus writes itself (`up`, `ALERTS`).",
     "total_suffix": "`false` for a counter its exporter exposes without `_total` (exporters older than "
                     "OpenMetrics).",

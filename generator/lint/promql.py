@@ -7,6 +7,7 @@ plain objects below; checks share them (and the caches of :class:`generator.lint
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -211,6 +212,9 @@ def _selector(vs) -> Selector:
     for m in matchers:
         if m.name == "__name__" and m.op == "=":
             m.value = restore(m.value)
+            # A quoted UTF-8 name (`{"gen_ai.client.token.usage_bucket"}`) is parsed as this matcher; so is
+            # `{__name__="x"}`: either names the series as `x{}` does.
+            name = name or m.value
     return Selector(name, matchers, _duration(vs.offset))
 
 
@@ -298,3 +302,29 @@ def number(node: Node) -> float | None:
         inner = number(node.expr)
         return -inner if inner is not None else None
     return None
+
+
+_LEGACY_METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+_LEGACY_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+def show_name(name: str) -> str:
+    """A metric name as PromQL writes it: bare, or quoted in braces when it is a UTF-8 name (``{"a.b"}``)."""
+    return name if _LEGACY_METRIC.fullmatch(name) else '{"' + name.replace('"', '\\"') + '"}'
+
+
+def show_label(name: str) -> str:
+    """A label name as PromQL writes it in a grouping or matcher: bare, or quoted when it is a UTF-8 name."""
+    return name if _LEGACY_LABEL.fullmatch(name) else '"' + name.replace('"', '\\"') + '"'
+
+
+def translation_twin(name: str, known) -> str | None:
+    """The known name that ``name`` becomes, or comes from, by OTLP's underscore escaping (``gen_ai.token.type``
+    and ``gen_ai_token_type``), when ``name`` itself is not known: the names were written for the other
+    translation strategy (or for the Prometheus exporter, which escapes as UnderscoreEscapingWithSuffixes does)."""
+    flat = re.sub(r"[^a-zA-Z0-9_:]", "_", name)
+    return next((k for k in sorted(known) if k != name and re.sub(r"[^a-zA-Z0-9_:]", "_", k) == flat), None)
+
+
+TRANSLATION_HINT = ("OTLP's NoUTF8EscapingWithSuffixes keeps the dots of OpenTelemetry names, "
+                    "UnderscoreEscapingWithSuffixes and the Prometheus exporter write `_`")

@@ -3,12 +3,16 @@
 What it catches:
     ``rate(x[30s])`` when the catalog's scrape interval is 15s, and in dashboards ``[$__interval]`` under a
     rate-like function when the panel does not set a minimum interval (Grafana's ``$__interval`` shrinks with
-    the time range; ``$__rate_interval`` does not go below four scrapes). Windows under two scrapes are errors:
-    they hold at most one sample.
+    the time range; ``$__rate_interval`` does not go below four scrapes). A window shorter than two scrape
+    intervals is an error: it can hold a single sample, and ``[15s]`` of 15s scrapes always holds one on
+    Prometheus 3, whose windows are left-open (a sample at the window's start is left out). A subquery's window
+    is measured in its steps (``rate(x[1m:1m])`` holds one point; without a step, Prometheus' default evaluation
+    interval of 1m): under two is an error.
 
 Why it matters:
     rate() needs at least two samples in the window; with fewer than about four, a missed scrape empties the
-    result and graphs get gaps, alerts flap.
+    result and graphs get gaps, alerts flap. With one, it returns nothing at all: on Prometheus 2 a window of
+    exactly one scrape interval held two samples when an evaluation fell on a scrape, on 3 it never does.
 
 Failing example:
     rate(http_requests_total[30s])
@@ -31,7 +35,8 @@ NAME = "promql/range-too-short"
 SEVERITY = "warning"
 ENTRY = "query"
 
-RANGE_FUNCTIONS = ("rate", "irate", "increase", "delta", "idelta", "deriv", "changes", "resets")
+RANGE_FUNCTIONS = ("rate", "irate", "increase", "delta", "idelta", "deriv", "changes", "resets", "predict_linear")
+DEFAULT_SUBQUERY_STEP = timedelta(minutes=1)  # Prometheus' default global evaluation_interval
 
 
 def _panel_min_interval(query) -> timedelta | None:
@@ -68,8 +73,22 @@ def check(query, ctx):
             continue
         if variable is not None:
             continue
-        if arg.range < minimum:
-            severity = "error" if arg.range < scrape * 2 else None
-            yield Hit(f"{node.func}(...[{_show(arg.range)}]) covers fewer than 4 scrapes of {_show(scrape)}; "
-                       f"use at least [{_show(minimum)}]" + (" or [$__rate_interval]" if query.in_dashboard else ""),
-                      severity=severity)
+        if isinstance(arg, Subquery):
+            step = arg.step or DEFAULT_SUBQUERY_STEP
+            default = "" if arg.step else " (the default: the evaluation interval)"
+            if arg.range < step * 2:
+                yield Hit(f"{node.func}(...[{_show(arg.range)}:{_show(arg.step) if arg.step else ''}]) can hold a "
+                          f"single point of its {_show(step)} steps{default} on Prometheus 3, whose windows are "
+                          f"left-open, and "
+                          f"{node.func}() needs two; use at least [{_show(step * 2)}:{_show(step)}]",
+                          severity="error")
+            continue
+        if arg.range < scrape * 2:
+            yield Hit(f"{node.func}(...[{_show(arg.range)}]) can hold a single sample of the {_show(scrape)} "
+                      f"scrapes (it spans fewer than 2 scrape intervals; on Prometheus 3, whose windows are left-open, "
+                      f"a window of one interval always holds one), and {node.func}() needs two; use at least "
+                      f"[{_show(minimum)}]" + (" or [$__rate_interval]" if query.in_dashboard else ""),
+                      severity="error")
+        elif arg.range < minimum:
+            yield f"{node.func}(...[{_show(arg.range)}]) covers fewer than 4 scrapes of {_show(scrape)}; " \
+                  f"use at least [{_show(minimum)}]" + (" or [$__rate_interval]" if query.in_dashboard else "")

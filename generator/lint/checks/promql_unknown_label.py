@@ -16,7 +16,7 @@ Passing example:
     sum by (method) (rate(http_requests_total[5m]))
 """
 
-from ..promql import Aggregate, Binary, Selector
+from ..promql import TRANSLATION_HINT, Aggregate, Binary, Selector, show_label, show_name, translation_twin
 from ..templating import is_placeholder
 
 NAME = "promql/unknown-label"
@@ -34,7 +34,16 @@ def _unknown(labels, available, ctx):
 
 def _names(available) -> str:
     shown = sorted(available - {"__name__"})
-    return ", ".join(shown) if shown else "none"
+    text = ", ".join(shown) if shown else "none"
+    return text
+
+
+def _has(label, available) -> str:
+    """`(it has: ...)`, with the twin of ``label`` under the other OTLP translation when there is one."""
+    twin = translation_twin(label, available - {"__name__"})
+    hint = f"; `{show_label(twin)}` is this label as the catalog's translation writes it ({TRANSLATION_HINT})" \
+        if twin else ""
+    return _names(available) + hint
 
 
 def check(query, ctx):
@@ -45,13 +54,14 @@ def check(query, ctx):
             available = query.labels_of(node, ctx)
             names = [m.name for m in node.label_matchers()]
             for label in _unknown(names, available, ctx):
-                yield f"`{node.name}` has no label `{label}` (it has: {_names(available)})"
+                yield f"`{show_name(node.name or '')}` has no label `{show_label(label)}` " \
+                      f"(it has: {_has(label, available)})"
         elif isinstance(node, Aggregate) and node.grouping:
             available = query.labels_of(node.expr, ctx)
             clause = "without" if node.without else "by"
             for label in _unknown(node.grouping, available, ctx):
-                yield f"`{node.op} {clause} ({label})`: the aggregated series have no label `{label}` " \
-                      f"(they have: {_names(available)})"
+                yield f"`{node.op} {clause} ({show_label(label)})`: the aggregated series have no label " \
+                      f"`{show_label(label)}` (they have: {_has(label, available)})"
         elif isinstance(node, Binary) and (node.on or node.ignoring or node.include):
             lhs, rhs = query.labels_of(node.lhs, ctx), query.labels_of(node.rhs, ctx)
             if node.on:

@@ -24,6 +24,7 @@ Passing example:
 import difflib
 
 from ..problem import Hit
+from ..promql import TRANSLATION_HINT, show_name, translation_twin
 from ..templating import is_placeholder
 
 NAME = "promql/unknown-metric"
@@ -64,14 +65,19 @@ def check(query, ctx):
         name = sel.name
         if not name or is_placeholder(name) or ctx.series(name) is not None:
             continue
+        if ctx.catalog.native_histogram_part(name):
+            continue  # promql/classic-series-of-native-histogram says what to write instead
         if ":" in name:
             yield Hit(f"series `{name}` is not recorded by any rule file linted; lint the rule file that records "
                       "it together with this one, or fix the name", severity="warning")
             continue
         hint = suggest(name, ctx)
-        did_you_mean = f"; did you mean `{hint}`?" if hint else "; add it to the catalog if the service exposes it"
+        did_you_mean = f"; did you mean `{show_name(hint)}`?" if hint else \
+            "; add it to the catalog if the service exposes it"
+        if hint and translation_twin(name, (hint,)):
+            did_you_mean += f" ({TRANSLATION_HINT})"
         metric = ctx.catalog.series(hint).metric if hint and ctx.catalog.series(hint) else None
         if metric is not None and metric.type == "histogram" and name.endswith("_total"):
             did_you_mean += (f" `{metric.name}` is a histogram: no `_total`; its `_sum` counts the total, its "
                              "`_count` the observations")
-        yield f"metric `{name}` is not in the catalog or a recording rule{did_you_mean}"
+        yield f"metric `{show_name(name)}` is not in the catalog or a recording rule{did_you_mean}"
