@@ -19,6 +19,7 @@ import grafanalib.core as G
 
 from . import content
 from .catalog import Catalog, load_catalog
+from .dashboard_schema import NotInV2, Reading, read, to_v2
 from .errors import BuildError, failed
 from .normalize import normalize_plain, to_plain_mapped
 from .output import dump_json, dump_yaml
@@ -40,6 +41,10 @@ class CompiledDashboard:
     data: dict
     path: str  # output path relative to generated/
     sources: SourceMap = field(default_factory=dict)  # JSON pointer in `data` -> declaration
+    # Schema v2 (dashboard_schema = "v2"): the resource written; `data` is then its classic reading (what every
+    # tool reads), and `reading.pointer()` turns a pointer in `data` into one in the file.
+    resource: dict | None = None
+    reading: Reading | None = None
 
 
 @dataclass
@@ -187,8 +192,17 @@ def _compile_dashboard(project: Project, path: str, out: Output, problems: list[
         problems.append(Problem("build/invalid-dashboard", "error", str(e), place))
         return
     out_path = f"dashboards/{dash.uid}.json"
-    out.dashboards[dash.uid] = CompiledDashboard(dash.uid, rel, data, out_path, sources)
-    out.files[out_path] = dump_json(data)
+    compiled = CompiledDashboard(dash.uid, rel, data, out_path, sources)
+    if project.dashboard_schema == "v2":
+        try:
+            compiled.resource = to_v2(data)
+        except NotInV2 as e:
+            problems.append(Problem("build/invalid-dashboard", "error", f"{e} (dashboard_schema = \"v2\")", place))
+            return
+        compiled.reading = read(compiled.resource)
+        compiled.data = compiled.reading.classic
+    out.dashboards[dash.uid] = compiled
+    out.files[out_path] = dump_json(compiled.resource if compiled.resource is not None else data)
 
 
 def _compile_rules(project: Project, path: str, out: Output, problems: list[Problem],

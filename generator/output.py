@@ -46,7 +46,9 @@ def dump_yaml(data: dict) -> bytes:
 
 
 def generated_dashboards(project) -> list[dict]:
-    """The dashboards of generated/ as the build wrote them, in file order; GeneratorError when there are none."""
+    """The dashboards of generated/ in file order, as classic JSON whatever the schema the build wrote them in
+    (generator.dashboard_schema reads a v2 resource); GeneratorError when there are none."""
+    from .dashboard_schema import to_classic
     from .errors import GeneratorError
 
     files = sorted(glob.glob(os.path.join(project.generated, "dashboards", "*.json")))
@@ -56,7 +58,7 @@ def generated_dashboards(project) -> list[dict]:
     found = []
     for path in files:
         with open(path, encoding="utf-8") as fh:
-            found.append(json.load(fh))
+            found.append(to_classic(json.load(fh)))
     return found
 
 

@@ -6,6 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
+from .dashboard_schema.enums import SCHEMAS
 from .errors import GeneratorError
 
 DEFAULTS = {
@@ -33,6 +34,9 @@ DEFAULTS = {
     # overrides the settings in NAMING_KEYS (its catalog and traffic, typically).
     "metrics": "",
     "namings": {},
+    # The shape of generated/dashboards/*.json: "classic" (the dashboard JSON model of /api/dashboards) or "v2"
+    # (dashboard.grafana.app/v2beta1 resources, Grafana 13's schema v2); an environment may push the other one.
+    "dashboard_schema": "classic",
 }
 NAMING_KEYS = ("catalog", "traffic")
 
@@ -56,6 +60,8 @@ KEY_DOCS = {
     "metrics": "The metric naming the content reads, one of `[tool.generator.namings]` (content reads it with "
                "`generator.project.current().metrics`).",
     "namings": "`[tool.generator.namings.<name>]`: per naming, the `catalog` and `traffic` it uses.",
+    "dashboard_schema": "What `build` writes into `generated/dashboards/`: `classic` (dashboard JSON) or `v2` "
+                        "(`dashboard.grafana.app/v2beta1` resources, schema v2); an environment may override it.",
 }
 
 _current: Project | None = None
@@ -89,6 +95,7 @@ class Project:
     environments: dict = field(default_factory=dict, compare=False, hash=False)
     lint: tuple = ()  # [tool.generator.lint] as sorted (key, value) pairs; see generator.lint.config
     metrics: str = ""  # the chosen naming (see DEFAULTS["metrics"])
+    dashboard_schema: str = "classic"  # see DEFAULTS["dashboard_schema"]
 
     @classmethod
     def find(cls, start: str | None = None) -> Project:
@@ -116,6 +123,9 @@ class Project:
             raise GeneratorError(f"{root}/pyproject.toml: unknown [tool.generator] keys: {', '.join(sorted(unknown))}")
         merged = {**DEFAULTS, **settings}
         merged.update(_naming(root, merged["metrics"], merged["namings"]))
+        if merged["dashboard_schema"] not in SCHEMAS:
+            raise GeneratorError(f"{root}/pyproject.toml: [tool.generator] dashboard_schema = "
+                                 f"{merged['dashboard_schema']!r}; expected one of {', '.join(SCHEMAS)}")
         root = os.path.abspath(root)
         paths = {k: os.path.join(root, merged[k]) for k in ("catalog", "dashboards", "rules", "generated", "runbooks")}
         return cls(root=root, grafana_url=merged["grafana_url"].rstrip("/"),
@@ -125,7 +135,7 @@ class Project:
                    environments=dict(merged["environments"] or {}),
                    traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "",
                    lint=tuple(sorted(merged["lint"].items())) if isinstance(merged["lint"], dict) else (),
-                   metrics=merged["metrics"], **paths)
+                   metrics=merged["metrics"], dashboard_schema=merged["dashboard_schema"], **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)

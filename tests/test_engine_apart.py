@@ -24,8 +24,8 @@ ENGINE = os.path.join(ROOT, "generator")
 ASSISTANT = os.path.join(ROOT, "tests", "content", "assistant")
 MAX_MODULE_LINES = 400
 # Label values that are also the engine's own vocabulary: lint severities, Prometheus' alert states, the status of
-# a Prometheus API answer.
-ENGINE_WORDS = {"error", "warning", "info", "critical", "pending", "firing", "input", "output", "success"}
+# a Prometheus API answer, a key of Grafana's panel transformations (DataTransformerConfig.topic).
+ENGINE_WORDS = {"error", "warning", "info", "critical", "pending", "firing", "input", "output", "success", "topic"}
 
 
 def _engine_modules() -> list[str]:

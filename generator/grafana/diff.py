@@ -14,6 +14,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ..dashboard_schema import to_classic
 from . import marker, model
 from .client import GrafanaClient
 from .fields import MAX_PATHS, defaults, diff_paths, grid, keyed, panel_key, short, strip_defaults, thresholds
@@ -87,6 +88,9 @@ def compare_one(d: Dashboard, live: dict | None, folder: Folder, *, raw: bool = 
 
 
 def describe_changes(live: dict, code: dict) -> list[str]:
+    """What differs from ``live`` to ``code``, in a reviewer's terms; either may be classic JSON, a v1 or a
+    schema v2 resource (both are compared as classic JSON, generator.dashboard_schema)."""
+    live, code = to_classic(live), to_classic(code)
     changes: list[str] = []
     for key in ("title", "description", "refresh", "timezone", "graphTooltip", "editable", "schemaVersion",
                 "liveNow", "weekStart", "fiscalYearStartMonth"):

@@ -23,7 +23,7 @@ from .entries import CatalogEntry
 from .problem import Place, Problem, Scope
 from .registry import CHECKS, catalog_free
 from .runner import Entries, Report, run
-from .sourcemap import apply_source_map, dashboard_scopes, rule_scopes
+from .sourcemap import apply_source_map, dashboard_scopes, place_in, rule_scopes
 
 
 def _add_dashboard(entries: Entries, dash) -> None:
@@ -101,6 +101,7 @@ def lint_files(paths: list[str], catalog: Catalog | None, config: LintConfig | N
             continue
         if doc.kind == "dashboard":
             dash = collect_dashboard(doc, order)
+            place_in(dashboard_scopes(dash), doc.reading)
             if isinstance(doc.data, dict) and isinstance(doc.data.get("uid"), str):
                 ctx.dashboard_uids.add(doc.data["uid"])
             _add_dashboard(entries, dash)
@@ -127,6 +128,7 @@ def lint_project(project, catalog: Catalog | None = None, config: LintConfig | N
     for order, compiled in enumerate(output.dashboards.values()):
         dash = collect_dashboard(Document(f"{generated}/{compiled.path}", compiled.data, "dashboard"), order)
         apply_source_map(dashboard_scopes(dash), compiled.sources)
+        place_in(dashboard_scopes(dash), compiled.reading)
         _add_dashboard(entries, dash)
     all_rules, issues = [], []
     for order, compiled in enumerate(output.rules, start=len(output.dashboards)):

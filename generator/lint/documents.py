@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .. import yamlload
+from .. import dashboard_schema, yamlload
 from ..errors import GeneratorError
 from . import fastyaml
 
@@ -34,6 +34,9 @@ class Document:
     lines: dict[int, int] = field(default_factory=dict)  # id(mapping) -> line
     comments: list[tuple[int, str, str]] = field(default_factory=list)  # (line, check, reason)
     text_lines: list[str] = field(default_factory=list)
+    # A dashboard resource (v1 or schema v2) is linted in its classic reading: `data` is that reading, and this
+    # maps its JSON pointers back into the file (generator.dashboard_schema.Reading, pointers only).
+    reading: dashboard_schema.Reading | None = None
 
     def line(self, obj) -> int | None:
         return self.lines.get(id(obj))
@@ -173,6 +176,9 @@ def read_document(path: str) -> Document:
     if "\x00" in text:
         raise InputError(f"{path}: binary data (NUL bytes); expected dashboard JSON or rule YAML")
     data, lines, comments = _parse(path, text)
+    reading = None
+    if dashboard_schema.kind_of(data) in ("v1", "v2"):
+        data, lines, reading = _classic_reading(data, lines)
     if not path.endswith(".json") and (data is None or data == {}):
         data = {"groups": []}  # an empty rule file: promtool loads it as "0 rules"
     kind = classify(data)
@@ -182,7 +188,18 @@ def read_document(path: str) -> Document:
     if kind == "dashboard" and isinstance(data, dict) and isinstance(data.get("dashboard"), dict) \
             and "panels" not in data:
         data = data["dashboard"]
-    return Document(path, data, kind, lines, comments, text.splitlines())
+    return Document(path, data, kind, lines, comments, text.splitlines(), reading)
+
+
+def _classic_reading(data: dict, lines: dict[int, int]):
+    """A dashboard resource read as classic JSON: the reading, the line of each of its objects (that of the object
+    of the file it came from), and the pointer map (without the objects)."""
+    reading = dashboard_schema.read(data)
+    lines = dict(lines)
+    for classic, source in reading.origins:
+        if id(source) in lines:
+            lines[id(classic)] = lines[id(source)]
+    return reading.classic, lines, dashboard_schema.Reading({}, [], reading.pointers, reading.prefix)
 
 
 def _parse(path: str, text: str):

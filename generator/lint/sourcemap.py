@@ -20,6 +20,15 @@ def apply_source_map(scopes, sources) -> None:
         scope.suppress.update(dict(declaration.suppress))
 
 
+def place_in(scopes, reading) -> None:
+    """Point every scope at its place in the file a dashboard was read from (a v1 or schema v2 resource, whose
+    classic reading was linted): ``reading`` is its :class:`generator.dashboard_schema.Reading`."""
+    if reading is None:
+        return
+    for scope in scopes:
+        scope.place = dataclasses.replace(scope.place, pointer=reading.pointer(scope.place.pointer))
+
+
 def dashboard_scopes(dash) -> list:
     return ([dash.scope] + [p.scope for p in dash.panels] + [q.scope for q in dash.queries]
             + [q.scope for p in dash.panels for q in p.queries])

@@ -36,10 +36,13 @@ class Side:
     root: str = ""  # where the side's sources are (the temporary worktree of the base while it exists)
 
     def dashboards(self) -> dict[str, dict]:
+        """uid -> the dashboard as classic JSON, whichever schema the side's build wrote (classic or v2)."""
+        from ..dashboard_schema import to_classic
+
         out = {}
         for path, content in sorted(self.files.items()):
             if path.startswith("dashboards/") and path.endswith(".json"):
-                data = json.loads(content)
+                data = to_classic(json.loads(content))
                 out[data.get("uid") or path] = data
         return out
 
