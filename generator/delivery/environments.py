@@ -6,6 +6,7 @@
     grafana_folder_uid = "ai-service-staging"
     datasource = "prom-staging"            # uid: the default of the dashboards' data source variable
     grafana_token_env = "STAGING_GRAFANA_TOKEN"   # the NAME of the variable holding the secret, never the secret
+    dashboard_schema = "v2"                # push schema v2 resources here whatever generated/ holds
     ruler_url = "https://mimir.staging.example.com"
     tenant = "ai-staging"
     ruler_token_env = "STAGING_RULER_TOKEN"
@@ -15,8 +16,9 @@
     rules_dir = "/etc/prometheus/rules.d/ai"
 
 ``generated/`` stays one set of dashboards and rule files; what differs per environment is applied when pushing
-(and shown by ``diff``): the Grafana URL, organisation and folder, the data source variable's default, where the
-rules go, the tenant, and which variables hold the credentials. Flags given on the command line still win.
+(and shown by ``diff``): the Grafana URL, organisation and folder, the data source variable's default, the dashboard
+schema sent (classic JSON or schema v2, converted by generator.dashboard_schema), where the rules go, the tenant,
+and which variables hold the credentials. Flags given on the command line still win.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
+from ..dashboard_schema import SCHEMAS, kind_of, to_classic, to_v2
 from .groups import DeliveryUsageError
 
 KEYS = {
@@ -34,6 +37,7 @@ KEYS = {
     "grafana_folder": 'folder path in Grafana ("Parent/Child")',
     "grafana_folder_uid": "uid of the (last) folder",
     "datasource": "uid of the data source the dashboards' datasource variable defaults to",
+    "dashboard_schema": "the dashboard schema pushed here, classic or v2 (default: that of generated/)",
     "grafana_token_env": "name of the variable holding the Grafana token",
     "grafana_user_env": "name of the variable holding the Grafana user",
     "grafana_password_env": "name of the variable holding the Grafana password",
@@ -57,6 +61,7 @@ class Environment:
     grafana_folder: str = ""
     grafana_folder_uid: str = ""
     datasource: str = ""
+    dashboard_schema: str = ""
     grafana_token_env: str = ""
     grafana_user_env: str = ""
     grafana_password_env: str = ""
@@ -85,6 +90,9 @@ def load(project, name: str) -> Environment:
         raise DeliveryUsageError(f"[tool.generator.environments.{name}]: unknown keys {', '.join(unknown)} "
                                  f"(known: {', '.join(KEYS)})")
     values = {k: str(v) for k, v in table.items()}
+    if values.get("dashboard_schema", "classic") not in SCHEMAS:
+        raise DeliveryUsageError(f"[tool.generator.environments.{name}] dashboard_schema = "
+                                 f"{values['dashboard_schema']!r}; expected one of {', '.join(SCHEMAS)}")
     if values.get("rules_dir"):
         values["rules_dir"] = os.path.join(project.root, values["rules_dir"])
     return Environment(name=name, **values)
@@ -138,14 +146,36 @@ def apply_to_grafana_args(args, project) -> dict | None:
 
 
 def with_datasource(dashboards: list, uid: str) -> list:
-    """``dashboards`` (each with ``.data``) whose ``datasource`` template variables default to ``uid``."""
+    """``dashboards`` (each with ``.data``, classic JSON or a schema v2 resource) whose ``datasource`` template
+    variables default to ``uid``."""
     if not uid:
         return dashboards
     out = []
     for dashboard in dashboards:
         data = copy.deepcopy(dashboard.data)
+        if kind_of(data) == "v2":
+            for variable in data["spec"].get("variables") or []:
+                if variable.get("kind") == "DatasourceVariable" and isinstance(variable.get("spec"), dict):
+                    variable["spec"]["current"] = {"selected": True, "text": uid, "value": uid}
         for variable in (data.get("templating") or {}).get("list") or []:
             if variable.get("type") == "datasource":
                 variable["current"] = {"selected": True, "text": uid, "value": uid}
         out.append(dataclasses.replace(dashboard, data=data))
+    return out
+
+
+def with_schema(dashboards: list, schema: str) -> list:
+    """``dashboards`` (each with ``.data``) in ``schema``: ``v2`` (dashboard.grafana.app/v2beta1 resources) or
+    ``classic``; "" leaves them as generated/ holds them. The two convert both ways without loss for what a build
+    writes (generator.dashboard_schema)."""
+    if not schema:
+        return dashboards
+    out = []
+    for dashboard in dashboards:
+        is_v2 = kind_of(dashboard.data) == "v2"
+        if schema == "v2" and not is_v2:
+            dashboard = dataclasses.replace(dashboard, data=to_v2(to_classic(dashboard.data)))
+        elif schema == "classic" and kind_of(dashboard.data) != "classic":
+            dashboard = dataclasses.replace(dashboard, data=to_classic(dashboard.data))
+        out.append(dashboard)
     return out

@@ -176,6 +176,7 @@ def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     if args.environment is not None:
         output.out(f"environment {args.environment.name}: {settings.url}")
         dashboards = environments.with_datasource(dashboards, args.environment.datasource)
+        dashboards = environments.with_schema(dashboards, args.environment.dashboard_schema)
     return project, settings, dashboards
 
 
