@@ -49,7 +49,8 @@ def decoded(spec: dict) -> dict:
         if "custom" in defaults:
             defaults["custom"] = runtime.panelcfg_field_config_from_json(defaults["custom"], group)
         kind = v2.VizConfigKind(group=group, version=viz.get("version", ""), spec=v2.VizConfigSpec(
-            options=runtime.panelcfg_options_from_json(viz_spec.get("options") or {}, group),
+            options=None if viz_spec.get("options") is None else
+            runtime.panelcfg_options_from_json(viz_spec["options"], group),
             field_config=v2.FieldConfigSource.from_json({**field_config, "defaults": defaults})))
         out["elements"][name]["spec"]["vizConfig"] = plain(kind)
     return out

@@ -9,16 +9,21 @@ import re
 import sys
 import tempfile
 
+import yaml
+
 from .. import exitcodes
 from ..errors import CatalogError, GeneratorError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="turn Grafana dashboard JSON (files, or Grafana's) into dashboard modules",
+    p = sub.add_parser("import", help="turn Grafana dashboards (files, or Grafana's) into dashboard modules",
                        description="Each dashboard becomes a Python module of house-style panel calls (what no helper "
                                    "draws is kept verbatim, with a comment); every module is built in memory and "
-                                   "compared with the original before it is written.")
-    p.add_argument("files", nargs="*", help="dashboard JSON: a bare dashboard, an export with __inputs, or the API's")
+                                   "compared with the original before it is written. Reads classic dashboard JSON, "
+                                   "dashboard.grafana.app resources (v1: classic JSON under `spec`; v2: schema v2) "
+                                   "and Git Sync's YAML files alike.")
+    p.add_argument("files", nargs="*", help="dashboards, JSON or YAML: a bare dashboard, an export with __inputs, the "
+                   "API's answer, or a v1/v2 resource (what Grafana 13 exports)")
     p.add_argument("--out", metavar="DIR", help="where to write the modules (default: the project's dashboards)")
     p.add_argument("--force", action="store_true", help="overwrite modules that exist")
     g = p.add_argument_group("from Grafana (secrets only from GRAFANA_TOKEN or GRAFANA_USER/GRAFANA_PASSWORD)")
@@ -26,6 +31,8 @@ def register(sub) -> None:
     g.add_argument("--uid", action="append", default=[], metavar="UID", help="a dashboard's uid (repeatable)")
     g.add_argument("--folder", metavar="PATH", help='every dashboard of this folder ("Parent/Child" when nested)')
     g.add_argument("--org-id", metavar="ID", help="organisation id (default: $GRAFANA_ORG_ID)")
+    g.add_argument("--namespace", metavar="NS", help="the namespace of /apis/dashboard.grafana.app where Grafana has "
+                   "it (default: $GRAFANA_NAMESPACE, else `default`; Grafana Cloud: `stacks-<id>`)")
     g.add_argument("--allow-insecure-http", action="store_true",
                    help="allow sending credentials over plain http to a host other than loopback")
     p.set_defaults(func=cmd_import)
@@ -58,24 +65,34 @@ def _sources(args) -> list[tuple[str, object]]:
     for path in args.files:
         try:
             with open(path, encoding="utf-8") as fh:
-                out.append((os.path.basename(path), json.load(fh)))
+                if path.endswith((".yaml", ".yml")):  # Git Sync keeps resources as YAML too
+                    out.append((os.path.basename(path), yaml.safe_load(fh)))
+                else:
+                    out.append((os.path.basename(path), json.load(fh)))
         except (OSError, UnicodeDecodeError) as e:
             raise GeneratorError(f"{path}: cannot read: {e}") from e
         except json.JSONDecodeError as e:
             raise GeneratorError(f"{path}:{e.lineno}: not JSON: {e.msg}") from e
+        except yaml.YAMLError as e:
+            raise GeneratorError(f"{path}: not YAML: {str(e).splitlines()[0]}") from e
     if args.uid or args.folder:
         out += _from_grafana(args)
     return out
 
 
 def _from_grafana(args) -> list[tuple[str, object]]:
+    """Each dashboard named, through /apis where Grafana serves dashboard.grafana.app (as stored: classic JSON or
+    schema v2), else through the legacy /api."""
     from ..grafana import folders
     from ..grafana.client import GrafanaClient
     from ..grafana.config import settings_from
+    from . import apis
 
     settings = settings_from(url=args.grafana_url, org_id=args.org_id, allow_insecure_http=args.allow_insecure_http)
+    namespace = getattr(args, "namespace", None) or os.environ.get("GRAFANA_NAMESPACE") or apis.DEFAULT_NAMESPACE
     out = []
     with GrafanaClient(settings) as client:
+        served = apis.versions(client)
         uids = list(args.uid)
         if args.folder:
             folder = folders.resolve(client, folders.parse_path(args.folder), create=False)
@@ -83,9 +100,10 @@ def _from_grafana(args) -> list[tuple[str, object]]:
                 raise GeneratorError(f"folder {args.folder!r} not found in Grafana")
             uids += [h["uid"] for h in client.search(type="dash-db", folder_uids=[folder.uid]) if h.get("uid")]
         for uid in uids:
-            found = client.get_dashboard(uid)
+            found = apis.get_dashboard(client, uid, namespace, served) if served else client.get_dashboard(uid)
             if found is None:
-                raise GeneratorError(f"dashboard {uid!r} not found in Grafana")
+                where = f" (namespace {namespace!r} of /apis/dashboard.grafana.app)" if served else ""
+                raise GeneratorError(f"dashboard {uid!r} not found in Grafana{where}")
             out.append((f"{settings.url}/d/{uid}", found))
     return out
 

@@ -1,7 +1,8 @@
 """A Grafana dashboard as Grafana shows it, ready to be written as Python: unwrapped, migrated, grouped in rows.
 
-Input is any of the three shapes people have: a bare dashboard, an export ("Export for sharing externally": the
-dashboard with ``__inputs`` and ``__requires``), or what the HTTP API returns (``{"dashboard": ..., "meta": ...}``).
+Input is any of the shapes people have: a bare dashboard, an export ("Export for sharing externally": the
+dashboard with ``__inputs`` and ``__requires``), what the HTTP API returns (``{"dashboard": ..., "meta": ...}``), or
+a ``dashboard.grafana.app`` resource as ``/apis`` and Git Sync hold it (v1: that JSON under ``spec``; schema v2).
 :func:`prepare` turns it into the dashboard Grafana itself would show:
 
 - legacy ``rows`` (before Grafana 5) become panels on the 24-column grid, as Grafana's own migration places them
@@ -22,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..dashboard_schema import kind_of, to_classic
 from ..errors import GeneratorError
 from ..normalize import DASHBOARD_KEYS
 
@@ -53,6 +55,10 @@ class Prepared:
 
 
 def unwrap(raw, where: str) -> dict:
+    """The classic dashboard of ``raw``: itself, the ``dashboard`` of an API answer, or the classic reading of a
+    dashboard.grafana.app resource (v1: the classic JSON of its ``spec``; v2: converted, generator.dashboard_schema)."""
+    if kind_of(raw) in ("v1", "v2"):
+        raw = to_classic(raw)
     if isinstance(raw, dict) and isinstance(raw.get("dashboard"), dict) and "panels" not in raw and "rows" not in raw:
         raw = raw["dashboard"]
     if not isinstance(raw, dict) or not ("panels" in raw or "rows" in raw or "title" in raw):
