@@ -222,6 +222,8 @@ def normalize_variable(var: dict, where: str) -> dict:
     if out.get("type") != "interval":
         for key in ("auto", "auto_count", "auto_min"):
             out.pop(key, None)
+    if out.get("type") == "datasource":  # Grafana sorts data sources itself; schema v2 has no such field
+        out.pop("sort", None)
     if isinstance(out.get("datasource"), str):
         out["datasource"] = {"type": "prometheus", "uid": out["datasource"]}
     current = {k: v for k, v in (out.get("current") or {}).items() if k in ("selected", "text", "value")}
