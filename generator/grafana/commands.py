@@ -221,7 +221,9 @@ def _failure(output: _Output, e: Exception) -> None:
         output.err(f"error: Grafana refused the credentials ({e.status_code} {e.grafana_message or 'Unauthorized'}):"
                    " check GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD (and GRAFANA_ORG_ID)")
     else:
-        output.err(f"error: {e}")
+        from .resources import explain
+
+        output.err(f"error: {explain(e)}")
 
 
 # ---------------------------------------------------------------------------------------------------------------

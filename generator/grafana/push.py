@@ -152,7 +152,9 @@ class Pusher:
             out = self._write(d, desired, want, live, action=UPDATED)
             out.detail = out.detail or "content already as in code; marker added"
             return out
-        if recorded is None:
+        if live.conversion_error:
+            why = f"in Grafana ({live.who()}) and not readable as the version pushed" + _conversion(live)
+        elif recorded is None:
             why = "exists in Grafana but was not pushed by this tool (no marker tag)"
         elif not live.pristine:
             why = f"edited in Grafana since the last push ({live.who()})" + _conversion(live)
@@ -260,7 +262,7 @@ def _shown(path: str) -> str:
 
 def _conversion(live: Live) -> str:
     if live.conversion_error:
-        return f"; Grafana could not convert it to the version pushed ({live.conversion_error})"
+        return f": Grafana could not convert it to the version pushed ({live.conversion_error})"
     return ""
 
 

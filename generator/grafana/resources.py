@@ -77,10 +77,13 @@ def with_marker(data: dict, digest: str) -> dict:
     return marker.with_marker(data, digest)
 
 
-def explain(e: GrafanaError, namespace: str) -> str:
-    """A Kubernetes ``Status`` refusal in a user's words, with what to do."""
-    if not isinstance(e, GrafanaHTTPError):
+def explain(e: GrafanaError, namespace: str | None = None) -> str:
+    """A Kubernetes ``Status`` refusal of the ``/apis`` in a user's words, with what to do; anything else as is."""
+    if not isinstance(e, GrafanaHTTPError) or not e.path.startswith("/apis/"):
         return str(e)
+    if namespace is None:
+        parts = e.path.split("/")
+        namespace = parts[parts.index("namespaces") + 1] if "namespaces" in parts[:-1] else "?"
     reason, said = e.grafana_status, e.grafana_message or str(e)
     hints = {
         "Conflict": "it changed in Grafana since it was read (stale resourceVersion); nothing was written",
