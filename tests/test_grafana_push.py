@@ -50,8 +50,11 @@ def test_first_push_creates_folder_and_dashboards_second_push_writes_nothing(pro
     assert f"0 created, 0 updated, {DASHBOARDS} unchanged, 0 conflict, 0 failed" in _summary(second.stdout)
     assert grafana.writes == 0
     assert {e["version"] for e in grafana.dashboards.values()} == {1}
-    # one folder listing per level of "AI/Service", one GET per dashboard, nothing else
-    assert grafana.requests == {"GET /api/folders": 2, "GET /api/dashboards/uid/:uid": DASHBOARDS}
+    # one discovery (Grafana 11: /apis serves no dashboards, so the legacy /api), one folder listing per level of
+    # "AI/Service", one GET per dashboard, nothing else
+    assert grafana.requests == {"GET /apis": 1, "GET /api/folders": 2, "GET /api/dashboards/uid/:uid": DASHBOARDS}
+    assert "dashboards via the legacy /api (Grafana serves no dashboard.grafana.app v1 or v1beta1, only v0alpha1)" \
+        in second.stdout
 
 
 def test_default_folder_comes_from_pyproject_and_is_found_by_uid(project_copy, grafana):
@@ -61,7 +64,7 @@ def test_default_folder_comes_from_pyproject_and_is_found_by_uid(project_copy, g
     grafana.reset_counters()
     again = cli("push", project_copy, grafana.url)
     assert again.returncode == 0 and grafana.writes == 0
-    assert grafana.requests["GET /api/folders/:uid"] == 1 and grafana.total_requests == DASHBOARDS + 1
+    assert grafana.requests["GET /api/folders/:uid"] == 1 and grafana.total_requests == DASHBOARDS + 2  # + discovery
 
 
 def test_one_changed_dashboard_is_exactly_one_write(project_copy, grafana):

@@ -7,6 +7,8 @@
     datasource = "prom-staging"            # uid: the default of the dashboards' data source variable
     grafana_token_env = "STAGING_GRAFANA_TOKEN"   # the NAME of the variable holding the secret, never the secret
     dashboard_schema = "v2"                # push schema v2 resources here whatever generated/ holds
+    grafana_api = "auto"                   # auto (discover /apis), apis, or legacy
+    grafana_namespace = "stacks-123456"    # the /apis namespace (Grafana Cloud); default: default, or org-<id>
     ruler_url = "https://mimir.staging.example.com"
     tenant = "ai-staging"
     ruler_token_env = "STAGING_RULER_TOKEN"
@@ -38,6 +40,8 @@ KEYS = {
     "grafana_folder_uid": "uid of the (last) folder",
     "datasource": "uid of the data source the dashboards' datasource variable defaults to",
     "dashboard_schema": "the dashboard schema pushed here, classic or v2 (default: that of generated/)",
+    "grafana_api": "the HTTP API dashboards go through: auto, apis (/apis, Grafana 12+) or legacy (/api)",
+    "grafana_namespace": "the /apis namespace (default, org-<id>, or stacks-<id> on Grafana Cloud)",
     "grafana_token_env": "name of the variable holding the Grafana token",
     "grafana_user_env": "name of the variable holding the Grafana user",
     "grafana_password_env": "name of the variable holding the Grafana password",
@@ -62,6 +66,8 @@ class Environment:
     grafana_folder_uid: str = ""
     datasource: str = ""
     dashboard_schema: str = ""
+    grafana_api: str = ""
+    grafana_namespace: str = ""
     grafana_token_env: str = ""
     grafana_user_env: str = ""
     grafana_password_env: str = ""
@@ -139,6 +145,10 @@ def apply_to_grafana_args(args, project) -> dict | None:
         args.folder = env.grafana_folder
     if not args.folder_uid and env.grafana_folder_uid:
         args.folder_uid = env.grafana_folder_uid
+    if not getattr(args, "api", None) and env.grafana_api:
+        args.api = env.grafana_api
+    if not getattr(args, "namespace", None) and env.grafana_namespace:
+        args.namespace = env.grafana_namespace
     environ = grafana_environ(env)
     if args.grafana_url:
         environ.pop("GRAFANA_URL", None)

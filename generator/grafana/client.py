@@ -18,6 +18,9 @@ Retry policy (nothing else is retried; each case says why it is safe):
     same content again: one extra version in Grafana's history, no lost edit (force already chose to replace).
   * ``POST /api/folders`` with a uid, or a title under a parent, cannot create a second folder: a replay after
     a lost answer gets 409, and the caller looks the folder up again.
+  * On the ``/apis`` (see :mod:`.resources`): a create names its object (``metadata.name``), so a replay gets 409
+    ``AlreadyExists``; an update and a delete carry the ``resourceVersion`` read before, so a replay gets 409
+    ``Conflict`` (or 404 for a delete already done). The caller reads the object back and recognises its own write.
 
   A 500 is not retried: it is usually a bug or bad input that the same request will hit again.
 
@@ -43,6 +46,7 @@ from .config import GrafanaSettings
 from .errors import (
     GrafanaError,
     GrafanaNotFound,
+    GrafanaNotJSON,
     GrafanaTimeout,
     GrafanaTooManyRequests,
     GrafanaTransportError,
@@ -202,12 +206,14 @@ class GrafanaClient:
             except ValueError:
                 data = None
                 if code < 300:
-                    raise GrafanaError(f"{method} {path} answered {code} with something other than JSON; "
-                                       "is --grafana-url the address of Grafana?") from None
+                    raise GrafanaNotJSON(f"{method} {path} answered {code} with something other than JSON; "
+                                         "is --grafana-url the address of Grafana?") from None
         if code < 300:
             return data
         message, status = "", ""
-        if isinstance(data, dict):
+        if isinstance(data, dict) and data.get("kind") == "Status":  # a Kubernetes Status, from the /apis
+            message, status = _status_message(data), str(data.get("reason") or "")
+        elif isinstance(data, dict):
             message = str(data.get("message") or data.get("error") or "")
             status = str(data.get("status") or "")
         elif resp.text:
@@ -283,6 +289,17 @@ class GrafanaClient:
             if len(got) < PAGE_SIZE:
                 return out
             page += 1
+
+
+def _status_message(status: dict) -> str:
+    """A Kubernetes ``Status``'s message, with the causes of an ``Invalid`` one (which field, what is wrong)."""
+    message = str(status.get("message") or "")
+    details = status.get("details") if isinstance(status.get("details"), dict) else {}
+    causes = [c for c in details.get("causes") or [] if isinstance(c, dict)]
+    said = [f"{c.get('field')}: {c.get('message')}" if c.get("field") else str(c.get("message") or "")
+            for c in causes[:5]]
+    said = [s for s in said if s and s not in message]
+    return message + (f" ({'; '.join(said)})" if said else "")
 
 
 def _seg(value: str) -> str:

@@ -67,6 +67,12 @@ def _connection_args(p: argparse.ArgumentParser) -> None:
                    help="do not verify the TLS certificate (unsafe; warned about)")
     g.add_argument("--allow-insecure-http", action="store_true",
                    help="allow sending credentials over plain http to a host other than loopback")
+    g.add_argument("--api", choices=("auto", "apis", "legacy"), help="the HTTP API dashboards go through: auto "
+                   "(default: /apis dashboard.grafana.app where Grafana serves it, Grafana 12+; else the legacy "
+                   "/api), apis, or legacy (default: grafana_api of the environment, else $GRAFANA_API)")
+    g.add_argument("--namespace", metavar="NS", help="the /apis namespace: default (org 1), org-<id>, or "
+                   "stacks-<stack id> on Grafana Cloud (default: grafana_namespace of the environment, else "
+                   "$GRAFANA_NAMESPACE, else from --org-id)")
     g.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout per request (default 30)")
     g.add_argument("--retries", type=int, metavar="N", help="retries where safe (default 3)")
     g.add_argument("--jobs", "-j", type=int, default=4, metavar="N", help="dashboards in flight at once (default 4)")
@@ -127,7 +133,7 @@ def _settings(args, environ: dict | None = None) -> GrafanaSettings:
     return settings_from(url=args.grafana_url, org_id=args.org_id, ca_bundle=args.ca_bundle,
                          insecure_skip_tls_verify=args.insecure_skip_tls_verify,
                          allow_insecure_http=args.allow_insecure_http, timeout=args.timeout, retries=args.retries,
-                         environ=environ)
+                         api=args.api, namespace=args.namespace, environ=environ)
 
 
 def _env_secrets() -> list[str]:
@@ -180,6 +186,15 @@ def _setup(args, output: _Output) -> tuple[Project, GrafanaSettings, list]:
     return project, settings, dashboards
 
 
+def _route(client, settings: GrafanaSettings, dashboards: list, output: _Output):
+    """Which API to take (discovered, or as asked), said before anything else happens."""
+    from .apis import choose
+
+    route = choose(client, settings, dashboards)
+    output.out(f"dashboards {route.describe()}")
+    return route
+
+
 def _folder(args, project: Project, client, *, create: bool):
     from . import folders as folders_mod
 
@@ -207,7 +222,9 @@ def _failure(output: _Output, e: Exception) -> None:
         output.err(f"error: Grafana refused the credentials ({e.status_code} {e.grafana_message or 'Unauthorized'}):"
                    " check GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD (and GRAFANA_ORG_ID)")
     else:
-        output.err(f"error: {e}")
+        from .resources import explain
+
+        output.err(f"error: {explain(e)}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -236,9 +253,10 @@ def cmd_push(args) -> int:
 
     try:
         with GrafanaClient(settings, pool_size=args.jobs) as client:
-            folder = _folder(args, project, client, create=not args.dry_run)
+            route = _route(client, settings, dashboards, output)
+            folder = _folder(args, project, route.folders(client), create=not args.dry_run)
             pusher = Pusher(client, folder, force=args.force, dry_run=args.dry_run, message=message,
-                            conflicts_dir=conflicts_dir, jobs=args.jobs, on_done=on_done)
+                            conflicts_dir=conflicts_dir, jobs=args.jobs, on_done=on_done, store=route.store(client))
             report = pusher.push(dashboards, prune=args.prune)
             requests_sent, writes_sent = client.requests_sent, client.writes_sent
     except GrafanaError as e:
@@ -265,7 +283,7 @@ def cmd_push(args) -> int:
         output.out(f"  left alone: {report.left_alone} dashboard(s) in the folder not pushed by this tool")
     counts = ", ".join(f"{report.count(a)} {WOULD.get(a, a) if args.dry_run else a}" for a in ORDER
                        if report.count(a) or a in ("created", "updated", "unchanged", CONFLICT, FAILED))
-    output.out(f"push: {counts} ({requests_sent} requests, {writes_sent} writes){dry}")
+    output.out(f"push: {counts} ({requests_sent} requests, {writes_sent} writes) {route.short()}{dry}")
     conflicts = [o.uid for o in report.outcomes if o.action == CONFLICT]
     failed = [o.uid for o in report.outcomes if o.action == FAILED]
     if conflicts:
@@ -285,8 +303,10 @@ def cmd_diff(args) -> int:
     try:
         project, settings, dashboards = _setup(args, output)
         with GrafanaClient(settings, pool_size=args.jobs) as client:
-            folder = _folder(args, project, client, create=False)
-            diffs = compare(client, folder, dashboards, jobs=args.jobs, prune=args.prune, raw=args.raw)
+            route = _route(client, settings, dashboards, output)
+            folder = _folder(args, project, route.folders(client), create=False)
+            diffs = compare(client, folder, dashboards, jobs=args.jobs, prune=args.prune, raw=args.raw,
+                            store=route.store(client))
     except GeneratorError as e:
         _failure(output, e)
         return exitcodes.for_error(e, default=exitcodes.USAGE)  # like diff(1): 2, no comparison made

@@ -8,6 +8,7 @@ flags, which end up in shell history and ``ps``. The objects here never show the
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -17,6 +18,8 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
+APIS = ("auto", "apis", "legacy")  # which HTTP API dashboards go through (see generator/grafana/apis.py)
+NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")  # a Kubernetes namespace is a DNS label
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,20 @@ class GrafanaSettings:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF
+    api: str = "auto"  # "auto" (discover), "apis" (dashboard.grafana.app) or "legacy" (/api)
+    namespace: str | None = None  # the /apis namespace; None: the default for the organisation
 
     @property
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
+
+    @property
+    def apis_namespace(self) -> str:
+        """The namespace of the ``/apis``: as set, else ``default`` for organisation 1 and ``org-<id>`` for another
+        (self-hosted Grafana; Grafana Cloud's is ``stacks-<stack id>`` and must be set)."""
+        if self.namespace:
+            return self.namespace
+        return "default" if self.org_id in (None, 1) else f"org-{self.org_id}"
 
 
 def is_loopback(host: str) -> bool:
@@ -83,6 +96,7 @@ def is_loopback(host: str) -> bool:
 def settings_from(*, url: str | None = None, org_id: str | int | None = None, ca_bundle: str | None = None,
                   insecure_skip_tls_verify: bool = False, allow_insecure_http: bool = False,
                   timeout: float | None = None, retries: int | None = None, backoff: float | None = None,
+                  api: str | None = None, namespace: str | None = None,
                   environ: dict | None = None) -> GrafanaSettings:
     """Settings from explicit values (flags) falling back to ``GRAFANA_*`` variables of ``environ``."""
     env = os.environ if environ is None else environ
@@ -132,10 +146,19 @@ def settings_from(*, url: str | None = None, org_id: str | int | None = None, ca
             raise GrafanaUsageError(f"{name} must be positive")
     if retries is not None and retries < 0:
         raise GrafanaUsageError("--retries must be 0 or more")
+    api = (api or env.get("GRAFANA_API") or "auto").strip()
+    if api not in APIS:
+        raise GrafanaUsageError(f"the Grafana API must be one of {', '.join(APIS)}, not {api!r} "
+                                "(--api, grafana_api of the environment, or GRAFANA_API)")
+    namespace = (namespace or env.get("GRAFANA_NAMESPACE") or "").strip() or None
+    if namespace is not None and not NAMESPACE.match(namespace):
+        raise GrafanaUsageError(f"the /apis namespace {namespace!r} is not a namespace name (lower-case letters, "
+                                "digits and '-', e.g. default, org-2, stacks-123456)")
     return GrafanaSettings(
         url=clean_url, credentials=credentials, org_id=org, verify=verify,
         connect_timeout=min(timeout, DEFAULT_CONNECT_TIMEOUT) if timeout else DEFAULT_CONNECT_TIMEOUT,
         read_timeout=timeout or DEFAULT_READ_TIMEOUT,
         retries=DEFAULT_RETRIES if retries is None else retries,
         backoff=DEFAULT_BACKOFF if backoff is None else backoff,
+        api=api, namespace=namespace,
     )

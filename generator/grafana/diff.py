@@ -20,6 +20,8 @@ from .client import GrafanaClient
 from .fields import MAX_PATHS, defaults, diff_paths, grid, keyed, panel_key, short, strip_defaults, thresholds
 from .folders import Folder
 from .push import Dashboard
+from .resources import hashed, is_resource
+from .store import LegacyStore, Live
 
 NEW, UNCHANGED, CHANGED, LEFTOVER = "new", "unchanged", "changed", "not in code"
 
@@ -35,9 +37,11 @@ class DashboardDiff:
 
 
 def compare(client: GrafanaClient, folder: Folder, dashboards: list[Dashboard], *, jobs: int = 4,
-            prune: bool = False, raw: bool = False) -> list[DashboardDiff]:
+            prune: bool = False, raw: bool = False, store=None) -> list[DashboardDiff]:
+    store = store or LegacyStore(client)
+
     def one(d: Dashboard) -> DashboardDiff:
-        return compare_one(d, client.get_dashboard(d.uid), folder, raw=raw)
+        return compare_one(d, store.get(d.uid, d.data), folder, raw=raw)
 
     if dashboards:
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(dashboards)))) as pool:
@@ -46,41 +50,52 @@ def compare(client: GrafanaClient, folder: Folder, dashboards: list[Dashboard], 
         out = []
     if prune and folder.exists and folder.uid:
         declared = {d.uid for d in dashboards}
-        for hit in client.search(type="dash-db", folder_uids=[folder.uid]):
+        for hit in store.in_folder(folder.uid):
             if hit.get("uid") not in declared and marker.tags_have_marker(hit.get("tags")):
                 out.append(DashboardDiff(hit["uid"], hit.get("title", ""), LEFTOVER,
                                          ["- dashboard (no longer declared in code; push --prune deletes it)"]))
     return out
 
 
-def compare_one(d: Dashboard, live: dict | None, folder: Folder, *, raw: bool = False) -> DashboardDiff:
-    desired = marker.content(d.data)
+def compare_one(d: Dashboard, live: Live | None, folder: Folder, *, raw: bool = False) -> DashboardDiff:
+    desired = marker.content(_comparable(d.data))
     if live is None:
         panels = model.panels(desired, rows=False)
         return DashboardDiff(d.uid, d.title, NEW, [f"+ dashboard (new, {len(panels)} panels)"],
                              raw=_raw(None, desired, d) if raw else "")
-    dash, meta = live.get("dashboard") or {}, live.get("meta") or {}
-    current = marker.content(dash)
+    current = marker.content(_comparable(live.document) if is_resource(d.data) else live.content)
+    if not is_resource(d.data) and "uid" not in live.document:
+        current.pop("uid", None)  # the /apis keep the uid as the name only
+        desired.pop("uid", None)
     result = DashboardDiff(d.uid, d.title, UNCHANGED)
-    result.changes = describe_changes(current, desired)
-    recorded = marker.marker_of(dash)
+    recorded, want = live.recorded, marker.content_hash(hashed(d.data))
+    if live.pristine and recorded == want:
+        result.changes = []  # as pushed: what Grafana rewrote on the way in (a migrated schemaVersion) is no change
+    else:
+        result.changes = describe_changes(current, desired)
     if recorded is None:
         result.notes.append("exists in Grafana but was not pushed by this tool: push reports a conflict "
                             "(--force overwrites)")
-    elif recorded != marker.content_hash(dash):
-        result.notes.append(f"edited in Grafana since the last push (version {meta.get('version')}"
-                            + (f", by {meta['updatedBy']}" if meta.get("updatedBy") else "")
+    elif not live.pristine:
+        result.notes.append(f"edited in Grafana since the last push (version {live.version}"
+                            + (f", by {live.updated_by}" if live.updated_by else "")
+                            + (f", saved as dashboard.grafana.app/{live.stored_as}" if live.stored_as else "")
                             + "): push reports a conflict (--force overwrites)")
-    if (meta.get("folderUid") or "") != (folder.uid or "") and folder.exists:
-        result.changes.append(f"folder: {meta.get('folderTitle') or 'General'!r} → {folder.path!r}")
+    if live.folder_uid != (folder.uid or "") and folder.exists:
+        result.changes.append(f"folder: {live.folder_title or live.folder_uid or 'General'!r} → {folder.path!r}")
     if result.changes:
         result.state = CHANGED
-    elif recorded != marker.content_hash(d.data):
+    elif recorded != want:
         result.notes.append("content as in code; push adds the marker tag")
         result.state = CHANGED
     if raw and result.changes:
-        result.raw = _raw(current, desired, d, meta.get("version"))
+        result.raw = _raw(current, desired, d, live.version)
     return result
+
+
+def _comparable(data: dict) -> dict:
+    """What describe_changes compares: the classic JSON, or a resource's spec."""
+    return data["spec"] if is_resource(data) and isinstance(data.get("spec"), dict) else data
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """What can go wrong talking to Grafana, as a small hierarchy (after grafana-client's).
 
 Every class is a :class:`~generator.errors.GeneratorError`, so the command line prints it as one line instead of
-a traceback. HTTP errors carry Grafana's own ``message`` and ``status`` (``version-mismatch``, ``name-exists``…)
-from the error body. Nothing here ever holds the credentials: messages are built from the method, the path and
-the server's answer only.
+a traceback. HTTP errors carry Grafana's own ``message`` and ``status`` from the error body: the legacy ``/api``
+says ``{"message", "status"}`` (``version-mismatch``, ``name-exists``…); the ``/apis`` answer a Kubernetes
+``Status`` (``{"kind": "Status", "status": "Failure", "message", "reason", "code", "details"}``), whose ``reason``
+(``Conflict``, ``AlreadyExists``, ``NotFound``, ``Forbidden``, ``Invalid``…) becomes the status here.
+Nothing here ever holds the credentials: messages are built from the method, the path and the server's answer
+only.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ class GrafanaError(GeneratorError):
 
 class GrafanaUsageError(GrafanaError, UsageError):
     """The settings are missing or unsafe (no URL, no credentials, a token over plain http…): exit status 2."""
+
+
+class GrafanaNotJSON(GrafanaError):
+    """A success status with a body that is not JSON: not Grafana's API at that address (or a Grafana too old to
+    serve it, answering with its web page)."""
 
 
 class GrafanaTransportError(GrafanaError, UnavailableError):
@@ -70,11 +78,16 @@ class GrafanaNotFound(GrafanaClientError):
 
 
 class GrafanaConflict(GrafanaClientError):
-    """409: e.g. a folder with the same uid or title exists."""
+    """409: e.g. a folder with the same uid or title exists; on the ``/apis``, a stale ``resourceVersion``
+    (reason ``Conflict``) or a name taken (reason ``AlreadyExists``)."""
 
 
 class GrafanaPreconditionFailed(GrafanaClientError):
     """412: the dashboard changed since it was read (``version-mismatch``) or its title is taken (``name-exists``)."""
+
+
+class GrafanaInvalid(GrafanaClientError):
+    """422: the ``/apis`` refused the object as invalid (a Kubernetes ``Invalid`` status, with its causes)."""
 
 
 class GrafanaTooManyRequests(GrafanaClientError):
@@ -86,7 +99,8 @@ class GrafanaServerError(GrafanaHTTPError, UnavailableError):
 
 
 _BY_STATUS = {400: GrafanaBadRequest, 401: GrafanaUnauthorized, 403: GrafanaForbidden, 404: GrafanaNotFound,
-              409: GrafanaConflict, 412: GrafanaPreconditionFailed, 429: GrafanaTooManyRequests}
+              409: GrafanaConflict, 412: GrafanaPreconditionFailed, 422: GrafanaInvalid,
+              429: GrafanaTooManyRequests}
 
 
 def error_for_status(status_code: int) -> type[GrafanaHTTPError]:

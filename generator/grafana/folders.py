@@ -3,6 +3,10 @@
 A folder is named by a path of titles, ``"AI/Service"`` being folder ``Service`` inside folder ``AI`` (Grafana's
 nested folders). The last folder may also be pinned by uid (``--folder-uid``), which survives renames in Grafana;
 the first may be placed under an existing folder by its uid (``--parent-folder-uid``).
+
+Folders are read and created through the legacy ``/api/folders`` (the client's folder methods) or, on Grafana 12 and
+13, through ``folder.grafana.app`` (:class:`~generator.grafana.resources.ResourceFolders`, same methods): whichever
+``api`` is passed.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ def parse_path(text: str) -> list[str]:
 
 def resolve(client: GrafanaClient, titles: list[str], *, leaf_uid: str | None = None,
             parent_uid: str | None = None, create: bool = True) -> Folder:
-    """Find the folder, creating what is missing when ``create`` (otherwise report what would be created)."""
+    """Find the folder, creating what is missing when ``create`` (otherwise report what would be created).
+    ``client`` is anything with ``get_folder``, ``list_folders`` and ``create_folder`` (the legacy client, or the
+    ``/apis`` folders)."""
     result = Folder(uid=None, path="/".join(titles))
     parent = parent_uid
     if parent_uid and client.get_folder(parent_uid) is None:

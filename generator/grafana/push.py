@@ -15,6 +15,10 @@ failed     Grafana refused or could not be reached; the others carry on
 
 ``prune`` deletes dashboards of the folder that the code no longer declares, only those carrying the marker and
 still as pushed (an edited one is a conflict unless forced). ``dry_run`` reads everything and writes nothing.
+
+The same plan runs on either HTTP API (a store of :mod:`.store`): the legacy ``/api`` (conditional on ``version``,
+412 when stale) or Grafana 12/13's ``/apis`` (conditional on ``resourceVersion``, 409 when stale; see
+:mod:`.resources`). A dashboard of ``generated/`` is a classic dashboard JSON or, for schema v2, a whole resource.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from dataclasses import dataclass, field
 
 from . import marker
 from .client import GrafanaClient
-from .errors import GrafanaError, GrafanaPreconditionFailed, GrafanaUnauthorized
+from .errors import GrafanaConflict, GrafanaError, GrafanaPreconditionFailed, GrafanaUnauthorized
 from .folders import Folder
+from .resources import explain, hashed, is_resource, with_marker
+from .store import LegacyStore, Live
 
 CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED, DELETED = "created", "updated", "unchanged", "conflict", "failed", \
     "deleted"
@@ -40,7 +46,8 @@ WOULD = {CREATED: "would create", UPDATED: "would update", DELETED: "would delet
 
 @dataclass(frozen=True)
 class Dashboard:
-    """A dashboard as code declares it (the JSON of ``generated/dashboards/<uid>.json``)."""
+    """A dashboard as code declares it (``generated/dashboards/<uid>.json``): a classic dashboard JSON, or a
+    resource (``{apiVersion: dashboard.grafana.app/v2beta1, kind: Dashboard, metadata: {name}, spec}``)."""
 
     uid: str
     data: dict
@@ -48,7 +55,7 @@ class Dashboard:
 
     @property
     def title(self) -> str:
-        return str(self.data.get("title", ""))
+        return str((self.data["spec"] if is_resource(self.data) else self.data).get("title", ""))
 
 
 @dataclass
@@ -80,8 +87,9 @@ class Report:
 class Pusher:
     def __init__(self, client: GrafanaClient, folder: Folder, *, force: bool = False, dry_run: bool = False,
                  message: str = "pushed by generator", conflicts_dir: str = "conflicts", jobs: int = 4,
-                 on_done: Callable[[Outcome], None] | None = None):
+                 on_done: Callable[[Outcome], None] | None = None, store=None):
         self.client, self.folder = client, folder
+        self.store = store or LegacyStore(client)  # the legacy /api unless a route says otherwise
         self.force, self.dry_run, self.message = force, dry_run, message
         self.conflicts_dir = conflicts_dir
         self.jobs = max(1, jobs)
@@ -117,7 +125,7 @@ class Pusher:
         except GrafanaUnauthorized:
             raise  # wrong credentials: every other dashboard would fail the same way
         except GrafanaError as e:
-            outcome = Outcome(uid, title, FAILED, str(e))
+            outcome = Outcome(uid, title, FAILED, _said(e, self.store))
         except OSError as e:  # writing the conflict copy
             outcome = Outcome(uid, title, FAILED, f"cannot save Grafana's version: {e}")
         if self.on_done:
@@ -128,79 +136,71 @@ class Pusher:
     # One dashboard
 
     def _push_one(self, d: Dashboard) -> Outcome:
-        want = marker.content_hash(d.data)
-        desired = marker.with_marker(d.data, want)
-        live = self.client.get_dashboard(d.uid)
+        want = marker.content_hash(hashed(d.data))
+        desired = with_marker(d.data, want)
+        live = self.store.get(d.uid, d.data)
         if live is None:
-            return self._write(d, desired, want, version=None, action=CREATED)
-
-        dash, meta = live.get("dashboard") or {}, live.get("meta") or {}
-        version = meta.get("version", dash.get("version"))
-        if meta.get("provisioned"):
-            return Outcome(d.uid, d.title, FAILED, "provisioned in Grafana from a file "
-                           f"({meta.get('provisionedExternalId') or 'provisioning'}); Grafana refuses to save it "
-                           "through the API: remove it from provisioning first", version=version)
-        recorded, have = marker.marker_of(dash), marker.content_hash(dash)
-        moved = (meta.get("folderUid") or "") != (self.folder.uid or "")
+            return self._write(d, desired, want, None, action=CREATED)
+        if live.provisioned:
+            return Outcome(d.uid, d.title, FAILED, live.provisioned, version=live.version)
+        recorded, have = live.recorded, marker.content_hash(live.content)
+        moved = live.folder_uid != (self.folder.uid or "")
+        if live.pristine and recorded == want and not moved:
+            return Outcome(d.uid, d.title, UNCHANGED, version=live.version)
         if have == want and not moved:
-            if recorded == want:
-                return Outcome(d.uid, d.title, UNCHANGED, version=version)
             # already what the code says (e.g. edited in Grafana to match): nothing is lost by adding the marker
-            out = self._write(d, desired, want, version=version, action=UPDATED)
+            out = self._write(d, desired, want, live, action=UPDATED)
             out.detail = out.detail or "content already as in code; marker added"
             return out
-        if recorded is None:
+        if live.conversion_error:
+            why = f"in Grafana ({live.who()}) and not readable as the version pushed" + _conversion(live)
+        elif recorded is None:
             why = "exists in Grafana but was not pushed by this tool (no marker tag)"
-        elif recorded != have:
-            why = f"edited in Grafana since the last push ({_who(meta, version)})"
+        elif not live.pristine:
+            why = f"edited in Grafana since the last push ({live.who()})" + _conversion(live)
         elif moved:
-            why = (f"is in folder {meta.get('folderTitle') or meta.get('folderUid') or 'General'!r} in Grafana, not "
-                   f"in {self.folder.path!r} (moved in Grafana, or the target folder changed)")
+            why = (f"is in folder {live.folder_title or live.folder_uid or 'General'!r} in Grafana, not in "
+                   f"{self.folder.path!r} (moved in Grafana, or the target folder changed)")
         else:
-            return self._write(d, desired, want, version=version, action=UPDATED)
+            return self._write(d, desired, want, live, action=UPDATED)
         return self._conflict(d, desired, want, live, why)
 
-    def _conflict(self, d: Dashboard, desired: dict, want: str, live: dict, why: str) -> Outcome:
-        version = (live.get("meta") or {}).get("version", live["dashboard"].get("version"))
-        path = None if self.dry_run else self._save_copy(d.uid, version, live["dashboard"])
+    def _conflict(self, d: Dashboard, desired: dict, want: str, live: Live, why: str) -> Outcome:
+        path = None if self.dry_run else self._save_copy(d.uid, live.version, live.document)
         kept = f"; Grafana's version saved to {path}" if path else ""
         if self.force:
-            out = self._write(d, desired, want, version=version, action=UPDATED, overwrite=True)
+            out = self._write(d, desired, want, live, action=UPDATED, overwrite=True)
             out.detail = f"forced over a conflict: {why}{kept}" + (f"; {out.detail}" if out.detail else "")
             out.saved_copy, out.forced = path, True
             return out
         return Outcome(d.uid, d.title, CONFLICT, f"{why}; not overwritten{kept}; pass --force to overwrite it",
-                       version=version, saved_copy=path)
+                       version=live.version, saved_copy=path)
 
-    def _write(self, d: Dashboard, desired: dict, want: str, *, version: int | None, action: str,
+    def _write(self, d: Dashboard, desired: dict, want: str, live: Live | None, *, action: str,
                overwrite: bool = False) -> Outcome:
         if self.dry_run:
-            return Outcome(d.uid, d.title, action, version=version)
-        body = dict(desired)
-        if version is not None and not overwrite:
-            body["version"] = version
+            return Outcome(d.uid, d.title, action, version=live.version if live else None)
         try:
-            answer = self.client.save_dashboard(body, folder_uid=self.folder.uid, overwrite=overwrite,
-                                                message=self.message)
-        except GrafanaPreconditionFailed as e:
+            new_version = self.store.write(desired, live, folder_uid=self.folder.uid or "", message=self.message,
+                                           overwrite=overwrite, data=d.data)
+        except (GrafanaPreconditionFailed, GrafanaConflict) as e:
             return self._refused(d, want, action, e)
-        new_version = answer.get("version") if isinstance(answer, dict) else None
         return Outcome(d.uid, d.title, action, version=new_version)
 
-    def _refused(self, d: Dashboard, want: str, action: str, e: GrafanaPreconditionFailed) -> Outcome:
-        """412: lost our own write's answer and replayed it, or someone changed the dashboard meanwhile."""
-        live = self.client.get_dashboard(d.uid)
+    def _refused(self, d: Dashboard, want: str, action: str, e: GrafanaPreconditionFailed | GrafanaConflict
+                 ) -> Outcome:
+        """412 (legacy) or 409 (/apis): lost our own write's answer and replayed it, or someone changed the
+        dashboard meanwhile."""
+        live = self.store.get(d.uid, d.data)
         if live is not None:
-            dash = live.get("dashboard") or {}
-            if e.attempts > 1 and marker.marker_of(dash) == want and marker.content_hash(dash) == want:
-                return Outcome(d.uid, d.title, action, version=(live.get("meta") or {}).get("version"))
-            if e.grafana_status == "version-mismatch" or action == CREATED:
-                version = (live.get("meta") or {}).get("version", dash.get("version"))
-                path = self._save_copy(d.uid, version, dash)
+            if e.attempts > 1 and live.recorded == want and live.pristine:
+                return Outcome(d.uid, d.title, action, version=live.version)
+            if self.store.stale(e) or action == CREATED:
+                path = self._save_copy(d.uid, live.version, live.document)
                 return Outcome(d.uid, d.title, CONFLICT,
-                               f"changed in Grafana during the push ({_who(live.get('meta') or {}, version)}); "
-                               f"not overwritten; Grafana's version saved to {path}; pass --force to overwrite it",
-                               version=version, saved_copy=path)
+                               f"changed in Grafana during the push ({live.who()}); not overwritten; Grafana's "
+                               f"version saved to {path}; pass --force to overwrite it",
+                               version=live.version, saved_copy=path)
         return Outcome(d.uid, d.title, CONFLICT if e.grafana_status == "name-exists" else FAILED,
                        f"Grafana refused the save: {e.grafana_message or e} "
                        f"[{e.grafana_status or e.status_code}]")
@@ -211,31 +211,33 @@ class Pusher:
     def _leftovers(self, declared: set[str]) -> tuple[list[dict], int]:
         if not self.folder.exists or not self.folder.uid:
             return [], 0
-        hits = self.client.search(type="dash-db", folder_uids=[self.folder.uid])
-        hits = [h for h in hits if h.get("folderUid", self.folder.uid) == self.folder.uid]
+        hits = self.store.in_folder(self.folder.uid)
         ours = [h for h in hits if h.get("uid") not in declared and marker.tags_have_marker(h.get("tags"))]
         alone = [h for h in hits if h.get("uid") not in declared and not marker.tags_have_marker(h.get("tags"))]
         return sorted(ours, key=lambda h: h["uid"]), len(alone)
 
     def _prune_one(self, hit: dict) -> Outcome:
         uid, title = hit["uid"], hit.get("title", "")
-        live = self.client.get_dashboard(uid)
+        live = self.store.get(uid)
         if live is None:
             return Outcome(uid, title, DELETED, "already gone")
-        dash, meta = live.get("dashboard") or {}, live.get("meta") or {}
-        version = meta.get("version", dash.get("version"))
-        if marker.edited_since_push(dash) and not self.force:
-            path = None if self.dry_run else self._save_copy(uid, version, dash)
+        edited = live.recorded is not None and not live.pristine
+        if edited and not self.force:
+            path = None if self.dry_run else self._save_copy(uid, live.version, live.document)
             kept = f"; Grafana's version saved to {path}" if path else ""
             return Outcome(uid, title, CONFLICT, f"no longer declared in code, but edited in Grafana since the "
-                           f"last push ({_who(meta, version)}); not deleted{kept}; pass --force to delete it",
-                           version=version, saved_copy=path)
+                           f"last push ({live.who()}){_conversion(live)}; not deleted{kept}; pass --force to "
+                           "delete it", version=live.version, saved_copy=path)
         if self.dry_run:
-            return Outcome(uid, title, DELETED, "no longer declared in code", version=version)
-        path = self._save_copy(uid, version, dash) if marker.edited_since_push(dash) else None
-        self.client.delete_dashboard(uid)
+            return Outcome(uid, title, DELETED, "no longer declared in code", version=live.version)
+        path = self._save_copy(uid, live.version, live.document) if edited else None
+        try:
+            self.store.delete(live)
+        except GrafanaConflict as e:  # /apis: the resourceVersion precondition failed, it changed meanwhile
+            return Outcome(uid, title, CONFLICT, f"no longer declared in code, but changed in Grafana during the "
+                           f"push; not deleted [{e.grafana_status or e.status_code}]", version=live.version)
         detail = "no longer declared in code" + (f"; Grafana's version saved to {path}" if path else "")
-        return Outcome(uid, title, DELETED, detail, version=version, saved_copy=path, forced=bool(path))
+        return Outcome(uid, title, DELETED, detail, version=live.version, saved_copy=path, forced=bool(path))
 
     # -----------------------------------------------------------------------------------------------------------
 
@@ -258,13 +260,14 @@ def _shown(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _who(meta: dict, version) -> str:
-    parts = [f"version {version}"]
-    if meta.get("updatedBy"):
-        parts.append(f"by {meta['updatedBy']}")
-    if meta.get("updated"):
-        parts.append(f"at {meta['updated']}")
-    return ", ".join(parts)
+def _conversion(live: Live) -> str:
+    if live.conversion_error:
+        return f": Grafana could not convert it to the version pushed ({live.conversion_error})"
+    return ""
+
+
+def _said(e: GrafanaError, store) -> str:
+    return explain(e, store.namespace) if getattr(store, "api", "") == "apis" else str(e)
 
 
 def load_dashboards(directory: str) -> list[Dashboard]:
@@ -281,9 +284,11 @@ def load_dashboards(directory: str) -> list[Dashboard]:
                 data = json.load(fh)
         except (OSError, ValueError) as e:
             raise GrafanaError(f"{path}: cannot read: {e}") from e
-        uid = data.get("uid")
+        if not isinstance(data, dict):
+            raise GrafanaError(f"{path}: not a dashboard (a JSON object)")
+        uid = (data.get("metadata") or {}).get("name") if is_resource(data) else data.get("uid")
         if not isinstance(uid, str) or not uid:
-            raise GrafanaError(f"{path}: the dashboard has no uid")
+            raise GrafanaError(f"{path}: the dashboard has no uid" + (" (metadata.name)" if is_resource(data) else ""))
         out.append(Dashboard(uid=uid, data=data, source=path))
     return out
 

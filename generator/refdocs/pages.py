@@ -24,10 +24,12 @@ VARIABLES = {
     "GRAFANA_USER": "Basic auth user, with `GRAFANA_PASSWORD`, when there is no token.",
     "GRAFANA_PASSWORD": "Basic auth password (never printed).",
     "GRAFANA_ORG_ID": "The Grafana organisation (or `--org-id`).",
-    "GRAFANA_NAMESPACE": "The `/apis` namespace `import --uid/--folder` reads dashboards from where Grafana has "
-                         "`/apis/dashboard.grafana.app` (or `--namespace`; default `default`, Grafana Cloud: "
-                         "`stacks-<id>`).",
     "GRAFANA_CA_BUNDLE": "A CA bundle to verify Grafana's TLS certificate with (or `--ca-bundle`).",
+    "GRAFANA_API": "`auto` (default), `apis` or `legacy`: the HTTP API dashboards go through (or `--api`, "
+                   "`grafana_api` of an environment).",
+    "GRAFANA_NAMESPACE": "The `/apis` namespace of `push`, `diff` and `import --uid/--folder`: `default` "
+                         "(organisation 1), `org-<id>`, `stacks-<stack id>` on Grafana Cloud (or `--namespace`, "
+                         "`grafana_namespace` of an environment).",
     "RULER_URL": "A Mimir/Cortex/Loki ruler's base URL for `push-rules`/`diff-rules` (or `--ruler-url`).",
     "RULER_TENANT": "The tenant sent as `X-Scope-OrgID` (or `--tenant`).",
     "RULER_TOKEN": "The ruler's bearer token (never printed).",
