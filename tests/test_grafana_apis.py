@@ -288,3 +288,25 @@ def test_forbidden_and_invalid_status_bodies_become_clear_messages(grafana13, tm
     with pytest.raises(Exception) as info:
         store.write(bad, None, folder_uid="", message="", overwrite=False)
     assert info.value.grafana_status == "Invalid" and "spec.title: Required value" in str(info.value)
+
+
+def test_a_schema_v2_build_is_pushed_through_the_apis_and_a_second_push_writes_nothing(project_copy, grafana13):
+    """The two halves together: `dashboard_schema = "v2"` builds v2beta1 resources from the repository's content,
+    and `push` sends each to its own version's path on Grafana 13 (legacy /api off), idempotently."""
+    settings = project_copy / "pyproject.toml"
+    text, n = re.subn(r'^(metrics = "[^"]*")$', r'\1\ndashboard_schema = "v2"', settings.read_text(), flags=re.M)
+    assert n == 1
+    settings.write_text(text)
+    assert cli("build", project_copy, None).returncode == 0
+    built = json.loads((project_copy / "generated" / "dashboards" / "ai-overview.json").read_text())
+    assert built["apiVersion"] == "dashboard.grafana.app/v2beta1"
+    first = push(project_copy, grafana13)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"{DASHBOARDS} created" in _summary(first.stdout)
+    assert {e["stored_version"] for e in grafana13.dashboards.values()} == {"v2beta1"}
+    assert grafana13.dashboards["ai-overview"]["v2"]["title"] == built["spec"]["title"]
+    assert not [path for _, path, _ in grafana13.log if path.startswith("/api/")]
+    grafana13.reset_counters()
+    second = push(project_copy, grafana13)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert f"0 created, 0 updated, {DASHBOARDS} unchanged" in _summary(second.stdout) and grafana13.writes == 0
