@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
 import yaml
@@ -18,6 +15,7 @@ from generator.dashboard_schema import to_classic, to_v2
 from generator.grafana.diff import describe_changes
 from generator.importer.roundtrip import build_source, import_dashboard
 from tests.conftest import ROOT, run_cli
+from tests.grafana_standin import StandInGrafana
 from tests.grafana_v2_sdk import plain, unknown_keys  # skips this module without the SDK
 
 b = pytest.importorskip("grafana_foundation_sdk.builders.dashboardv2beta1")
@@ -159,86 +157,42 @@ def test_import_reads_v2_and_yaml_files_and_writes_modules_that_build(tmp_path):
 # From Grafana: /apis where it serves dashboard.grafana.app, else /api
 
 
-class _Grafana(BaseHTTPRequestHandler):
-    """Just enough of Grafana 13's /apis to read one dashboard (and, with apis off, of its legacy /api)."""
-
-    apis = True
-    stored: ClassVar[dict] = {}
-    seen: ClassVar[list] = []
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, code: int, body) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        self.seen.append(self.path)
-        group = "/apis/dashboard.grafana.app"
-        if self.path == group and self.apis:
-            return self._send(200, {"kind": "APIGroup", "name": "dashboard.grafana.app", "versions": [
-                {"groupVersion": "dashboard.grafana.app/v1beta1", "version": "v1beta1"},
-                {"groupVersion": "dashboard.grafana.app/v2beta1", "version": "v2beta1"}],
-                "preferredVersion": {"groupVersion": "dashboard.grafana.app/v1beta1", "version": "v1beta1"}})
-        prefix = f"{group}/v1beta1/namespaces/default/dashboards/"
-        if self.apis and self.path.startswith(prefix):  # stored as v2: the v1 answer says so
-            name = self.path[len(prefix):]
-            if name not in self.stored:
-                return self._send(404, {"kind": "Status", "status": "Failure", "reason": "NotFound", "code": 404})
-            converted = {"apiVersion": "dashboard.grafana.app/v1beta1", "kind": "Dashboard",
-                         "metadata": {"name": name}, "spec": to_classic(self.stored[name]),
-                         "status": {"conversion": {"failed": False, "storedVersion": "v2beta1"}}}
-            return self._send(200, converted)
-        if self.apis and self.path == f"{group}/v2beta1/namespaces/default/dashboards/sdk-v2":
-            return self._send(200, self.stored["sdk-v2"])
-        if not self.apis and self.path == "/api/dashboards/uid/sdk-v2":
-            return self._send(200, {"dashboard": to_classic(self.stored["sdk-v2"]), "meta": {"version": 1}})
-        return self._send(404, {"message": "Not found"})
+@pytest.fixture(params=["13.0.0", "11.4.0"], ids=["grafana13-apis", "grafana11-legacy"])
+def grafana(request):
+    """The project's stand-in Grafana holding the SDK's dashboard: on 13 (legacy /api off) saved as schema v2,
+    so only /apis can read it as stored; on 11 (no /apis) as classic JSON through the legacy /api."""
+    with StandInGrafana(token="t0ken", version=request.param, record=True) as server:
+        server.add_dashboard({**to_classic(sdk_dashboard()), "uid": "sdk-v2"})
+        if request.param.startswith("13"):
+            server.save_as_v2("sdk-v2", lambda spec: (spec.clear(), spec.update(sdk_dashboard()["spec"])))
+            server.legacy = False
+        server.reset_counters()
+        yield server
 
 
-@pytest.fixture
-def grafana():
-    _Grafana.stored = {"sdk-v2": sdk_dashboard()}
-    _Grafana.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Grafana)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.mark.parametrize("apis", [True, False], ids=["apis", "legacy"])
-def test_import_from_grafana_reads_the_stored_v2_through_apis_else_the_legacy_api(grafana, tmp_path, apis):
-    _Grafana.apis = apis
+def test_import_from_grafana_reads_the_stored_v2_through_apis_else_the_legacy_api(grafana, tmp_path):
     out = tmp_path / "modules"
-    env = {"GRAFANA_TOKEN": "t0ken", "GRAFANA_URL": grafana}
+    env = {"GRAFANA_TOKEN": "t0ken", "GRAFANA_URL": grafana.url}
     done = run_cli("import", "--uid", "sdk-v2", "--out", str(out), cwd=str(tmp_path), env=env)
     assert done.returncode == 0, done.stderr + done.stdout
     assert (out / "sdk_v2.py").exists()
-    if apis:
-        assert _Grafana.seen == ["/apis/dashboard.grafana.app",
-                                 "/apis/dashboard.grafana.app/v1beta1/namespaces/default/dashboards/sdk-v2",
-                                 "/apis/dashboard.grafana.app/v2beta1/namespaces/default/dashboards/sdk-v2"]
+    paths = [path for _, path, _ in grafana.log]
+    if grafana.version.startswith("13"):  # asked in the preferred version, then again as stored
+        assert paths == ["/apis", "/apis/dashboard.grafana.app/v1/namespaces/default/dashboards/sdk-v2",
+                         "/apis/dashboard.grafana.app/v2beta1/namespaces/default/dashboards/sdk-v2"]
     else:
-        assert _Grafana.seen == ["/apis/dashboard.grafana.app", "/api/dashboards/uid/sdk-v2"]
+        assert paths == ["/apis", "/api/dashboards/uid/sdk-v2"]
     built = _built_v2((out / "sdk_v2.py").read_text())
     assert describe_changes(to_classic(sdk_dashboard()), built) == []
 
 
 def test_import_from_grafana_names_a_dashboard_it_does_not_have(grafana, tmp_path):
-    _Grafana.apis = True
     done = run_cli("import", "--uid", "nope", "--out", str(tmp_path / "m"), cwd=str(tmp_path),
-                   env={"GRAFANA_TOKEN": "t0ken", "GRAFANA_URL": grafana})
+                   env={"GRAFANA_TOKEN": "t0ken", "GRAFANA_URL": grafana.url})
     assert done.returncode != 0
-    assert "dashboard 'nope' not found in Grafana (namespace 'default' of /apis/dashboard.grafana.app)" in done.stderr
+    where = ("/apis dashboard.grafana.app/v1 (namespace default)" if grafana.version.startswith("13")
+             else "the legacy /api")
+    assert f"dashboard 'nope' not found in Grafana (through {where})" in done.stderr, done.stderr
     assert not (tmp_path / "m").exists()
 
 

@@ -84,27 +84,29 @@ def _from_grafana(args) -> list[tuple[str, object]]:
     """Each dashboard named, through /apis where Grafana serves dashboard.grafana.app (as stored: classic JSON or
     schema v2), else through the legacy /api."""
     from ..grafana import folders
+    from ..grafana.apis import choose
     from ..grafana.client import GrafanaClient
     from ..grafana.config import settings_from
-    from . import apis
 
-    settings = settings_from(url=args.grafana_url, org_id=args.org_id, allow_insecure_http=args.allow_insecure_http)
-    namespace = getattr(args, "namespace", None) or os.environ.get("GRAFANA_NAMESPACE") or apis.DEFAULT_NAMESPACE
+    settings = settings_from(url=args.grafana_url, org_id=args.org_id, namespace=getattr(args, "namespace", None),
+                             allow_insecure_http=args.allow_insecure_http)
     out = []
     with GrafanaClient(settings) as client:
-        served = apis.versions(client)
+        route = choose(client, settings, [])  # /apis where Grafana serves dashboard.grafana.app, as push does
+        store = route.store(client)
         uids = list(args.uid)
         if args.folder:
-            folder = folders.resolve(client, folders.parse_path(args.folder), create=False)
+            folder = folders.resolve(route.folders(client), folders.parse_path(args.folder), create=False)
             if not folder.exists or not folder.uid:
                 raise GeneratorError(f"folder {args.folder!r} not found in Grafana")
-            uids += [h["uid"] for h in client.search(type="dash-db", folder_uids=[folder.uid]) if h.get("uid")]
+            uids += [h["uid"] for h in store.in_folder(folder.uid) if h.get("uid")]
         for uid in uids:
-            found = apis.get_dashboard(client, uid, namespace, served) if served else client.get_dashboard(uid)
-            if found is None:
-                where = f" (namespace {namespace!r} of /apis/dashboard.grafana.app)" if served else ""
-                raise GeneratorError(f"dashboard {uid!r} not found in Grafana{where}")
-            out.append((f"{settings.url}/d/{uid}", found))
+            live = store.get(uid)
+            if live is None:
+                raise GeneratorError(f"dashboard {uid!r} not found in Grafana (through {store.describe()})")
+            # As Grafana stores it: a dashboard saved as schema v2 is read in its own version, not converted
+            stored = live.stored_as or live.conversion_error
+            out.append((f"{settings.url}/d/{uid}", live.document if stored else live.content))
     return out
 
 
