@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help venv tools dashboards build lint check test test-quick test-rules clean push diff test-grafana push-rules \
-	diff-rules test-ruler up down validate bench review preview
+	diff-rules test-ruler tools-ruler tools-anchors up down validate bench review preview
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ venv: $(STAMP) ## create .venv and install the project into it
 
 tools: ## promtool, prometheus, alertmanager, amtool: Debian's 2.x when missing, 3.x built from source into .tools/ (Go)
 	@./deploy/install-tools.sh
+
+tools-ruler: ## Cortex (a ruler with the Mimir ruler API) built from source into .tools/, for test_ruler_cortex.py
+	@./deploy/build-tools.sh ruler
+
+tools-anchors: ## pint and sloth built from source into .tools/, the anchors `make bench` compares with
+	@./deploy/build-tools.sh anchors
 
 dashboards: $(STAMP) ## compile the content (dashboards/, rules/, catalog/) into generated/, then lint it
 	$(PY) -m generator build

@@ -201,3 +201,32 @@ def default_tier() -> str:
         return find("prometheus", "3").tier
     except ToolMissing:
         return "2"
+
+
+# Go tools of the repository's own tests and benchmarks, beside the tiers: built by `make tools-ruler` (cortex)
+# and `make tools-anchors` (pint, sloth) into .tools/<name>-<release>/<name>, at the pins of deploy/tools.env.
+EXTRAS = ("cortex", "pint", "sloth")
+
+
+def extra(name: str) -> str | None:
+    """The path of ``name`` (one of EXTRAS): ``$CORTEX``, ``$PINT``, ``$SLOTH`` when set, else the pinned build
+    under .tools/ when it is there; None when neither is (the caller says what it leaves out)."""
+    if name not in EXTRAS:
+        raise ValueError(f"no extra tool {name!r}")
+    value = os.environ.get(name.upper())
+    if value:
+        if not _executable(value):
+            raise ToolMissing(f"{name.upper()}={value} is not an executable file")
+        return value
+    version = pins().get(f"{name.upper()}_MODULE_VERSION")
+    path = os.path.join(tools_dir(), f"{name}-{release(name, version)}", name) if version else None
+    return path if path and _executable(path) else None
+
+
+def extra_hint(name: str) -> str:
+    """How to get ``name``: its make target, or a variable."""
+    target = "tools-ruler" if name == "cortex" else "tools-anchors"
+    version = pins().get(f"{name.upper()}_MODULE_VERSION", "")
+    build = (f"`make {target}` builds {name} {version.lstrip('v')} from source into .tools/" if go_available()
+             else f"`make {target}` builds it from source, which needs Go (https://go.dev/dl/)")
+    return f"{name} not found: {build}, or set {name.upper()} to its path"

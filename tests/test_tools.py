@@ -137,3 +137,33 @@ def test_the_built_tier_is_the_pinned_one():
     for name in tools.NAMES:
         found = tools.find(name, "3")
         assert found.version == pinned["prometheus" if name in ("prometheus", "promtool") else "alertmanager"], found
+
+
+def test_the_extras_are_pinned_and_found_where_make_builds_them(tmp_path, monkeypatch):
+    """cortex (make tools-ruler), pint and sloth (make tools-anchors): .tools/<name>-<release>/<name>, or $NAME."""
+    monkeypatch.setenv("GENERATOR_TOOLS_DIR", str(tmp_path))
+    for name in tools.EXTRAS:
+        monkeypatch.delenv(name.upper(), raising=False)
+        assert tools.extra(name) is None and f"make tools-{'ruler' if name == 'cortex' else 'anchors'}" in \
+            tools.extra_hint(name)
+        version = tools.release(name, tools.pins()[f"{name.upper()}_MODULE_VERSION"])
+        (tmp_path / f"{name}-{version}").mkdir()
+        built = _fake(tmp_path / f"{name}-{version}", name, version)
+        assert tools.extra(name) == built
+        monkeypatch.setenv(name.upper(), str(tmp_path / "nothing"))
+        with pytest.raises(tools.ToolMissing, match=f"{name.upper()}=.* is not an executable file"):
+            tools.extra(name)
+
+
+@pytest.mark.parametrize("what, says", [("ruler", "so Cortex is not built"), ("anchors", "pint and sloth are not")])
+def test_without_go_the_ruler_and_anchors_builds_say_what_is_left_out(tmp_path, what, says):
+    result = subprocess.run([BUILD, what], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PATH": NO_GO_PATH, "GENERATOR_TOOLS_DIR": str(tmp_path)})
+    assert result.returncode == 0 and says in result.stderr, result.stderr
+    assert "Prometheus 3 tier" not in result.stderr and os.listdir(tmp_path) == []
+
+
+def test_the_installer_refuses_a_set_it_does_not_know(tmp_path):
+    result = subprocess.run([BUILD, "grafana"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "GENERATOR_TOOLS_DIR": str(tmp_path)})
+    assert result.returncode == 2 and "unknown set grafana (say prometheus, ruler or anchors)" in result.stderr
