@@ -13,7 +13,10 @@ for run, in alternating order, so that a noisy machine moves both sides alike:
   after the other, as scripts and always-overwrite tools do;
 - start-up: ``python -m generator --help`` against a bare ``python -c pass``;
 - real-world input (``../shared/realworld/``, skipped when absent): lint of every rule file in one run against
-  ``promtool check rules`` on the same files, and lint ``--no-catalog`` of every dashboard in one run.
+  ``promtool check rules`` on the same files, and lint ``--no-catalog`` of every dashboard in one run;
+- the anchors (bench/anchors.py; built by ``make tools-anchors``, skipped saying so when absent): pint's
+  ``--offline lint`` of the real-world rule files against our lint, and what each finds; sloth's rules for the
+  repository's objectives against ours: rules, windows read, promtool evaluating both over the same series.
 
 Peak memory is the maximum resident set size of the process (or command) that ran the figure. Inputs are made by
 child processes, so that the runner stays small (a child inherits its parent's peak on Linux). Sizes grow 1x,
@@ -321,7 +324,7 @@ def bench_push(table: Table, directory: str, runs: int) -> None:
                   f"{naive_requests} writes); 20 ms per request")
 
 
-FIGURES = ("startup", "lint-rules", "realworld", "build", "lint-dashboards", "push")
+FIGURES = ("startup", "lint-rules", "realworld", "build", "lint-dashboards", "push", "pint", "sloth")
 
 
 def _push_dir(tmp: str, size: int) -> str:
@@ -348,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         rules, dashboards, lint_size, push_size = [2500, 10000, 40000], [100, 400, 1000, 1600], 1000, 300
     table = Table()
+    notes: list[str] = []  # what a figure adds below the table (the anchors' findings and counts)
     print(f"benchmarks ({runs} runs each, medians; python {sys.version.split()[0]}, {os.cpu_count()} cpus)",
           file=sys.stderr)
     started = time.perf_counter()
@@ -360,15 +364,22 @@ def main(argv: list[str] | None = None) -> int:
             "build": lambda: bench_build(table, dashboards, runs),
             "lint-dashboards": lambda: bench_lint_dashboards(table, lint_size, runs, tmp),
             "push": lambda: bench_push(table, _push_dir(tmp, push_size), runs),
+            "pint": lambda: notes.append(anchors.bench_pint(sys.modules[__name__], table, runs,
+                                                            _realworld("rules", (".yml", ".yaml")))),
+            "sloth": lambda: notes.append(anchors.bench_sloth(sys.modules[__name__], table, runs, tmp)),
         }
         for name in FIGURES:
             if not args.only or name in args.only:
                 figures[name]()
     print(table.markdown())
+    for note in filter(None, notes):
+        print(f"\n{note}")
     print(f"\n({time.perf_counter() - started:.0f} s in all)")
     return 0
 
 
 if __name__ == "__main__":
     sys.path.insert(0, HERE)
+    import anchors
+
     sys.exit(main())
