@@ -87,7 +87,7 @@ review: $(STAMP) ## what this branch changes in dashboards, rules and lint again
 preview: $(STAMP) ## draw every dashboard as a PNG into preview/ with the data of the stack of `make up` (ARGS="--prometheus URL")
 	$(PY) -m generator preview $(ARGS)
 
-bench: $(STAMP) tools tools-anchors ## run the benchmarks (about 5 minutes) and print the table of medians and ratios
+bench: $(STAMP) tools tools-anchors ## run the benchmarks (about 4 minutes) and print the table of medians and ratios
 	$(PY) bench/run.py
 
 clean: ## remove the virtual environment and caches (not .tools/: `rm -rf .tools` to rebuild the Prometheus 3 tier)

@@ -235,6 +235,10 @@ def stand_in_series(objs: list, minutes: int) -> list[dict]:
     return series
 
 
+def _span(seconds: int) -> str:
+    return f"{seconds / 60:g} min" if seconds < 3600 else f"{seconds / 3600:,.0f} h"
+
+
 def _series(name: str, labels: dict) -> str:
     return name + "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}"
 
@@ -302,6 +306,6 @@ def bench_sloth(run, table, runs: int, tmp: str, minutes: int = 360) -> str:
             "| recorded window read per evaluation |", "|---|---|---|---|---|"]
     for name, c in (("ours", o), ("sloth 0.16", t)):
         rows.append(f"| {name} | {c['recording'] + c['alerts']} ({c['recording']} + {c['alerts']}) | "
-                    f"{c['raw_selectors']} | {c['raw_window_s'] / 3600:g} h | {c['recorded_window_s'] / 3600:g} h |")
+                    f"{c['raw_selectors']} | {_span(c['raw_window_s'])} | {_span(c['recorded_window_s'])} |")
     return (f"SLO rules for the same {len(objs)} objectives (rules/slos.py; sloth's spec from bench/anchors.py), "
             "per evaluation of every group:\n\n" + "\n".join(rows))

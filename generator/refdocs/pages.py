@@ -17,6 +17,8 @@ VARIABLES = {
                  "`ALERTMANAGER3`, `AMTOOL3` likewise); a binary's tier is what its `--version` says.",
     "GENERATOR_TOOLS_DIR": "Where `make tools` builds, and the engine finds, the Prometheus 3 tier (default: "
                            "`.tools/` of the engine's repository).",
+    "CORTEX": "A Cortex for `tests/test_ruler_cortex.py`, instead of the build of `make tools-ruler` in `.tools/` "
+              "(`PINT` and `SLOTH` likewise, for `make bench`, instead of `make tools-anchors`).",
     "GENERATOR_PROMETHEUS": "`2` or `3`: the Prometheus `stack up` runs (default: 3 when built, else 2; or "
                             "`--prometheus`).",
     "GRAFANA_URL": "Grafana's base URL for `push`, `diff` and `import --uid/--folder` (or `--grafana-url`).",
