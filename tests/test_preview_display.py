@@ -15,12 +15,12 @@ import pytest
 from conftest import ROOT
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from generator import panels as P  # noqa: E402
-from generator.normalize import normalize_panel, to_plain  # noqa: E402
-from generator.review.data import PanelData, Series  # noqa: E402
-from generator.review.display import (  # noqa: E402
+from generator import panels as P
+from generator.normalize import normalize_panel, to_plain
+from generator.review.data import PanelData, Series
+from generator.review.display import (
     CLASSIC,
     active_threshold,
     display,
@@ -31,8 +31,8 @@ from generator.review.display import (  # noqa: E402
     string_hash,
     value_range,
 )
-from generator.review.panels import draw  # noqa: E402
-from generator.review.units import format_value  # noqa: E402
+from generator.review.panels import draw
+from generator.review.units import format_value
 
 RED, ORANGE, GREEN, BLUE, YELLOW = "#F2495C", "#FF9830", "#73BF69", "#5794F2", "#FADE2A"
 

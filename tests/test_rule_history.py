@@ -127,7 +127,7 @@ def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
                           end=bounds[1], eval_interval="15s", logs=str(tmp_path), log=lambda m: None)
     assert (done["levels"], done["rules"]) == (3, 3)
     # A Prometheus of our own on the data: the last level covers the history (after its first 30 minutes' ramp).
-    url = "http://127.0.0.1:%d" % _port()
+    url = f"http://127.0.0.1:{_port()}"
     config = tmp_path / "p.yml"
     config.write_text("global: {}\n")
     proc = spawn("prometheus", [prometheus, f"--config.file={config}", f"--storage.tsdb.path={data}",

@@ -102,6 +102,8 @@ class Stack:
     def _save(self) -> None:
         state = {"profile": self.profile.name, "urls": self.urls, "prometheus": self.versions,
                  "processes": {name: p.to_json() for name, p in self.procs.items()}}
+        if self.rule_history:
+            state["rule_history"] = self.rule_history
         tmp = self.path(STATE + ".tmp")
         with open(tmp, "w") as fh:
             json.dump(state, fh, indent=2, sort_keys=True)

@@ -45,6 +45,7 @@ class PanelData:
     table: bool = False  # instant/table queries: one value per series, labels as columns
     start: float = 0.0  # the time range drawn (the dashboard's default), seconds since the epoch
     end: float = 0.0
+    step: float = 0.0  # of its range queries (Grafana's interval for the panel)
 
 
 def time_range(dash: dict) -> float:
@@ -116,7 +117,7 @@ class Fetcher:
     def panel(self, panel: dict, width_px: float) -> PanelData:
         builtins = self.builtins(panel, width_px)
         start = self.end - self.panel_range(panel)
-        out = PanelData(start=start, end=self.end)
+        out = PanelData(start=start, end=self.end, step=float(builtins["_step"]))
         for target in panel.get("targets") or []:
             if not isinstance(target, dict) or target.get("hide") or not target.get("expr"):
                 continue

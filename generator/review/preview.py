@@ -109,6 +109,7 @@ class Preview:
             inner = (box[0], box[1], box[2], box[3] - 28 / height)
             data = fetcher.panel(panel, w_px) if panel.get("targets") else PanelData()
             entry["range"] = [round(data.start, 3), round(data.end, 3)]
+            entry["step"] = data.step
             entry["series"] = [_drawn(s) for s in data.series]
             entry["status"] = draw(fig, inner, panel, data, px, entry)
             if data.errors:
