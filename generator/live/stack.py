@@ -185,7 +185,7 @@ class Stack:
         if self.history:
             window = shortest_window(rules)
             step = p.scale(p.history_step).total_seconds()
-            if window and window[0] <= 2 * step:
+            if window and window[0] < 2 * step:
                 log(f"note: a history step of {durations.format(p.history_step)} leaves "
                     f"{durations.format_seconds(window[0])} windows (in {window[1]}) with fewer than two samples: "
                     f"recorded series will have gaps in the history; use --history-step "
@@ -193,7 +193,7 @@ class Stack:
             workload += ["--history", durations.format(p.history), "--history-step", durations.format(p.history_step),
                          "--backfill-dir", self.path("prometheus")]  # the last HISTORY_RECENT s every scrape
         # Writing the history takes a while: Prometheus starts only once its blocks are in place.
-        self._launch("workload", workload, "/-/ready", max(timeout, 300), log, env)
+        self._launch("workload", workload, "/-/ready", max(timeout, 900), log, env)
         bounds = history_bounds(self.path("prometheus")) if self.history else None
         if bounds:  # the recorded series over the same history, before the stack's Prometheus opens it
             self.rule_history = backfill_rules(
