@@ -194,9 +194,12 @@ def heatmap(title: str, description: str, unit: str, query, *, width: int = 24, 
 
 def bar_gauge(title: str, description: str, unit: str, query, *, width: int = 12, height: int = 8,
               steps: list[dict] | None = None, suppress: dict[str, str] | None = None) -> G.Panel:
-    """Horizontal bars, one per series, for rankings (top models, top features)."""
+    """Horizontal bars, one per series, for rankings (top models, top features). Without ``steps`` a bar's colour
+    runs green-yellow-red over the panel's range (a ranking); with ``steps`` it is the colour of the step its value
+    reaches (Grafana's colour mode ``thresholds``: a continuous scheme would ignore the steps)."""
     panel = _BarGauge(title=title, description=description, unit=unit, dataSource=DATASOURCE,
-                      targets=_targets([query]), thresholds=steps or thresholds((None, GREEN)))
+                      targets=_targets([query]), thresholds=steps or thresholds((None, GREEN)),
+                      color_mode="thresholds" if steps else "continuous-GrYlRd")
     return _sized(panel, width, height, suppress)
 
 
@@ -205,11 +208,12 @@ class _BarGauge(Panel):
     """Grafana's current bar gauge (grafanalib 0.7 emits the pre-7 ``fieldOptions`` form)."""
 
     unit = attr.ib(default="")
+    color_mode = attr.ib(default="continuous-GrYlRd")
 
     def to_json_data(self):
         return self.panel_json({
             "type": "bargauge",
-            "fieldConfig": {"defaults": {"unit": self.unit, "min": 0, "color": {"mode": "continuous-GrYlRd"}}},
+            "fieldConfig": {"defaults": {"unit": self.unit, "min": 0, "color": {"mode": self.color_mode}}},
             "options": {
                 "displayMode": "gradient", "orientation": "horizontal", "showUnfilled": True, "valueMode": "color",
                 "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},

@@ -22,10 +22,11 @@ CONTENT = ("pyproject.toml", "catalog", "dashboards", "rules", "docs", "settings
            "traffic-genai-semconv.yml", "generated")
 
 
-def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
     """``python -m generator ARGS`` in a fresh interpreter, as a user would run it."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300)
+                          env={**os.environ, **(env or {})}, timeout=timeout)
 
 
 def switch_naming(root, naming: str) -> None:
@@ -102,7 +103,8 @@ def cli_stack(directory: str, cwd: str = ROOT, *options: str, tier: str | None =
         tool(name, tier)
     state = os.path.join(directory, "stack.json")
     try:  # `up` inside: one that times out has recorded what it started, and `down` stops it
-        up = run_cli("stack", "--dir", directory, "up", "--prometheus", tier, *options, cwd=cwd)
+        # Writing the raw and the recorded history of the GenAI naming's 12,000 series takes minutes on a busy machine.
+        up = run_cli("stack", "--dir", directory, "up", "--prometheus", tier, *options, cwd=cwd, timeout=900)
         assert up.returncode == 0, up.stderr + up.stdout
         print(up.stdout)
         with open(state) as fh:

@@ -1,6 +1,8 @@
-"""`preview` against a real Prometheus (the stack of `stack up`, with its backfilled history): one PNG per dashboard,
-as big as Grafana's grid says, every panel where its gridPos puts it and with data; a panel on a metric nobody
-exports says "No data"; `review --preview` links a picture before and after for the changed dashboard."""
+"""`preview` against a real Prometheus (the stack of `stack up`, with its backfilled history, raw and recorded): one
+PNG per dashboard, as big as Grafana's grid says, every panel where its gridPos puts it and with points across nine
+tenths of its range or more; a bar gauge and a stat with thresholds drawn in the colour Grafana's rules give their
+values; a panel on a metric nobody exports says "No data"; `review --preview` draws before and after from the same
+history up to the same moment, so the changed panel, and only it, shows a changed picture."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import pytest
 from conftest import ROOT, run_cli
 from matplotlib import image
 
+from generator.live.coverage import evaluations
+from generator.review.display import active_threshold, field_config, hex_color, mode_of, threshold_steps
 from generator.review.preview import CELL_H, HEADER, MARGIN, WIDTH
 
 pytestmark = pytest.mark.live
@@ -72,6 +76,43 @@ def test_one_picture_per_dashboard_laid_out_on_the_grid(prometheus, tmp_path):
                 assert _colours(png, shown["box"]) > 3, (uid, shown["title"])  # something is drawn in it
     kinds = {p["type"] for d in dashboards.values() for p in d["panels"]}
     assert {"timeseries", "stat", "table", "heatmap", "bargauge"} <= kinds
+    _covered(index, dashboards)
+    _coloured_by_their_steps(index, dashboards)
+
+
+def _covered(index: dict, dashboards: dict) -> None:
+    """Every panel of range queries has a series with points at nine tenths of its evaluation times or more."""
+    short = []
+    for uid, dash in dashboards.items():
+        for shown, panel in zip(index[uid]["panels"], dash["panels"], strict=True):
+            ranged = [t for t in panel.get("targets") or [] if not t.get("instant")]
+            if panel["type"] == "row" or not ranged:
+                continue
+            start, end = shown["range"]
+            best = max(s["points"] for s in shown["series"]) / evaluations(start, end, shown["step"])
+            if best < 0.9:
+                short.append((uid, shown["title"], round(best, 3)))
+    assert not short, short
+
+
+def _coloured_by_their_steps(index: dict, dashboards: dict) -> None:
+    """Each value of a stat or bar gauge in colour mode thresholds has its step's colour (getActiveThreshold)."""
+    checked = {}
+    for uid, dash in dashboards.items():
+        for shown, panel in zip(index[uid]["panels"], dash["panels"], strict=True):
+            if panel["type"] not in ("stat", "bargauge") or shown["status"] != "data":
+                continue
+            config = field_config(panel)
+            if mode_of(config) != "thresholds" or len(threshold_steps(config)) < 2:
+                continue
+            for value in shown["values"]:
+                if value["mapped"] or value["value"] is None:
+                    continue
+                expected = hex_color(active_threshold(value["value"], threshold_steps(config))[1])
+                assert value["color"] == expected, (uid, shown["title"], value)
+                checked.setdefault(panel["type"], []).append(shown["title"])
+    assert "Error budget remaining" in checked.get("bargauge", []), checked
+    assert checked.get("stat"), checked
 
 
 def test_a_panel_without_data_says_no_data(prometheus, project_copy, tmp_path):
@@ -115,7 +156,18 @@ def test_review_preview_links_before_and_after(prometheus, tmp_path):
     done = _cli(dest, "review", "--base", "HEAD", "--format", "markdown", "--preview", "--prometheus", prometheus,
                 "--pictures", str(pictures), "--output", str(tmp_path / "review.md"))
     assert done.returncode == 0, done.stderr
-    assert sorted(os.listdir(pictures)) == ["ai-overview.after.png", "ai-overview.before.png"]
+    assert sorted(os.listdir(pictures)) == ["ai-overview.after.png", "ai-overview.before.png", "pictures.json"]
+    with open(pictures / "pictures.json") as fh:
+        [(uid, sides)] = json.load(fh)["dashboards"].items()
+    before, after = ({p["title"]: p for p in sides[side]["panels"]} for side in ("before", "after"))
+    assert uid == "ai-overview" and set(before) == set(after)
+    for title in before:  # one window of one history: the same range, and the same data but where the query changed
+        assert before[title].get("range") == after[title].get("range"), title
+        if title != "Active requests":
+            assert before[title].get("values") == after[title].get("values"), title
+            assert before[title]["series"] == after[title]["series"], title
+    [old], [new] = before["Active requests"]["values"], after["Active requests"]["values"]
+    assert old["value"] != new["value"], (old, new)  # sum() of every feature's requests in flight, then max()
     md = (tmp_path / "review.md").read_text()
     assert "![before: ai-overview](pictures/ai-overview.before.png)" in md
     assert "![after: ai-overview](pictures/ai-overview.after.png)" in md

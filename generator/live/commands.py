@@ -8,6 +8,7 @@ import time
 
 from .. import durations, exitcodes
 from ..errors import GeneratorError
+from .coverage import DEFAULT_SHARE
 
 
 def _duration(text: str) -> float:
@@ -27,7 +28,7 @@ def cmd_workload(args) -> int:
     from ..catalog import load_catalog
     from .history import backfill, history_times, write_openmetrics
     from .serve import serve
-    from .stack import HOST, free_port
+    from .stack import HISTORY_RECENT, HOST, free_port
     from .traffic_yaml import load_traffic
     from .workload import Workload
 
@@ -58,7 +59,8 @@ def cmd_workload(args) -> int:
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
         # The last hour as often as Prometheus scrapes: short rate windows have data as soon as it starts.
-        recent = {"recent": 3600 / args.speed, "recent_step": catalog.scrape_interval.total_seconds() / args.speed}
+        recent = {"recent": HISTORY_RECENT / args.speed,
+                  "recent_step": catalog.scrape_interval.total_seconds() / args.speed}
         if args.write_history:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
@@ -190,4 +192,8 @@ def add_commands(sub) -> None:
     p.add_argument("--dashboard", action="append", help="only this dashboard uid (repeatable)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per query (default 30)")
+    p.add_argument("--coverage", type=float, default=DEFAULT_SHARE, metavar="SHARE",
+                   help="fail a panel whose series have points at less than this share of the range's evaluation "
+                        f"times (default {DEFAULT_SHARE:g}; 0 only asks for some data, e.g. on a stack without "
+                        "history)")
     p.set_defaults(func=cmd_validate)

@@ -4,7 +4,8 @@ everything (configuration, data, logs, pid records) under one directory, ``.stac
 ``up`` writes the configuration, starts the processes in dependency order, waits until each is ready and the
 workload has been scraped, and records them in ``stack.json``; ``down`` stops exactly the processes recorded there
 (a pid that now belongs to another process is left alone). Every ``up`` starts from empty Prometheus and
-Alertmanager data, with a fresh history written by the workload.
+Alertmanager data, with a fresh history written by the workload and every recording rule evaluated over it
+(:mod:`.rulehistory`), so that recorded series have as long a past as the raw ones.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from ..rules.render import render_group as _render_group
 from .config import alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
+from .rulehistory import backfill_rules, history_bounds, shortest_window
 from .traffic_yaml import load_traffic
 
 STATE = "stack.json"
+HISTORY_RECENT = 3600.0  # simulated seconds at the end of the history sampled as often as Prometheus scrapes
 HOST = "127.0.0.1"
 
 
@@ -57,6 +60,7 @@ class Stack:
     versions: dict[str, str] = field(default_factory=dict)  # tier, and the version of each tool it runs
     procs: dict[str, Proc] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
+    rule_history: dict = field(default_factory=dict)  # what backfill_rules did (levels, rules, blocks, seconds)
 
     @classmethod
     def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True,
@@ -98,6 +102,8 @@ class Stack:
     def _save(self) -> None:
         state = {"profile": self.profile.name, "urls": self.urls, "prometheus": self.versions,
                  "processes": {name: p.to_json() for name, p in self.procs.items()}}
+        if self.rule_history:
+            state["rule_history"] = self.rule_history
         tmp = self.path(STATE + ".tmp")
         with open(tmp, "w") as fh:
             json.dump(state, fh, indent=2, sort_keys=True)
@@ -138,7 +144,7 @@ class Stack:
         self.urls = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
         self.procs = {}
         try:
-            self._start(catalog, ports, prometheus, alertmanager, log, timeout)
+            self._start(catalog, ports, prometheus, alertmanager, log, timeout, promtool=found["promtool"].path)
         except BaseException:
             self.down(log=lambda *_: None)
             raise
@@ -160,11 +166,12 @@ class Stack:
             out.append(path)
         return out
 
-    def _start(self, catalog, ports, prometheus, alertmanager, log, timeout) -> None:
+    def _start(self, catalog, ports, prometheus, alertmanager, log, timeout, promtool: str) -> None:
         p = self.profile
+        rules = self._rules()
         _write_yaml(self.path("prometheus.yml"), prometheus_config(
             catalog, p, target=f"{HOST}:{ports['workload']}", alertmanager=f"{HOST}:{ports['alertmanager']}",
-            rules=self._rules()))
+            rules=rules))
         _write_yaml(self.path("alertmanager.yml"),
                     alertmanager_config(p, webhook_url=self.urls["webhook"] + "/alerts",
                                         group_by=self.traffic.group_by))
@@ -176,10 +183,24 @@ class Stack:
         workload = python + ["workload", "--host", HOST, "--port", str(ports["workload"]),
                              "--speed", f"{p.speed:g}"]
         if self.history:
+            window = shortest_window(rules)
+            step = p.scale(p.history_step).total_seconds()
+            if window and window[0] < 2 * step:
+                log(f"note: a history step of {durations.format(p.history_step)} leaves "
+                    f"{durations.format_seconds(window[0])} windows (in {window[1]}) with fewer than two samples: "
+                    f"recorded series will have gaps in the history; use --history-step "
+                    f"{durations.format_seconds(window[0] * p.speed / 2.5)} or less")
             workload += ["--history", durations.format(p.history), "--history-step", durations.format(p.history_step),
-                         "--backfill-dir", self.path("prometheus")]
+                         "--backfill-dir", self.path("prometheus")]  # the last HISTORY_RECENT s every scrape
         # Writing the history takes a while: Prometheus starts only once its blocks are in place.
-        self._launch("workload", workload, "/-/ready", max(timeout, 300), log, env)
+        self._launch("workload", workload, "/-/ready", max(timeout, 900), log, env)
+        bounds = history_bounds(self.path("prometheus")) if self.history else None
+        if bounds:  # the recorded series over the same history, before the stack's Prometheus opens it
+            self.rule_history = backfill_rules(
+                rules, self.path("prometheus"), prometheus=prometheus, promtool=promtool, start=bounds[0],
+                end=bounds[1], eval_interval=p.interval(p.evaluation_interval), logs=self.path("logs"), log=log,
+                step=p.scale(p.history_step).total_seconds(), recent=HISTORY_RECENT / p.speed,
+                timeout=max(timeout, 600))
         self._launch("alertmanager", [
             alertmanager, f"--config.file={self.path('alertmanager.yml')}",
             f"--storage.path={self.path('alertmanager')}", f"--web.listen-address={HOST}:{ports['alertmanager']}",

@@ -8,16 +8,19 @@ For each dashboard of ``generated/dashboards/`` the validator does what Grafana 
   not enumerate). A multi-value or All variable is expanded the way Grafana's Prometheus data source does,
   ``(v1|v2|...)``; a single-value variable is tried with *each* of its values, so that a per-value view (a
   dashboard with one selected value) is proven for every value, not only the first.
-- built-in variables: ``$__interval`` is the range divided by ``MAX_DATA_POINTS``, rounded the way Grafana
-  rounds it and never below the scrape interval; ``$__rate_interval`` is ``max($__interval + scrape interval,
-  4 × scrape interval)``; ``$__range`` is the range in seconds.
+- built-in variables: ``$__interval`` is the range divided by the panel's ``maxDataPoints`` (``MAX_DATA_POINTS``
+  for a panel without), rounded the way Grafana rounds it and never below the scrape interval or the panel's
+  ``interval``; ``$__rate_interval`` is ``max($__interval + scrape interval, 4 × scrape interval)``; ``$__range``
+  is the range in seconds (:mod:`.coverage`).
 - targets: an instant target runs ``/api/v1/query`` at the end of the range, others ``/api/v1/query_range`` with
   ``$__interval`` as the step. A target is *ok* when Prometheus returns at least one sample, *empty* when it
-  returns none, *error* when the query fails. A panel is as bad as its worst target.
+  returns none, *error* when the query fails. A panel is as bad as its worst target, and *partial* when its range
+  queries' series together have points at fewer than ``--coverage`` (0.9) of the range's evaluation times: a
+  panel with one point at the right edge of an empty graph is not "ok".
 
 The time of each query is measured on the client; a dashboard's load time is the sum over one view (its variable
 queries and every target), compared with PRODUCT.md's budget of 2 s for 24 h. Exit status 1 when any panel or
-variable is empty or fails.
+variable is empty, partial or fails.
 """
 
 from __future__ import annotations
@@ -37,23 +40,12 @@ from ..catalog import load_catalog
 from ..errors import GeneratorError
 from ..grafana import model
 from ..output import generated_dashboards
+from .coverage import DEFAULT_SHARE, MAX_DATA_POINTS, builtins, panel_interval, points, round_interval, share
 
-MAX_DATA_POINTS = 1000  # about a full-width panel; Grafana uses the panel's width in pixels
+__all__ = ["MAX_DATA_POINTS", "Validator", "expand", "round_interval"]
+
 LOAD_BUDGET_SECONDS = 2.0
-STATUS_ORDER = {"ok": 0, "empty": 1, "error": 2}
-
-# Grafana's kbn.roundInterval: (upper bound in seconds, interval in seconds)
-_ROUND = [(0.015, 0.01), (0.035, 0.02), (0.075, 0.05), (0.15, 0.1), (0.35, 0.2), (0.75, 0.5), (1.5, 1), (3.5, 2),
-          (7.5, 5), (12.5, 10), (17.5, 15), (25, 20), (45, 30), (90, 60), (210, 120), (450, 300), (750, 600),
-          (1050, 900), (1500, 1200), (2700, 1800), (5400, 3600), (9000, 7200), (16200, 10800), (24300, 21600),
-          (54000, 43200), (129600, 86400), (864000, 604800), (2419200, 2592000)]
-
-
-def round_interval(seconds: float) -> float:
-    for bound, value in _ROUND:
-        if seconds < bound:
-            return value
-    return 31536000.0
+STATUS_ORDER = {"ok": 0, "partial": 1, "empty": 2, "error": 3}
 
 
 @dataclass
@@ -64,7 +56,8 @@ class Check:
     status: str
     seconds: float
     view: str = ""  # the single-value variables of this run, e.g. "region=eu"
-    queries: list[dict] = field(default_factory=list)  # {expr, status, series, seconds, error}
+    queries: list[dict] = field(default_factory=list)  # {expr, status, series, seconds, error[, coverage]}
+    coverage: float | None = None  # share of the range its range queries' series cover (None: instant only)
 
 
 class Prometheus:
@@ -112,22 +105,18 @@ def _count_samples(data: dict) -> int:
 
 
 class Validator:
-    def __init__(self, prometheus: Prometheus, catalog, range_seconds: float, end: float | None = None):
+    def __init__(self, prometheus: Prometheus, catalog, range_seconds: float, end: float | None = None,
+                 min_coverage: float = DEFAULT_SHARE):
         self.prom = prometheus
         self.catalog = catalog
         self.range = range_seconds
         self.end = time.time() if end is None else end
         self.start = self.end - self.range
-        scrape = catalog.scrape_interval.total_seconds()
-        self.interval = max(scrape, round_interval(self.range / MAX_DATA_POINTS))
-        self.builtins = {
-            "__interval": durations.format_seconds(self.interval),
-            "__interval_ms": str(int(self.interval * 1000)),
-            "__rate_interval": durations.format_seconds(max(self.interval + scrape, 4 * scrape)),
-            "__range": f"{int(self.range)}s",
-            "__range_s": str(int(self.range)),
-            "__range_ms": str(int(self.range * 1000)),
-        }
+        self.min_coverage = min_coverage
+        self.scrape = catalog.scrape_interval.total_seconds()
+        # Variables and the report: a panel without maxDataPoints; each panel's queries use its own step.
+        self.interval = panel_interval(self.range, self.scrape)
+        self.builtins = builtins(self.range, self.scrape, self.interval)
 
     # -- variables ----------------------------------------------------------------------------------------------
 
@@ -210,26 +199,39 @@ class Validator:
         return checks
 
     def panel(self, uid: str, panel: dict, values: dict[str, str], view: str) -> Check:
-        records = []
+        """Run the panel's targets with its own step (Grafana's, from its maxDataPoints and interval); the panel is
+        *partial* when its series together have points at fewer than ``min_coverage`` of the evaluation times."""
+        records, covered, ranged = [], set(), False
+        step = panel_interval(self.range, self.scrape, panel)
+        values = {**values, **builtins(self.range, self.scrape, step)}
         for target in model.targets(panel):
             if target.get("hide") or not target.get("expr"):
                 continue
             expr = expand(target["expr"], values)
-            if target.get("instant"):
+            record = {"expr": expr}
+            if target.get("instant") and not target.get("range"):
                 status, data, seconds, error = self.prom.get("/api/v1/query", {"query": expr, "time": self.end})
             else:
+                ranged = True
                 status, data, seconds, error = self.prom.get("/api/v1/query_range", {
-                    "query": expr, "start": self.start, "end": self.end, "step": self.interval})
+                    "query": expr, "start": self.start, "end": self.end, "step": step})
+                times = points(data) if status == "ok" else set()
+                covered |= times
+                record["coverage"] = round(share(times, self.start, self.end, step), 3)
             series = _count_samples(data) if status == "ok" else 0
             if status == "ok" and series == 0:
                 status = "empty"
-            records.append({"expr": expr, "status": status, "series": series, "seconds": round(seconds, 4),
-                            "error": error})
+            record.update(status=status, series=series, seconds=round(seconds, 4), error=error)
+            records.append(record)
         if not records:
             return Check(uid, "panel", panel.get("title", "?"), "error", 0.0, view,
                          [{"expr": "", "status": "error", "series": 0, "seconds": 0, "error": "no targets"}])
         worst = max((r["status"] for r in records), key=STATUS_ORDER.__getitem__)
-        return Check(uid, "panel", panel.get("title", "?"), worst, sum(r["seconds"] for r in records), view, records)
+        coverage = round(share(covered, self.start, self.end, step), 3) if ranged else None
+        if worst == "ok" and coverage is not None and coverage < self.min_coverage:
+            worst = "partial"
+        return Check(uid, "panel", panel.get("title", "?"), worst, sum(r["seconds"] for r in records), view, records,
+                     coverage)
 
 
 def load_time(checks: list[Check]) -> float:
@@ -264,7 +266,9 @@ def run(project, args) -> int:
     status, _, _, error = prom.get("/api/v1/status/buildinfo", {})
     if status != "ok":
         raise GeneratorError(f"cannot reach Prometheus at {url}: {error}")
-    validator = Validator(prom, catalog, args.range)
+    if not 0 <= args.coverage <= 1:
+        raise GeneratorError(f"--coverage {args.coverage:g}: give a share from 0 to 1 (0.9: nine tenths)")
+    validator = Validator(prom, catalog, args.range, min_coverage=args.coverage)
     report = []
     for data in dashboards:
         checks = validator.dashboard(data)
@@ -274,6 +278,7 @@ def run(project, args) -> int:
         json.dump({
             "prometheus": url, "range_seconds": args.range, "interval": validator.builtins["__interval"],
             "rate_interval": validator.builtins["__rate_interval"], "budget_seconds": LOAD_BUDGET_SECONDS,
+            "min_coverage": validator.min_coverage,
             "dashboards": [{"uid": d.get("uid"), "title": d.get("title"), "load_seconds": round(t, 4),
                             "checks": [asdict(c) for c in checks]} for d, checks, t in report],
             "problems": bad,
@@ -287,21 +292,26 @@ def run(project, args) -> int:
 def _print_text(url: str, validator: Validator, report) -> None:
     b = validator.builtins
     print(f"validating against {url}: range {durations.format_seconds(validator.range)}, "
-          f"$__interval {b['__interval']}, $__rate_interval {b['__rate_interval']}")
+          f"$__interval {b['__interval']}, $__rate_interval {b['__rate_interval']} (a panel's own maxDataPoints "
+          f"sets its step); a panel must cover {validator.min_coverage:.0%} of the range")
     total_bad = 0
     for data, checks, load in report:
         print(f"\n{data.get('uid')}  {data.get('title')}")
         for c in checks:
             where = f"  [{c.view}]" if c.view else ""
             kind = "variable " if c.kind == "variable" else ""
-            print(f"  {c.status:<6} {c.seconds * 1000:7.1f} ms  {kind}{c.title}{where}")
+            covered = "     " if c.coverage is None else f"{c.coverage:4.0%} "
+            print(f"  {c.status:<7} {c.seconds * 1000:7.1f} ms {covered} {kind}{c.title}{where}")
             if c.status != "ok":
                 total_bad += 1
                 for q in c.queries:
-                    if q["status"] != "ok":
-                        detail = f"\n           {q['error']}" if q["error"] else ""
-                        print(f"           {q['status']}: {q['expr']}{detail}")
+                    if q["status"] != "ok" or c.status == "partial":
+                        detail = f"\n            {q['error']}" if q["error"] else ""
+                        share = f" ({q['coverage']:.0%} of the range)" if "coverage" in q else ""
+                        print(f"            {q['status']}{share}: {q['expr']}{detail}")
         verdict = "within" if load <= LOAD_BUDGET_SECONDS else "OVER"
         print(f"  load time {load:.3f} s for one view ({verdict} the {LOAD_BUDGET_SECONDS:g} s budget)")
-    print(f"\n{total_bad} panel(s) or variable(s) empty or failing" if total_bad
-          else "\nevery panel and variable has data")
+    print(f"\n{total_bad} panel(s) or variable(s) empty, failing or covering less than "
+          f"{validator.min_coverage:.0%} of the range (a stack without history: --coverage 0)" if total_bad
+          else f"\nevery panel and variable has data, each panel across {validator.min_coverage:.0%} of the range "
+               "or more")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -112,16 +113,23 @@ def _pictures(project: Project, args, review, old, head) -> None:
     url = prometheus_url(project, args.prometheus)
     if not url:
         raise BaseError("--preview needs a Prometheus: pass --prometheus URL or start one with `make up`")
+    # One Preview: both sides are drawn up to the same moment, from the same Prometheus and so the same history;
+    # a picture differs from the other only where the change does.
     drawer = Preview(url, load_catalog(project.catalog))
     before, after = old.dashboards(), head.dashboards()
     os.makedirs(args.pictures, exist_ok=True)
+    shown: dict[str, dict] = {}
     for dash in review.dashboards:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in dash.uid)
         for label, side in (("before", before), ("after", after)):
             if dash.uid in side:
                 path = os.path.abspath(os.path.join(args.pictures, f"{safe}.{label}.png"))
-                drawer.draw(side[dash.uid], path)
+                panels = drawer.draw(side[dash.uid], path)
                 dash.pictures[label] = path
+                shown.setdefault(dash.uid, {})[label] = {"file": os.path.basename(path), "panels": panels}
+    with open(os.path.join(args.pictures, "pictures.json"), "w", encoding="utf-8") as fh:
+        json.dump({"prometheus": url, "end": drawer.end, "dashboards": shown}, fh, indent=2)
+        fh.write("\n")
 
 
 def cmd_preview(args) -> int:

@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 
 from .. import durations
-from ..live.validate import Prometheus, Validator, expand, round_interval
+from ..live.coverage import builtins, panel_interval
+from ..live.validate import Prometheus, Validator, expand
 
 _LEGEND = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _ALL = "$__all"
@@ -44,6 +45,7 @@ class PanelData:
     table: bool = False  # instant/table queries: one value per series, labels as columns
     start: float = 0.0  # the time range drawn (the dashboard's default), seconds since the epoch
     end: float = 0.0
+    step: float = 0.0  # of its range queries (Grafana's interval for the panel)
 
 
 def time_range(dash: dict) -> float:
@@ -109,24 +111,13 @@ class Fetcher:
 
     def builtins(self, panel: dict, width_px: float) -> dict[str, str]:
         span = self.panel_range(panel)
-        points = panel.get("maxDataPoints") or max(int(width_px), 100)
-        interval = max(self.scrape, round_interval(span / points))
-        if panel.get("interval"):
-            try:
-                interval = max(interval, durations.seconds(str(panel["interval"]).lstrip("><=")))
-            except ValueError:
-                pass
-        return {
-            "__interval": durations.format_seconds(interval), "__interval_ms": str(int(interval * 1000)),
-            "__rate_interval": durations.format_seconds(max(interval + self.scrape, 4 * self.scrape)),
-            "__range": f"{int(span)}s", "__range_s": str(int(span)),
-            "__range_ms": str(int(span * 1000)), "_step": str(interval),
-        }
+        interval = panel_interval(span, self.scrape, panel, width_px)
+        return {**builtins(span, self.scrape, interval), "_step": str(interval)}
 
     def panel(self, panel: dict, width_px: float) -> PanelData:
         builtins = self.builtins(panel, width_px)
         start = self.end - self.panel_range(panel)
-        out = PanelData(start=start, end=self.end)
+        out = PanelData(start=start, end=self.end, step=float(builtins["_step"]))
         for target in panel.get("targets") or []:
             if not isinstance(target, dict) or target.get("hide") or not target.get("expr"):
                 continue

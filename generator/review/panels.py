@@ -1,7 +1,10 @@
 """Drawing one panel's content inside its box, per panel type, on a matplotlib figure (Grafana's dark theme).
 
 Each function returns what it drew: ``"data"``, ``"no data"`` (the panel says "No data", as Grafana does) or
-``"not drawn"`` (a type these pictures do not know; the panel says so)."""
+``"not drawn"`` (a type these pictures do not know; the panel says so), and fills ``record`` (the panel's entry in
+``preview.json``) with what it drew: ``series`` (name, points, colour) for a time series, ``values`` (the reduced
+value of each series, its text and colour) for a stat, gauge or bar gauge, ``rows`` for a table. Colours, texts and
+units follow Grafana's rules (:mod:`.display`, :mod:`.units`)."""
 
 from __future__ import annotations
 
@@ -13,18 +16,15 @@ from matplotlib.patches import Rectangle, Wedge
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .data import PanelData
-from .units import PALETTE, fmt, steps, threshold_color, unit_of
+from .display import field_config, hex_color, threshold_steps, value_range
+from .shown import reduced_values, series_colors
+from .units import fmt, unit_of
 
 TEXT, DIM, GRID, EMPTY = "#CCCCDC", "#8E8E8E", "#2C3235", "#22252B"
 
 
 def _decimals(panel: dict):
     return ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("decimals")
-
-
-def _calc(panel: dict) -> str:
-    calcs = ((panel.get("options") or {}).get("reduceOptions") or {}).get("calcs") or ["lastNotNull"]
-    return calcs[0]
 
 
 def _has_data(data: PanelData) -> bool:
@@ -46,7 +46,12 @@ def _axes(fig, box, **kw):
     return ax
 
 
-def timeseries(fig, box, panel, data: PanelData, px) -> str:
+def _steps(panel: dict) -> list[tuple[float, str]]:
+    """The panel's threshold steps as (from, colour), the base step from -inf (absolute values)."""
+    return [(start, hex_color(c)) for start, c in threshold_steps(field_config(panel))]
+
+
+def timeseries(fig, box, panel, data: PanelData, px, record: dict) -> str:
     if not _has_data(data):
         return no_data(fig, box)
     x, y, w, h = box
@@ -56,16 +61,17 @@ def timeseries(fig, box, panel, data: PanelData, px) -> str:
     rows = min(len(data.series), 3) if show_legend else 0
     legend_h = rows * 15 / px[1]
     ax = _axes(fig, [x + 60 / px[0], y + legend_h + 18 / px[1], w - 70 / px[0], h - legend_h - 22 / px[1]])
-    for i, s in enumerate(data.series):
+    record["series"] = series_colors(panel, data)
+    for s, shown in zip(data.series, record["series"], strict=True):
         times = [datetime.fromtimestamp(t, UTC) for t in s.times]
-        ax.plot(times, s.values, color=PALETTE[i % len(PALETTE)], linewidth=1.1, label=s.name,
+        ax.plot(times, s.values, color=shown["color"], linewidth=1.1, label=s.name,
                 marker="o" if len(s.times) < 5 else None, markersize=2.5)
     if data.end > data.start:  # the whole range, as Grafana shows it, however little of it has data
         ax.set_xlim(datetime.fromtimestamp(data.start, UTC), datetime.fromtimestamp(data.end, UTC))
     custom = ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("custom") or {}
     mode = str((custom.get("thresholdsStyle") or {}).get("mode") or "off")
     if mode != "off":
-        for start, c in steps(panel):
+        for start, c in _steps(panel):
             if not math.isinf(start):
                 ax.axhline(start, color=c, linewidth=1, linestyle="--" if "dashed" in mode else "-")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, unit, decimals)))
@@ -83,53 +89,55 @@ def timeseries(fig, box, panel, data: PanelData, px) -> str:
     return "data"
 
 
-def stat(fig, box, panel, data: PanelData, px) -> str:
+def stat(fig, box, panel, data: PanelData, px, record: dict) -> str:
+    """Grafana's stat (BigValue): the value's text in its colour (colorMode ``value``), on it (``background``) or in
+    the text colour (``none``); with graphMode ``area`` a sparkline of the series under it, in the same colour."""
     if not _has_data(data):
         return no_data(fig, box)
     x, y, w, h = box
-    unit, decimals, calc = unit_of(panel), _decimals(panel), _calc(panel)
-    mode = (panel.get("options") or {}).get("colorMode", "value")
+    options = panel.get("options") or {}
+    mode, graph = options.get("colorMode", "value"), options.get("graphMode", "none")
     cells = data.series[:12]
+    values = reduced_values(panel, data, 12)
     cols = min(len(cells), max(1, int(w * px[0] // 110)))
     rows = math.ceil(len(cells) / cols)
     cw, ch = w / cols, h / rows
     size = max(8, min(30, ch * px[1] * 0.45, cw * px[0] / 5))
-    for i, s in enumerate(cells):
-        value = s.reduce(calc)
-        c = threshold_color(panel, value)
+    for i, (s, shown) in enumerate(zip(cells, values, strict=True)):
+        c = shown["color"]
         cx, cy = x + (i % cols) * cw, y + h - (i // cols + 1) * ch
         if mode == "background":
             fig.add_artist(Rectangle((cx + 2 / px[0], cy + 2 / px[1]), cw - 4 / px[0], ch - 4 / px[1],
                                      transform=fig.transFigure, color=c, alpha=0.85))
-        text_color = "#111217" if mode == "background" else c
+        text_color = TEXT if mode in ("background", "none") else c
+        shown["drawn_as"] = "background" if mode == "background" else "text"
+        if graph == "area" and len([v for v in s.values if v == v]) > 1:
+            spark = _axes(fig, [cx + 4 / px[0], cy + 4 / px[1], cw - 8 / px[0], ch * 0.3])
+            spark.axis("off")
+            line = TEXT if mode == "background" else c
+            spark.fill_between(range(len(s.values)), s.values, min(v for v in s.values if v == v), color=line,
+                               alpha=0.25, linewidth=0)
+            spark.plot(range(len(s.values)), s.values, color=line, linewidth=1)
+            shown["sparkline"] = {"points": len([v for v in s.values if v == v]), "color": line}
         if len(cells) > 1:
             fig.text(cx + cw / 2, cy + ch * 0.78, s.name[:30], ha="center", va="center", fontsize=7,
-                     color=text_color if mode == "background" else TEXT)
-        fig.text(cx + cw / 2, cy + ch * (0.38 if len(cells) > 1 else 0.5), fmt(value, unit, decimals),
-                 ha="center", va="center", fontsize=size, color=text_color, fontweight="bold")
+                     color=TEXT)
+        fig.text(cx + cw / 2, cy + ch * (0.5 if len(cells) > 1 else 0.55), shown["text"], ha="center",
+                 va="center", fontsize=size, color=text_color, fontweight="bold")
+    record["values"] = values
     return "data"
 
 
-def _range(panel: dict, values: list[float]) -> tuple[float, float]:
-    d = (panel.get("fieldConfig") or {}).get("defaults") or {}
-    unit = unit_of(panel)
-    lo = d.get("min", 0)
-    hi = d.get("max")
-    if hi is None:
-        hi = 1 if unit == "percentunit" else 100 if unit == "percent" else max([abs(v) for v in values] + [1e-9])
-    return float(lo), float(hi) if hi != lo else float(lo) + 1
-
-
-def gauge(fig, box, panel, data: PanelData, px) -> str:
+def gauge(fig, box, panel, data: PanelData, px, record: dict) -> str:
     if not _has_data(data):
         return no_data(fig, box)
     x, y, w, h = box
-    unit, decimals, calc = unit_of(panel), _decimals(panel), _calc(panel)
     cells = data.series[:6]
-    values = [s.reduce(calc) for s in cells]
-    lo, hi = _range(panel, [v for v in values if v is not None])
+    values = reduced_values(panel, data, 6)
+    config = field_config(panel)
+    lo, hi = value_range(config, [v for s in data.series for v in s.values if v == v])
     cw = w / len(cells)
-    for i, (s, value) in enumerate(zip(cells, values, strict=False)):
+    for i, (s, shown) in enumerate(zip(cells, values, strict=True)):
         side = min(cw * px[0], h * px[1] * 1.3)
         ax = _axes(fig, [x + i * cw + (cw - side / px[0]) / 2, y + 4 / px[1], side / px[0], h - 8 / px[1]])
         ax.set_xlim(-1.1, 1.1)
@@ -137,51 +145,43 @@ def gauge(fig, box, panel, data: PanelData, px) -> str:
         ax.set_aspect("equal")
         ax.axis("off")
         ax.add_patch(Wedge((0, 0), 1, 0, 180, width=0.25, color=EMPTY))
-        frac = 0 if value is None else min(max((value - lo) / (hi - lo), 0), 1)
-        c = threshold_color(panel, value)
+        frac = 0 if shown["percent"] is None else min(max(shown["percent"], 0), 1)
+        c = shown["color"]
         ax.add_patch(Wedge((0, 0), 1, 180 - 180 * frac, 180, width=0.25, color=c))
-        for start, sc in steps(panel):  # the threshold ring, outside the arc
-            a = 0 if math.isinf(start) else min(max((start - lo) / (hi - lo), 0), 1)
+        for start, sc in _steps(panel):  # the threshold ring, outside the arc
+            a = 0 if math.isinf(start) or hi == lo else min(max((start - lo) / (hi - lo), 0), 1)
             ax.add_patch(Wedge((0, 0), 1.08, 0, 180 - 180 * a, width=0.05, color=sc))
-        ax.text(0, 0.12, fmt(value, unit, decimals), ha="center", va="center", color=c, fontsize=14,
-                fontweight="bold")
+        ax.text(0, 0.12, shown["text"], ha="center", va="center", color=c, fontsize=14, fontweight="bold")
         if len(cells) > 1:
             ax.text(0, -0.22, s.name[:24], ha="center", va="center", color=TEXT, fontsize=7)
+    record["values"] = values
     return "data"
 
 
-def bargauge(fig, box, panel, data: PanelData, px) -> str:
+def bargauge(fig, box, panel, data: PanelData, px, record: dict) -> str:
+    """One bar per series, filled to its share of the range, in its value's colour (valueMode ``color``)."""
     if not _has_data(data):
         return no_data(fig, box)
     x, y, w, h = box
-    unit, decimals, calc = unit_of(panel), _decimals(panel), _calc(panel)
     cells = data.series[:10]
-    values = [s.reduce(calc) for s in cells]
-    lo, hi = _range(panel, [v for v in values if v is not None])
-    continuous = str(((panel.get("fieldConfig") or {}).get("defaults") or {}).get("color", {}).get("mode", ""))
+    values = reduced_values(panel, data, 10)
     ax = _axes(fig, [x + 8 / px[0], y + 6 / px[1], w - 16 / px[0], h - 10 / px[1]])
     ax.axis("off")
     ax.set_xlim(0, 1)
     ax.set_ylim(len(cells), 0)
-    for i, (s, value) in enumerate(zip(cells, values, strict=False)):
-        frac = 0 if value is None else min(max((value - lo) / (hi - lo), 0), 1)
-        c = _continuous(frac) if continuous.startswith("continuous") else threshold_color(panel, value)
+    for i, (s, shown) in enumerate(zip(cells, values, strict=True)):
+        frac = 0 if shown["percent"] is None else min(max(shown["percent"], 0), 1)
+        c = shown["color"]
         ax.text(0, i + 0.5, s.name[:28], va="center", ha="left", color=TEXT, fontsize=8)
         ax.add_patch(Rectangle((0.3, i + 0.15), 0.55, 0.7, color=EMPTY))
         ax.add_patch(Rectangle((0.3, i + 0.15), 0.55 * frac, 0.7, color=c))
-        ax.text(0.87, i + 0.5, fmt(value, unit, decimals), va="center", ha="left", color=c, fontsize=9,
+        ax.text(0.87, i + 0.5, shown["text"], va="center", ha="left", color=c, fontsize=9,
                 fontweight="bold")
+    record["values"] = values
     return "data"
 
 
-def _continuous(frac: float) -> str:
-    import matplotlib
-
-    r, g, b, _ = matplotlib.colormaps["RdYlGn_r"](0.15 + 0.7 * frac)
-    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
-
-
-def table(fig, box, panel, data: PanelData, px) -> str:
+def table(fig, box, panel, data: PanelData, px, record: dict) -> str:
     if not _has_data(data):
         return no_data(fig, box)
     x, y, w, h = box
@@ -212,13 +212,14 @@ def table(fig, box, panel, data: PanelData, px) -> str:
         for j, cell in enumerate(row):
             text = fmt(cell, unit, decimals) if j >= len(labels) else str(cell)[:40]
             fig.text(x + 8 / px[0] + j * cw, yy, text, va="center", color=TEXT, fontsize=8)
+    record["rows"] = len(rows)
     if len(rows) > fit:
         fig.text(x + w - 8 / px[0], y + 4 / px[1], f"+{len(rows) - fit} rows", ha="right", va="bottom", color=DIM,
                  fontsize=7)
     return "data"
 
 
-def heatmap(fig, box, panel, data: PanelData, px) -> str:
+def heatmap(fig, box, panel, data: PanelData, px, record: dict) -> str:
     if not _has_data(data):
         return no_data(fig, box)
     import numpy as np
@@ -255,24 +256,27 @@ def heatmap(fig, box, panel, data: PanelData, px) -> str:
     return "data"
 
 
-def piechart(fig, box, panel, data: PanelData, px) -> str:
-    values = [(s.name, s.reduce(_calc(panel))) for s in data.series]
-    values = [(n, v) for n, v in values if v is not None and v > 0]
-    if not values:
+def piechart(fig, box, panel, data: PanelData, px, record: dict) -> str:
+    """A slice per series (its reduced value), in its series colour (palette-classic unless the panel says)."""
+    shown = [(r, c) for r, c in zip(reduced_values(panel, data), series_colors(panel, data), strict=True)
+             if r["value"] is not None and r["value"] > 0]
+    if not shown:
         return no_data(fig, box)
     x, y, w, h = box
     side = min(w * px[0] * 0.55, h * px[1])
     ax = _axes(fig, [x + 8 / px[0], y + (h - side / px[1]) / 2, side / px[0], side / px[1]])
-    ax.pie([v for _, v in values], colors=[PALETTE[i % len(PALETTE)] for i in range(len(values))],
+    ax.pie([r["value"] for r, _ in shown], colors=[c["color"] for _, c in shown],
            wedgeprops={"linewidth": 1, "edgecolor": "#181B1F"})
-    total = sum(v for _, v in values)
-    for i, (name, v) in enumerate(values[:10]):
+    total = sum(r["value"] for r, _ in shown)
+    for i, (r, c) in enumerate(shown[:10]):
         fig.text(x + side / px[0] + 20 / px[0], y + h - (i + 1.5) * 16 / px[1],
-                 f"● {name[:30]}  {100 * v / total:.1f}%", color=PALETTE[i % len(PALETTE)], fontsize=8, va="center")
+                 f"● {r['series'][:30]}  {100 * r['value'] / total:.1f}%", color=c["color"], fontsize=8,
+                 va="center")
+    record["values"] = [{**r, "color": c["color"]} for r, c in shown]
     return "data"
 
 
-def text_panel(fig, box, panel, data: PanelData, px) -> str:
+def text_panel(fig, box, panel, data: PanelData, px, record: dict) -> str:
     x, y, _w, h = box
     content = str((panel.get("options") or {}).get("content") or panel.get("content") or "")
     fig.text(x + 8 / px[0], y + h - 8 / px[1], content[:600], va="top", ha="left", color=TEXT, fontsize=8, wrap=True)
@@ -284,7 +288,7 @@ DRAW = {"timeseries": timeseries, "graph": timeseries, "stat": stat, "singlestat
 NO_QUERIES = {"text"}
 
 
-def draw(fig, box, panel, data: PanelData, px) -> str:
+def draw(fig, box, panel, data: PanelData, px, record: dict | None = None) -> str:
     kind = panel.get("type")
     if kind not in DRAW:
         no_data(fig, box, f"panel type {kind!r} is not drawn in previews")
@@ -292,5 +296,5 @@ def draw(fig, box, panel, data: PanelData, px) -> str:
     if data.errors and not data.series:
         no_data(fig, box, "Error: " + data.errors[0][:80])
         return "error"
-    return DRAW[kind](fig, box, panel, data, px)
+    return DRAW[kind](fig, box, panel, data, px, {} if record is None else record)
 

@@ -4,7 +4,13 @@ Grafana's grid has 24 columns and rows of 30 pixels (``gridPos`` x, y, w, h); ro
 panels are boxes with their title above their content. The data comes from a Prometheus, over the dashboard's default
 time range (see :mod:`.data`); a panel whose queries return nothing says "No data", as Grafana does. Besides the
 pictures, :meth:`Preview.draw` returns (and ``preview`` writes to ``preview.json``) what each panel showed, so that
-tools and tests can check a picture without reading it.
+tools and tests can check a picture without reading it: its time range, every series with the points it drew (and
+its colour, for a time series), and for a stat, gauge, bar gauge or pie chart each value with its text and the
+colour Grafana's rules give it (:mod:`.panels`).
+
+One ``Preview`` draws every dashboard up to the same moment (``end``, fixed when it is made): the pictures of a
+review, before and after, then read the same window of the same history, so that what differs between them is
+what the change did.
 """
 
 from __future__ import annotations
@@ -48,11 +54,18 @@ def _flatten(panels: list) -> list[dict]:
     return out
 
 
+def _drawn(series) -> dict:
+    """A series as ``preview.json`` records it: name, refId, how many points (numbers) it drew, first and last."""
+    times = [t for t, v in zip(series.times, series.values, strict=False) if v == v]
+    return {"name": series.name, "ref": series.ref, "points": len(times), "first": times[0] if times else None,
+            "last": times[-1] if times else None}
+
+
 class Preview:
     def __init__(self, url: str, catalog, timeout: float = 15.0, end: float | None = None):
         self.prom = Prometheus(url, timeout)
         self.catalog = catalog
-        self.end = end
+        self.end = time.time() if end is None else end
 
     def reachable(self) -> str:
         status, _, _, error = self.prom.get("/api/v1/status/buildinfo", {})
@@ -82,7 +95,7 @@ class Preview:
             w_px, h_px = gw * WIDTH / 24 - MARGIN, gh * CELL_H - MARGIN
             box = (left / WIDTH, 1 - (top + h_px) / height, w_px / WIDTH, h_px / height)
             entry = {"title": panel.get("title") or "", "type": panel.get("type"), "gridPos": g,
-                     "box": [round(left), round(top), round(w_px), round(h_px)], "series": 0}
+                     "box": [round(left), round(top), round(w_px), round(h_px)], "series": []}
             if panel.get("type") == "row":
                 fig.text(box[0] + 4 / WIDTH, box[1] + box[3] / 2, ("▸ " if panel.get("collapsed") else "▾ ")
                          + entry["title"], color=TEXT, fontsize=11, va="center", fontweight="bold")
@@ -95,8 +108,10 @@ class Preview:
                      va="center", fontweight="bold", parse_math=False)
             inner = (box[0], box[1], box[2], box[3] - 28 / height)
             data = fetcher.panel(panel, w_px) if panel.get("targets") else PanelData()
-            entry["series"] = len(data.series)
-            entry["status"] = draw(fig, inner, panel, data, px)
+            entry["range"] = [round(data.start, 3), round(data.end, 3)]
+            entry["step"] = data.step
+            entry["series"] = [_drawn(s) for s in data.series]
+            entry["status"] = draw(fig, inner, panel, data, px, entry)
             if data.errors:
                 entry["errors"] = data.errors
             shown.append(entry)
