@@ -102,8 +102,8 @@ def cmd_review(args) -> int:
 
 
 def _pictures(project: Project, args, review, old, head) -> None:
-    from ..catalog import load_catalog
     from ..extras import require
+    from ..otlp import catalog_of
 
     require("preview")
     from .preview import Preview, prometheus_url
@@ -112,7 +112,7 @@ def _pictures(project: Project, args, review, old, head) -> None:
     url = prometheus_url(project, args.prometheus)
     if not url:
         raise BaseError("--preview needs a Prometheus: pass --prometheus URL or start one with `make up`")
-    drawer = Preview(url, load_catalog(project.catalog))
+    drawer = Preview(url, catalog_of(project))
     before, after = old.dashboards(), head.dashboards()
     os.makedirs(args.pictures, exist_ok=True)
     for dash in review.dashboards:
