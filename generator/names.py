@@ -5,8 +5,9 @@ outside ``[A-Za-z_:][A-Za-z0-9_:]*`` is written quoted: a metric inside the brac
 (``{"gen_ai.client.token.usage_bucket", "gen_ai.operation.name"="chat"}``), a label in matchers and groupings
 (``sum by ("gen_ai.request.model")``). In strings (``label_replace``'s labels) and in Grafana's legends
 (``{{gen_ai.request.model}}``) a name is written as it is; Grafana's data links read it as
-``${__field.labels["gen_ai.request.model"]}``; Go templates as ``index $labels "gen_ai.request.model"``. Every helper returns a legacy name exactly as before, so content written
-with them reads the same for every naming that has none.
+``${__field.labels["gen_ai.request.model"]}``; Go templates as ``index $labels "gen_ai.request.model"``.
+Every helper returns a legacy name exactly as before, so content
+written with them reads the same for every naming that has none.
 """
 
 from __future__ import annotations
