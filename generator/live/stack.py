@@ -23,6 +23,7 @@ import requests
 
 from .. import durations, tools
 from ..build import compile_project
+from ..catalog import load_catalog
 from ..otlp import catalog_of
 from ..output import dump_yaml
 from ..project import Project
@@ -129,7 +130,8 @@ class Stack:
                              "`stack up --prometheus 3`")
         if not catalog.job:
             raise StackError("the catalog sets no `job`: Prometheus needs it to name the workload's scrape job")
-        self.traffic = load_traffic(self.project.traffic, catalog)  # a bad traffic file stops us before any process
+        # a bad traffic file stops us before any process (read against the catalog's file: the workload's names)
+        self.traffic = load_traffic(self.project.traffic, load_catalog(self.project.catalog))
         os.makedirs(self.directory, exist_ok=True)
         for sub in ("prometheus", "alertmanager", "rules", "logs"):
             shutil.rmtree(self.path(sub), ignore_errors=True)
