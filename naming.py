@@ -30,8 +30,11 @@ table in pyproject.toml, and one more ``Naming`` in NAMINGS below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
+from generator import names
+from generator.otlp import translation_of
 from generator.project import current
 
 DEFAULT = "ai-service"
@@ -53,15 +56,39 @@ class Naming:
     # what the naming has no signal for (alerts left out, panels stood in for), for docs and reports
     notes: dict[str, str] = field(default_factory=dict)
     alerts_without_signal: tuple[str, ...] = ()
+    # The series that says the service reports at all: the scrape's `up`, or (pushed over OTLP, where nothing is
+    # scraped) `target_info`, which the receiver writes from the resource at every push.
+    reporting: str = "up"
+    ingestion: str = "scrape"  # "otlp": pushed to Prometheus 3's OTLP receiver (no scrape series)
 
     def label(self, role: str) -> str:
+        """The label playing ``role``, as it is (legends, strings): ``gen_ai.request.model`` when dotted."""
         return self.labels.get(role, role)
+
+    def quoted(self, role: str) -> str:
+        """The label playing ``role`` as a matcher writes it: ``"gen_ai.request.model"`` when dotted."""
+        return names.label(self.label(role))
+
+    def field_label(self, role: str) -> str:
+        """The label playing ``role`` in a Grafana data link: ``${__field.labels.x}``."""
+        return names.field_label(self.label(role))
+
+    def stored_as(self, t) -> Naming:
+        """This naming as Prometheus' OTLP receiver stores it under translation ``t`` (generator.otlp): series,
+        labels and the labels of fixed matchers renamed (the dotted names of NoUTF8EscapingWithSuffixes)."""
+        def matcher(m: str) -> str:
+            found = re.fullmatch(r"\s*(\w+)\s*(=~|!~|!=|=)(.*)", m)
+            return f"{names.label(t.label(found.group(1)))}{found.group(2)}{found.group(3)}" if found else m
+
+        labels = {**{lbl: t.label(lbl) for lbl in t.labels}, **{r: t.label(lbl) for r, lbl in self.labels.items()}}
+        return replace(self, signals={s: (t.name(n), matcher(m)) for s, (n, m) in self.signals.items()},
+                       labels=labels, failed=matcher(self.failed))
 
     def legend(self, *roles: str, sep: str = " ") -> str:
         return sep.join("{{" + self.label(r) + "}}" for r in roles)
 
     def by(self, *roles: str) -> str:
-        return ", ".join(self.label(r) for r in roles)
+        return names.grouping(self.label(r) for r in roles)
 
     def noun(self, role: str) -> str:
         return self.nouns.get(role, role)
@@ -69,8 +96,7 @@ class Naming:
     def series(self, signal: str, *matchers: str) -> str:
         """The selector of a signal's series: its name, its own matchers, then ``matchers`` (empty ones dropped)."""
         name, own = self.signals[signal]
-        parts = [m for m in (own, *matchers) if m]
-        return f"{name}{{{', '.join(parts)}}}" if parts else name
+        return names.selector(name, own, *matchers)
 
     def active(self, window: str, *matchers: str, seconds: int = 0) -> str:
         """Requests in flight, per series: the gauge, or (Little's law) the rate of the durations' ``_sum``. With
@@ -139,7 +165,25 @@ GENAI_SEMCONV = Naming(
     alerts_without_signal=("AIComponentDown",),
 )
 
-NAMINGS = {n.name: n for n in (AI_SERVICE, GENAI_SEMCONV)}
+# The GenAI conventions pushed over OTLP to Prometheus 3's receiver ([tool.generator.namings.genai-otlp*] say the
+# ingestion and translation strategy; generator/otlp.py derives the stored names from the genai-semconv catalog and
+# the traffic file's instruments): nothing is scraped, so `target_info` (written from the resource at every push)
+# says the service reports, where the scrape has `up`. Under NoUTF8EscapingWithSuffixes (genai-otlp-utf8) the
+# names keep their dots: `chosen()` renames the series and labels below as the receiver stores them.
+_PUSHED = {
+    "signals": {**GENAI_SEMCONV.signals, "health": ("target_info", "")},
+    "reporting": "target_info",
+    "ingestion": "otlp",
+    "notes": {**GENAI_SEMCONV.notes,
+              "AIComponentDown": "no component health: not compiled; the Components panel shows `target_info` by "
+                                 "instance (1 while the instance pushes)",
+              "AIServiceNoData": "nothing is scraped: fires when no instance has pushed for 10 minutes "
+                                 "(`target_info` absent: a push counts for 5, then the alert's for of 5)"},
+}
+GENAI_OTLP = replace(GENAI_SEMCONV, name="genai-otlp", **_PUSHED)
+GENAI_OTLP_UTF8 = replace(GENAI_SEMCONV, name="genai-otlp-utf8", **_PUSHED)
+
+NAMINGS = {n.name: n for n in (AI_SERVICE, GENAI_SEMCONV, GENAI_OTLP, GENAI_OTLP_UTF8)}
 
 
 def chosen() -> Naming:
@@ -148,7 +192,8 @@ def chosen() -> Naming:
     if name not in NAMINGS:
         raise ValueError(f"metrics = {name!r} in pyproject.toml: this content knows the namings "
                          f"{', '.join(NAMINGS)} (naming.py)")
-    return NAMINGS[name]
+    translation = translation_of(current())
+    return NAMINGS[name].stored_as(translation) if translation is not None else NAMINGS[name]
 
 
 N = chosen()

@@ -29,12 +29,12 @@ def model_variable():
     return P.query_variable("model", "Model", f"label_values({N.series('requests', FEATURE_IS)}, {N.label('model')})")
 
 
-FEATURE_IS = f'{N.label("feature")}=~"$feature"'
+FEATURE_IS = f'{N.quoted("feature")}=~"$feature"'
 
 # A click on a feature's series opens Feature Detail for it (the seam's records and raw series name it alike for
 # the default naming; for another, the raw series' label).
 TO_FEATURE_DETAIL = P.panel_link("Feature Detail for ${__field.labels.feature}", FEATURE_DETAIL, "feature")
-_RAW = "${__field.labels." + N.label("feature") + "}"
+_RAW = N.field_label("feature")
 TO_FEATURE_DETAIL_RAW = {**TO_FEATURE_DETAIL, "title": f"Feature Detail for {_RAW}",
                          "tooltip": f"Feature Detail for {_RAW}",
                          "url": TO_FEATURE_DETAIL["url"].replace("${__field.labels.feature}", _RAW)}

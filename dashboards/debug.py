@@ -6,12 +6,33 @@ from ..settings import DEBUG
 from ._common import FEATURE_IS, JOB, TAGS, N, feature_variable, links_from, model_variable
 
 SEL = 'feature=~"$feature", model=~"$model"'  # on the seam's records
-RATE_LIMITED = 'error_type="rate_limit"'
-RAW = f'{FEATURE_IS}, {N.label("model")}=~"$model"'  # on the naming's raw series
+RATE_LIMITED = f'{N.quoted("error_type")}="rate_limit"'
+RAW = f'{FEATURE_IS}, {N.quoted("model")}=~"$model"'  # on the naming's raw series
 RATE = "[$__rate_interval]"
 
 
 BUCKETS = "feature_model_le:ai_request_duration_seconds_bucket:rate5m"  # recorded: a sixth of the raw series
+
+
+# How the service's series arrive: scraped (`up`, the scrape's duration) or pushed over OTLP (nothing is scraped:
+# `target_info`, written at every push, and how long ago the last push was).
+JOB_IS = f'job="{JOB}"'
+if N.ingestion == "otlp":
+    ARRIVAL = [
+        P.timeseries("Pushing instances", "1 while an instance pushes its metrics over OTLP (`target_info`, "
+                     "written from the resource at every push); a line that ends is an instance that stopped.",
+                     "none", P.target(N.series("health", JOB_IS), "{{instance}}"), min=0, max=1, width=8),
+        P.timeseries("Since the last push", "Seconds since each instance last pushed (its export interval; "
+                     "past 5 minutes its series go stale).", "s",
+                     P.target(f"time() - timestamp({N.series('health', JOB_IS)})", "{{instance}}"), width=8),
+    ]
+else:
+    ARRIVAL = [
+        P.timeseries("Scrape health", "1 when Prometheus' last scrape of a target succeeded.", "none",
+                     P.target(f'up{{job="{JOB}"}}', "{{instance}}"), min=0, max=1, width=8),
+        P.timeseries("Scrape duration", "How long each scrape of the service takes.", "s",
+                     P.target(f'scrape_duration_seconds{{job="{JOB}"}}', "{{instance}}"), width=8),
+    ]
 
 
 def p99_by(label: str) -> str:
@@ -62,10 +83,7 @@ dashboard = P.dashboard(
                          P.target(f"sum by ({N.by('agent', 'tool')}) "
                                   f"(rate({N.series('tool_calls', N.failed)}{RATE}))",
                                   N.legend("agent", "tool", sep=" / ")), width=8),
-            P.timeseries("Scrape health", "1 when Prometheus' last scrape of a target succeeded.", "none",
-                         P.target(f'up{{job="{JOB}"}}', "{{instance}}"), min=0, max=1, width=8),
-            P.timeseries("Scrape duration", "How long each scrape of the service takes.", "s",
-                         P.target(f'scrape_duration_seconds{{job="{JOB}"}}', "{{instance}}"), width=8),
+            *ARRIVAL,
             # `or on () vector(0)`: with nothing firing the panel shows 0 rather than "No data", which reads
             # the same as a broken Prometheus data source.
             P.table("Firing alerts", "Alerts Prometheus currently fires, with their severity; a single 0 when "

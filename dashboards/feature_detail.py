@@ -5,7 +5,7 @@ from generator import panels as P
 from ..settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
 from ._common import TAGS, N, feature_variable, links_from, model_variable
 
-SEL = f'{N.label("feature")}="$feature", {N.label("model")}=~"$model"'
+SEL = f'{N.quoted("feature")}="$feature", {N.quoted("model")}=~"$model"'
 RATE = "[$__rate_interval]"
 MODEL_TIER = ("model", "tier")
 
@@ -34,7 +34,8 @@ dashboard = P.dashboard(
                          P.target(latency(0.99), "P99"),
                          steps=P.thresholds((None, P.GREEN), (LATENCY_P95_SECONDS, P.RED))),
             P.timeseries("Errors by type", "Failed requests per second of the feature, by cause.", "reqps",
-                         P.target(f"sum by (error_type) (rate({N.series('errors', SEL)}{RATE}))", "{{error_type}}"),
+                         P.target(f"sum by ({N.by('error_type')}) (rate({N.series('errors', SEL)}{RATE}))",
+                                  N.legend("error_type")),
                          stack=True),
             P.timeseries("Error ratio (as HighErrorRate sees it)", "Failed share of the feature's requests over "
                          f"5 minutes, every model; the alert pages above {ERROR_RATIO:.0%} (dashed line).",

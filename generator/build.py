@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import grafanalib.core as G
 
 from . import content
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
 from .dashboard_schema import NotInV2, Reading, read, to_v2
 from .errors import BuildError, failed
 from .normalize import normalize_plain, to_plain_mapped
+from .otlp import catalog_of
 from .output import dump_json, dump_yaml
 from .problems import Place, Problem, at_declaration
 from .project import Project, activate
@@ -149,7 +150,7 @@ def render_dashboard(dash: G.Dashboard, root: str = "") -> tuple[dict, SourceMap
 
 def compile_project(project: Project) -> Output:
     """Everything a build writes, in memory. Raises BuildError (or CatalogError) carrying the problems."""
-    catalog = load_catalog(project.catalog)
+    catalog = catalog_of(project)
     activate(project)
     _forget_content_modules(project)
     out = Output(catalog=catalog)

@@ -83,7 +83,8 @@ def _lint(args) -> int:
             project.lint if project else (), check_names() | set(META_CHECKS),
             project.root if project else "", f"{project.root}/pyproject.toml" if project else "pyproject.toml")
         if args.files:
-            catalog = None if args.no_catalog else load_catalog(args.catalog or _catalog_of(project))
+            catalog = None if args.no_catalog else (
+                load_catalog(args.catalog) if args.catalog else _catalog_of(project))
             report = lint_files(args.files, catalog, config)
         else:
             catalog = load_catalog(args.catalog) if args.catalog else None
@@ -125,12 +126,15 @@ def _optional_project(args) -> Project | None:
         return None  # linting files outside any repository: no settings, and a catalog only with --catalog
 
 
-def _catalog_of(project: Project | None) -> str:
+def _catalog_of(project: Project | None):
+    """The project's catalog as its naming's Prometheus stores it (generator.otlp)."""
     if project is None:
         from .errors import CatalogError
 
         raise CatalogError("no catalog: pass --catalog DIR, or --no-catalog to run the checks that need none")
-    return project.catalog
+    from .otlp import catalog_of
+
+    return catalog_of(project)
 
 
 def _with_baseline(args, report, lint_config):

@@ -37,8 +37,13 @@ DEFAULTS = {
     # The shape of generated/dashboards/*.json: "classic" (the dashboard JSON model of /api/dashboards) or "v2"
     # (dashboard.grafana.app/v2beta1 resources, Grafana 13's schema v2); an environment may push the other one.
     "dashboard_schema": "classic",
+    # How the series reach Prometheus: "" (as the catalog says, scraped by default) or "otlp", pushed to Prometheus
+    # 3's OTLP receiver with `otlp_translation_strategy` (generator/otlp.py derives the stored names).
+    "ingestion": "",
+    "otlp_translation_strategy": "",
 }
-NAMING_KEYS = ("catalog", "traffic")
+NAMING_KEYS = ("catalog", "traffic", "ingestion", "otlp_translation_strategy")
+INGESTIONS = ("", "scrape", "otlp")
 
 # What each key of [tool.generator] means (docs/reference/configuration.md is written from here).
 KEY_DOCS = {
@@ -59,9 +64,18 @@ KEY_DOCS = {
             "globs not linted).",
     "metrics": "The metric naming the content reads, one of `[tool.generator.namings]` (content reads it with "
                "`generator.project.current().metrics`).",
-    "namings": "`[tool.generator.namings.<name>]`: per naming, the `catalog` and `traffic` it uses.",
     "dashboard_schema": "What `build` writes into `generated/dashboards/`: `classic` (dashboard JSON) or `v2` "
                         "(`dashboard.grafana.app/v2beta1` resources, schema v2); an environment may override it.",
+    "namings": "`[tool.generator.namings.<name>]`: per naming, the `catalog` and `traffic` it uses, and how its "
+               "series reach Prometheus (`ingestion`, `otlp_translation_strategy`).",
+    "ingestion": "How the series reach Prometheus: `scrape`, or `otlp` (pushed to Prometheus 3's OTLP receiver); "
+                 "empty for what the catalog says. With `otlp`, the catalog is read as the receiver stores it: no "
+                 "`up` or `scrape_*` series, no `otel_scope_*` labels, `le` as plain decimals.",
+    "otlp_translation_strategy": "With `ingestion = \"otlp\"`, the receiver's `otlp.translation_strategy`: "
+                                 "`UnderscoreEscapingWithSuffixes` (Prometheus' default: the exporter's names) or "
+                                 "`NoUTF8EscapingWithSuffixes` (dotted names: `gen_ai.client.token.usage_bucket`), "
+                                 "derived from the catalog and the traffic file's `otel:` instruments and "
+                                 "attributes; the stack configures its Prometheus with it.",
 }
 
 _current: Project | None = None
@@ -96,6 +110,8 @@ class Project:
     lint: tuple = ()  # [tool.generator.lint] as sorted (key, value) pairs; see generator.lint.config
     metrics: str = ""  # the chosen naming (see DEFAULTS["metrics"])
     dashboard_schema: str = "classic"  # see DEFAULTS["dashboard_schema"]
+    ingestion: str = ""  # "", "scrape" or "otlp" (see DEFAULTS["ingestion"])
+    otlp_translation_strategy: str = ""
 
     @classmethod
     def find(cls, start: str | None = None) -> Project:
@@ -135,7 +151,8 @@ class Project:
                    environments=dict(merged["environments"] or {}),
                    traffic=os.path.join(root, merged["traffic"]) if merged["traffic"] else "",
                    lint=tuple(sorted(merged["lint"].items())) if isinstance(merged["lint"], dict) else (),
-                   metrics=merged["metrics"], dashboard_schema=merged["dashboard_schema"], **paths)
+                   metrics=merged["metrics"], dashboard_schema=merged["dashboard_schema"],
+                   **_ingestion(root, merged), **paths)
 
     def relative(self, path: str) -> str:
         return os.path.relpath(path, self.root)
@@ -167,6 +184,21 @@ def _naming(root: str, name: object, namings: object) -> dict:
         raise GeneratorError(f"{where}.namings.{name}: unknown keys {', '.join(sorted(unknown))} "
                              f"(a naming sets {', '.join(NAMING_KEYS)})")
     return dict(namings[name])
+
+
+def _ingestion(root: str, merged: dict) -> dict:
+    from .catalog.model import OTLP_TRANSLATIONS
+
+    where = f"{root}/pyproject.toml: [tool.generator]"
+    ingestion, strategy = merged["ingestion"], merged["otlp_translation_strategy"]
+    if ingestion not in INGESTIONS:
+        raise GeneratorError(f"{where} ingestion = {ingestion!r}: expected scrape or otlp")
+    if strategy and strategy not in OTLP_TRANSLATIONS:
+        raise GeneratorError(f"{where} otlp_translation_strategy = {strategy!r}: expected one of "
+                             f"{', '.join(OTLP_TRANSLATIONS)}")
+    if strategy and ingestion == "scrape":
+        raise GeneratorError(f"{where} otlp_translation_strategy is for ingestion = \"otlp\"")
+    return {"ingestion": ingestion, "otlp_translation_strategy": strategy}
 
 
 def _settings(path: str) -> dict | None:

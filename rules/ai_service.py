@@ -21,6 +21,14 @@ from ..settings import (
     OVERVIEW,
 )
 
+# AIServiceNoData: scraped, `up` says whether each scrape succeeded; pushed over OTLP nothing is scraped, and the
+# receiver's `target_info` (written at every push) is absent once no instance has pushed for 5 minutes.
+NO_DATA = (f"No target of job {JOB} has been scraped successfully for 5 minutes: the service is down or Prometheus "
+           "cannot reach it, and every other alert of it is blind." if N.reporting == "up" else
+           f"No instance of job {JOB} has pushed its metrics for 10 minutes (a push counts for 5, then the alert "
+           "waits 5): the service is down or cannot reach Prometheus' OTLP receiver, and every other alert of it "
+           "is blind.")
+
 # What dashboards and alerts share: the panel that draws an alert's line reads the same series the alert does.
 # The seam (see naming.py): whatever the naming, these records carry the same names and labels, and the
 # alerts and the panels that draw an alert's line read only them.
@@ -121,15 +129,12 @@ alerts = RuleGroup("ai-service-alerts", [
     Alert(
         "AIServiceNoData",
         f"""
-        absent(up{{job="{JOB}"}} == 1)
+        absent({N.reporting}{{job="{JOB}"}} == 1)
         """,
         for_="5m",
         severity="critical",
         summary="The AI service reports no metrics",
-        description=(
-            f"No target of job {JOB} has been scraped successfully for 5 minutes: the service is down or "
-            "Prometheus cannot reach it, and every other alert of it is blind."
-        ),
+        description=NO_DATA,
         dashboard=DEBUG,
     ),
     Alert(

@@ -16,7 +16,7 @@ SERVICE = f'job="{JOB}"'
 HISTOGRAM = N.signals["duration_bucket"][0].removesuffix("_bucket")
 # The latency threshold must be a bucket bound: 10 s in the custom naming, 10.24 s in the GenAI conventions'
 # advised buckets (0.01 ... 81.92, doubling).
-THRESHOLD = {"genai-semconv": 10.24}.get(N.name, 10)
+THRESHOLD = {"genai-semconv": 10.24, "genai-otlp": 10.24, "genai-otlp-utf8": 10.24}.get(N.name, 10)
 
 objectives = [
     Availability(

@@ -7,6 +7,11 @@ For each metric naming: the repository's own, and the GenAI semantic conventions
 a copy of the content, whose workload records through the real OpenTelemetry SDK and Prometheus exporter
 (`-k genai-semconv` runs only that one; about 5 minutes, most of it writing the history).
 
+The namings pushed over OTLP (`genai-otlp`: UnderscoreEscapingWithSuffixes, `genai-otlp-utf8`:
+NoUTF8EscapingWithSuffixes, dotted names) run a stack whose workload pushes through the real OTLP/HTTP exporter to
+Prometheus 3's receiver, configured with the naming's translation: every panel has data under each, and every
+rule loads and evaluates there (`-k genai-otlp`). Prometheus 2 has no OTLP receiver: they are skipped there.
+
 On Prometheus 3 (the tier `make tools` builds; 2 on a machine without Go), and the repository's naming once more
 on Prometheus 2 (`-k prometheus2`, half a minute), so the dashboards' queries are proven on both."""
 
@@ -17,6 +22,7 @@ import os
 import tomllib
 
 import pytest
+import requests
 from conftest import ROOT, cli_stack, content_with_naming, live_tier, run_cli
 
 pytestmark = pytest.mark.live
@@ -39,6 +45,8 @@ def run(request, tmp_path_factory):
         tier = live_tier()
     elif tier == live_tier():
         pytest.skip(f"the whole suite runs on Prometheus {tier} here")
+    if _SETTINGS["namings"].get(naming, {}).get("ingestion") == "otlp" and tier == "2":
+        pytest.skip(f"{naming} pushes over OTLP, and Prometheus 2 has no OTLP receiver")
     if naming == _OWN:
         return tier, ROOT
     dest = content_with_naming(tmp_path_factory.mktemp(naming), naming)
@@ -118,6 +126,17 @@ def test_every_panel_of_every_dashboard_has_data(run, root, stack_dir, capsys):
               + ", ".join(f"{d['uid']} {d['load_seconds']:.2f} s" for d in report["dashboards"])
               + f" of queries per view (budget {report['budget_seconds']:g} s); {len(ranged)} panels with range "
               f"queries, the least covered {min(ranged):.1%} of the range")
+
+
+def test_every_rule_loads_and_evaluates(run, stack_dir):
+    """The rules built for the naming load in its Prometheus (the OTLP namings': quoted UTF-8 names on 3) and each
+    evaluates without an error."""
+    with open(os.path.join(stack_dir, "stack.json")) as fh:
+        url = json.load(fh)["urls"]["prometheus"]
+    groups = requests.get(url + "/api/v1/rules", timeout=10).json()["data"]["groups"]
+    rules = [r for g in groups for r in g["rules"]]
+    assert len(groups) >= 2 and rules
+    assert [(r["name"], r.get("lastError")) for r in rules if r["health"] != "ok"] == []
 
 
 def test_scenario_switch_through_the_cli(root, stack_dir):

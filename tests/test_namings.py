@@ -109,7 +109,7 @@ def test_switching_back_rebuilds_the_repository_s_bytes(project_copy):
 def test_an_unknown_naming_is_a_clear_error(project_copy):
     _switch(project_copy, "llm-metrics")
     with pytest.raises(GeneratorError, match=r"metrics = 'llm-metrics' is not a naming .*known: ai-service, "
-                                             r"genai-semconv"):
+                                             r"genai-otlp, genai-otlp-utf8, genai-semconv"):
         Project.find(str(project_copy))
     build = run_cli("build", cwd=str(project_copy))
     assert build.returncode == 1 and "llm-metrics" in build.stderr  # as any other bad [tool.generator] setting

@@ -82,7 +82,9 @@ def substitute(text: str, value: Callable[[Reference], str | None]) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Variables and their queries
 
-LABEL_VALUES = re.compile(r"^\s*label_values\s*\((?:(.*),)?\s*([A-Za-z_]\w*)\s*\)\s*$", re.S)
+# The label may be a UTF-8 name (``label_values(x, gen_ai.request.model)``): Grafana 11.5 and later read any text
+# there (packages/grafana-prometheus variableMigration.ts: ``label_values\((?:(.+),\s*)?(.+)\)``).
+LABEL_VALUES = re.compile(r"^\s*label_values\s*\((?:(.*),)?\s*([A-Za-z_][\w.\-/]*)\s*\)\s*$", re.S)
 QUERY_RESULT = re.compile(r"^\s*query_result\s*\((.*)\)\s*$", re.S)
 LABEL_NAMES = re.compile(r"^\s*label_names\s*\((.*)\)\s*$", re.S)
 METRICS = re.compile(r"^\s*metrics\s*\((.*)\)\s*$", re.S)

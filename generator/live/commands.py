@@ -26,14 +26,14 @@ def _project(args):
 
 def cmd_workload(args) -> int:
     from ..catalog import load_catalog
-    from .history import backfill, history_times, write_openmetrics
+    from .history import Spelling, backfill, history_times, write_openmetrics
     from .serve import serve
     from .stack import HISTORY_RECENT, HOST, free_port
     from .traffic_yaml import load_traffic
     from .workload import Workload
 
     project = _project(args)
-    catalog = load_catalog(project.catalog)
+    catalog = load_catalog(project.catalog)  # as the exporter names it: the workload's own series
     traffic = load_traffic(project.traffic, catalog)
     if args.check:
         where = project.relative(project.traffic) if project.traffic else "no traffic file (the generic default)"
@@ -43,19 +43,23 @@ def cmd_workload(args) -> int:
         raise GeneratorError(f"unknown scenario {args.scenario!r}; known: {', '.join(traffic.scenarios)}")
     if not catalog.job:
         raise GeneratorError("the catalog sets no `job`: the workload's samples need it")
+    if args.otlp_endpoint and traffic.otel is None:
+        raise GeneratorError("--otlp-endpoint: the traffic file has no `otel:` section (the instruments to push)")
+    port = args.port or free_port()
+    instance = args.instance or f"{args.host if args.host != '0.0.0.0' else HOST}:{port}"
+    target = {"job": catalog.job, "instance": instance}
     if traffic.otel is not None:
         from ..extras import require
 
         require("otel")
         from .otel import OtelWorkload
 
-        workload = OtelWorkload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
+        workload = OtelWorkload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed,
+                                otlp_endpoint=args.otlp_endpoint, instance=instance)
         workload.recording = not args.history
     else:
         workload = Workload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
-    port = args.port or free_port()
-    instance = args.instance or f"{args.host if args.host != '0.0.0.0' else HOST}:{port}"
-    target = {"job": catalog.job, "instance": instance}
+    spelling = Spelling.of(project, catalog)  # how Prometheus stores the series: as scraped, or over OTLP
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
         # The last hour as often as Prometheus scrapes: short rate windows have data as soon as it starts.
@@ -65,18 +69,20 @@ def cmd_workload(args) -> int:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
             count = write_openmetrics(workload, args.write_history, history_times(end - length, end, step, **recent),
-                                      target)
+                                      target, spelling)
             print(f"wrote {count} samples to {args.write_history}")
             return exitcodes.OK
         if args.backfill_dir:
             try:
                 backfill(workload, args.backfill_dir, length=length, step=step, target=target, **recent,
-                         log=lambda m: print(m, flush=True))
+                         spelling=spelling, log=lambda m: print(m, flush=True))
             except (FileNotFoundError, RuntimeError) as e:
                 raise GeneratorError(str(e)) from e
     elif args.write_history or args.backfill_dir:
         raise GeneratorError("--write-history and --backfill-dir need --history (for example --history 26h)")
     workload.recording = True
+    if args.otlp_endpoint:
+        workload.push_every(args.push_interval, log=lambda m: print(m, flush=True))
     serve(workload, args.host, port, log=lambda m: print(m, flush=True))
     return exitcodes.OK
 
@@ -153,6 +159,11 @@ def add_commands(sub) -> None:
     p.add_argument("--history-step", type=_duration, default=60.0, help="one history sample per step (default 1m)")
     p.add_argument("--backfill-dir", help="Prometheus data directory to write the history into (promtool)")
     p.add_argument("--write-history", metavar="FILE", help="only write the history as OpenMetrics to FILE and exit")
+    p.add_argument("--otlp-endpoint", metavar="URL",
+                   help="push the metrics over OTLP/HTTP to this receiver (Prometheus 3: "
+                        "http://HOST:PORT/api/v1/otlp/v1/metrics) instead of serving them for a scrape")
+    p.add_argument("--push-interval", type=_duration, default=15.0,
+                   help="with --otlp-endpoint, one push per interval of wall time (default 15s)")
     p.set_defaults(func=cmd_workload)
 
     p = sub.add_parser("stack", help="start, stop or inspect the local Prometheus + Alertmanager stack",

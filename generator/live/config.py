@@ -1,8 +1,10 @@
 """Prometheus and Alertmanager configuration for a live stack, derived from the catalog and a profile.
 
 The scrape job is the catalog's ``job`` scraped every catalog ``scrape_interval`` (divided by the profile's
-speed); rule files are the generated ones; Alertmanager routes everything to one webhook receiver, grouping
-notifications by the labels the traffic file names (``alertmanager: group_by``).
+speed), or, for a catalog pushed over OTLP (``ingestion: otlp``), no scrape at all and the OTLP receiver's
+``translation_strategy`` (Prometheus runs with ``--web.enable-otlp-receiver``); rule files are the generated
+ones; Alertmanager routes everything to one webhook receiver, grouping notifications by the labels the traffic
+file names (``alertmanager: group_by``).
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ def prometheus_config(catalog: Catalog, profile: Profile, *, target: str, alertm
         },
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]},
         "rule_files": list(rules),
-        "scrape_configs": [{
-            "job_name": catalog.job,
-            "static_configs": [{"targets": [target]}],
-        }],
+        **({"otlp": {"translation_strategy": catalog.otlp_translation_strategy}} if catalog.ingestion == "otlp" else
+           {"scrape_configs": [{"job_name": catalog.job, "static_configs": [{"targets": [target]}]}]}),
     }
+
+
+OTLP_PATH = "/api/v1/otlp/v1/metrics"  # where Prometheus 3's OTLP receiver takes metrics (OTLP/HTTP)
 
 
 def alertmanager_config(profile: Profile, *, webhook_url: str, group_by: tuple[str, ...] = ("alertname",)) -> dict:

@@ -1,15 +1,54 @@
 """History for a fresh Prometheus: the workload's past written as OpenMetrics and turned into TSDB blocks by
 ``promtool tsdb create-blocks-from openmetrics``, so that rules and panels comparing with yesterday have a
 yesterday. Samples carry the ``job`` and ``instance`` labels the live scrape will attach, so history and live
-data are the same series."""
+data are the same series.
+
+A naming pushed over OTLP (:class:`Spelling`) has its history written as the receiver stores the pushes: the
+translation's names (dotted under ``NoUTF8EscapingWithSuffixes``, in OpenMetrics' quoted form), without the
+labels the receiver does not write (``otel_scope_*``), ``le`` as a plain decimal (``le="1"``, where a scrape of
+Prometheus 3 stores ``1.0``; without a ``# TYPE`` line, so that promtool keeps the spelling), and
+``target_info`` instead of the scrape's ``up`` and duration."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import time
+from dataclasses import dataclass, field
 
+from .. import bounds, names
+from ..otlp import Translation, settings, translation_of
 from .workload import Workload
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How Prometheus stores the workload's series: scraped (the catalog's names), or pushed over OTLP."""
+
+    otlp: bool = False
+    translation: Translation | None = None  # the receiver's names (None: the catalog's)
+    resource: dict[str, str] = field(default_factory=dict)  # target_info's labels (catalog names)
+
+    @classmethod
+    def of(cls, project, catalog) -> Spelling:
+        if settings(project)[0] != "otlp":
+            return cls()
+        return cls(True, translation_of(project, catalog))
+
+    def series(self, metric: str, name: str, labels) -> tuple[str, tuple]:
+        """(stored name, stored labels) of a series of catalog metric ``metric``."""
+        if not self.otlp:
+            return name, labels
+        t = self.translation
+        out = []
+        for k, v in labels:
+            if t is not None and not t.keeps(metric, k):
+                continue
+            out.append((t.label(k) if t is not None else k, bounds.otlp(float(v)) if k == "le" else v))
+        return (t.name(name) if t is not None else name), tuple(out)
+
+    def label(self, name: str) -> str:
+        return self.translation.label(name) if self.translation is not None else name
 
 # Series Prometheus itself records for each scrape, written too so that `up` and scrape panels have a past.
 SCRAPE_DURATION_SECONDS = 0.004
@@ -20,7 +59,10 @@ def _escape(value: str) -> str:
 
 
 def _selector(name: str, labels) -> str:
-    return name + "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in labels) + "}"
+    inner = ",".join(f'{names.label(k)}="{_escape(v)}"' for k, v in labels)
+    if names.legacy(name):
+        return name + "{" + inner + "}"
+    return "{" + names.quoted(name) + ("," + inner if inner else "") + "}"  # OpenMetrics' quoted UTF-8 name
 
 
 def history_times(start: float, end: float, step: float, recent: float = 0.0,
@@ -37,34 +79,42 @@ def history_times(start: float, end: float, step: float, recent: float = 0.0,
     return times
 
 
-def write_openmetrics(workload: Workload, path: str, times: list[float], target: dict[str, str]) -> int:
+def write_openmetrics(workload: Workload, path: str, times: list[float], target: dict[str, str],
+                      spelling: Spelling | None = None) -> int:
     """Advance ``workload`` through ``times`` (ascending wall-clock seconds), writing every series at each to
-    ``path``; return the number of samples. ``target`` holds the job and instance labels."""
+    ``path`` as Prometheus stores it (``spelling``: scraped by default); return the number of samples. ``target``
+    holds the job and instance labels."""
+    spelling = spelling or Spelling()
     extra = tuple(sorted(target.items()))
     prefixes: dict = {}
     count = 0
     with open(path, "w", encoding="utf-8") as fh:
         families = workload.samples(times[0])
-        for metric, _ in families:
-            family = metric.name[:-len("_total")] if metric.type == "counter" else metric.name
-            fh.write(f"# HELP {family} {_escape(metric.help)}\n# TYPE {family} {metric.type}\n")
-        fh.write("# HELP up Whether the last scrape succeeded.\n# TYPE up gauge\n"
-                 "# HELP scrape_duration_seconds Duration of the scrape.\n# TYPE scrape_duration_seconds gauge\n")
-        up = _selector("up", extra) + " 1 "
-        duration = _selector("scrape_duration_seconds", extra) + f" {SCRAPE_DURATION_SECONDS} "
+        if spelling.otlp:  # no TYPE: promtool would write a histogram's le="1" as "1.0", which OTLP does not
+            resource = getattr(workload, "resource_labels", dict)()
+            reporting = [_selector("target_info", tuple(sorted(
+                extra + tuple((spelling.label(k), v) for k, v in resource.items())))) + " 1 "]
+        else:
+            for metric, _ in families:
+                family = metric.name[:-len("_total")] if metric.type == "counter" else metric.name
+                fh.write(f"# HELP {family} {_escape(metric.help)}\n# TYPE {family} {metric.type}\n")
+            fh.write("# HELP up Whether the last scrape succeeded.\n# TYPE up gauge\n"
+                     "# HELP scrape_duration_seconds Duration of the scrape.\n# TYPE scrape_duration_seconds gauge\n")
+            reporting = [_selector("up", extra) + " 1 ",
+                         _selector("scrape_duration_seconds", extra) + f" {SCRAPE_DURATION_SECONDS} "]
         for t in times:
             stamp = f"{t:.3f}\n"
             lines = []
-            for _, rows in workload.samples(t):
+            for metric, rows in workload.samples(t):
                 for name, labels, value in rows:
                     # The workload hands out the same label tuples every time: their id is a cheap, stable key.
                     key = (name, id(labels))
                     prefix = prefixes.get(key)
                     if prefix is None:
-                        prefix = prefixes[key] = _selector(name, labels + extra) + " "
+                        stored, stored_labels = spelling.series(metric.name, name, labels)
+                        prefix = prefixes[key] = _selector(stored, stored_labels + extra) + " "
                     lines.append(f"{prefix}{value:.10g} {stamp}")
-            lines.append(up + stamp)
-            lines.append(duration + stamp)
+            lines += [r + stamp for r in reporting]
             fh.write("".join(lines))
             count += len(lines)
         fh.write("# EOF\n")
@@ -90,7 +140,8 @@ PARTS = 4
 
 
 def backfill(workload: Workload, data_dir: str, *, length: float, step: float, target: dict[str, str],
-             recent: float = 0.0, recent_step: float | None = None, end: float | None = None, log=print) -> int:
+             recent: float = 0.0, recent_step: float | None = None, end: float | None = None,
+             spelling: Spelling | None = None, log=print) -> int:
     """Write ``length`` seconds of history ending at ``end`` (now) into the Prometheus data dir ``data_dir``."""
     end = time.time() if end is None else end
     start = end - length
@@ -106,7 +157,7 @@ def backfill(workload: Workload, data_dir: str, *, length: float, step: float, t
         for index, part in enumerate(parts):
             source = os.path.join(data_dir, f"history-{index}.om")
             try:
-                samples += write_openmetrics(workload, source, part, target)
+                samples += write_openmetrics(workload, source, part, target, spelling)
             except BaseException:
                 if os.path.exists(source):
                     os.unlink(source)

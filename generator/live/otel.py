@@ -10,13 +10,22 @@ is proven against what the exporter really writes, not against names typed here.
 Histogram buckets are the catalog's, passed as the instrument's advisory boundaries (as instrumentations that
 follow the semantic conventions do). The exporter serves prometheus-client's default registry, as
 ``start_http_server`` of an instrumented service would.
+
+With an OTLP endpoint (a naming pushed over OTLP), the real OTLP/HTTP exporter pushes instead, cumulative, once per
+push interval (:meth:`OtelWorkload.push_every`), and Prometheus' receiver names the series by its translation
+strategy; the resource carries ``service.instance.id`` (the receiver's ``instance``) so that the backfilled
+history and the pushes are the same series.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import threading
+import time
 import zlib
 
+import requests
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
@@ -41,12 +50,26 @@ class OtelWorkload(Workload):
     # start at 0, which Prometheus reads as a restart.
     recording = True
 
-    def __init__(self, catalog, traffic, **kwargs):
+    def __init__(self, catalog, traffic, *, otlp_endpoint: str | None = None, instance: str = "", **kwargs):
         super().__init__(catalog, traffic, **kwargs)
         otel = traffic.otel
         self.attributes = otel.attributes
-        self.reader = PrometheusMetricReader()
-        resource = Resource.create(dict(otel.resource))
+        self.endpoint = otlp_endpoint
+        attributes = dict(otel.resource)
+        if otlp_endpoint:
+            from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+            from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+
+            # No periodic thread of the SDK's (an infinite interval): push_every advances the simulation, then
+            # pushes, so every push holds the traffic up to its moment.
+            self.reader = PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=otlp_endpoint, timeout=10),
+                                                        export_interval_millis=math.inf)
+            if instance:
+                attributes.setdefault("service.instance.id", instance)
+        else:
+            self.reader = PrometheusMetricReader()
+        resource = Resource.create(attributes)
+        self.resource = resource
         self.provider = MeterProvider(resource=resource, metric_readers=[self.reader])
         meter = self.provider.get_meter(otel.meter.get("name", "workload"), otel.meter.get("version"),
                                         schema_url=otel.meter.get("schema_url"))
@@ -77,6 +100,39 @@ class OtelWorkload(Workload):
         for labels, value in fam.values.items():
             rng = random.Random(zlib.crc32(repr((self.seed, fam.metric.name, labels)).encode()))
             value[2] = [rng.random() for _ in value[2]]
+
+    def push_every(self, interval: float, log=print) -> threading.Thread:
+        """Push to the OTLP endpoint every ``interval`` wall seconds from a daemon thread, but in a silent scenario
+        (the service stops reporting); pushes wait until the receiver answers (the stack starts it after us)."""
+        ready = self.endpoint.split("/api/v1/otlp", 1)[0] + "/-/ready"
+
+        def loop():
+            answered = False
+            while True:
+                time.sleep(interval)
+                if not answered:
+                    try:
+                        answered = requests.get(ready, timeout=2).ok
+                    except requests.RequestException:
+                        continue
+                    if answered:
+                        log(f"workload: pushing over OTLP to {self.endpoint} every {interval:g} s")
+                self.advance_to(time.time())
+                if not self.scenario.silent:
+                    self.reader.force_flush(timeout_millis=int(max(interval, 10) * 1000))
+
+        thread = threading.Thread(target=loop, name="otlp-push", daemon=True)
+        thread.start()
+        return thread
+
+    def resource_labels(self) -> dict[str, str]:
+        """The resource attributes the receiver writes on ``target_info`` (not those that become job and
+        instance), by the names of the catalog's labels."""
+        from ..otlp import TARGET_ATTRIBUTES
+
+        label_of = {attribute: label for label, attribute in self.attributes.items()}
+        return {label_of[a]: str(v) for a, v in self.resource.attributes.items()
+                if a in label_of and a not in TARGET_ATTRIBUTES}
 
     def close(self) -> None:
         """Shut the SDK down; the reader takes its collector out of the registry."""

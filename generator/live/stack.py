@@ -25,10 +25,11 @@ import requests
 from .. import durations, tools
 from ..build import compile_project
 from ..catalog import load_catalog
+from ..otlp import catalog_of
 from ..output import dump_yaml
 from ..project import Project
 from ..rules.render import render_group as _render_group
-from .config import alertmanager_config, prometheus_config, rule_files
+from .config import OTLP_PATH, alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
 from .rulehistory import backfill_rules, history_bounds, shortest_window
@@ -129,10 +130,14 @@ class Stack:
         self.versions = {"tier": self.tier, **{name: t.version for name, t in found.items()}}
         log(f"Prometheus {found['prometheus'].version}, Alertmanager {found['alertmanager'].version} "
             f"(tier {self.tier}: `stack up --prometheus 2|3`)")
-        catalog = load_catalog(self.project.catalog)
+        catalog = catalog_of(self.project)
+        if catalog.ingestion == "otlp" and self.tier == "2":
+            raise StackError("this naming pushes over OTLP, and Prometheus 2 has no OTLP receiver: run "
+                             "`stack up --prometheus 3`")
         if not catalog.job:
             raise StackError("the catalog sets no `job`: Prometheus needs it to name the workload's scrape job")
-        self.traffic = load_traffic(self.project.traffic, catalog)  # a bad traffic file stops us before any process
+        # a bad traffic file stops us before any process (read against the catalog's file: the workload's names)
+        self.traffic = load_traffic(self.project.traffic, load_catalog(self.project.catalog))
         os.makedirs(self.directory, exist_ok=True)
         for sub in ("prometheus", "alertmanager", "rules", "logs"):
             shutil.rmtree(self.path(sub), ignore_errors=True)
@@ -182,6 +187,9 @@ class Stack:
                                           "--log", self.webhook_log], "/-/ready", 30, log, env)
         workload = python + ["workload", "--host", HOST, "--port", str(ports["workload"]),
                              "--speed", f"{p.speed:g}"]
+        if catalog.ingestion == "otlp":  # the service pushes to the receiver, as often as it would be scraped
+            workload += ["--otlp-endpoint", self.urls["prometheus"] + OTLP_PATH,
+                         "--push-interval", p.interval(catalog.scrape_interval)]
         if self.history:
             window = shortest_window(rules)
             step = p.scale(p.history_step).total_seconds()
@@ -211,9 +219,11 @@ class Stack:
             f"--storage.tsdb.path={self.path('prometheus')}", f"--web.listen-address={HOST}:{ports['prometheus']}",
             "--storage.tsdb.retention.time=30d", f"--rules.alert.resend-delay={p.wall(p.resend_delay)}",
             "--web.enable-lifecycle",  # `make push-rules ARGS="--prometheus-url … --rules-dir .stack/rules"`
+            *(["--web.enable-otlp-receiver"] if catalog.ingestion == "otlp" else []),
         ], "/-/ready", timeout, log)
         self.wait_scraped(timeout)
-        log(f"scraped: {catalog.job} at {self.urls['workload']}/metrics is up")
+        log(f"pushed: {catalog.job} pushes over OTLP ({catalog.otlp_translation_strategy})"
+            if catalog.ingestion == "otlp" else f"scraped: {catalog.job} at {self.urls['workload']}/metrics is up")
         self.wait_rules_evaluated(timeout)
         log("rules: every group evaluated at least once")
 
@@ -245,13 +255,17 @@ class Stack:
             time.sleep(interval)
 
     def wait_scraped(self, timeout: float = 60.0) -> None:
-        job = load_catalog(self.project.catalog).job
-        # A live sample (not the history) proves the scrape: its timestamp is newer than the stack's start.
+        catalog = catalog_of(self.project)
+        # A live sample (not the history) proves the scrape (`up`), or the first push (the receiver's target_info):
+        # its timestamp is newer than the stack's start.
+        series = "target_info" if catalog.ingestion == "otlp" else "up"
         since = time.time()
-        self.wait_for(f"the first scrape of job {job}", lambda: self._scraped_after(job, since), timeout)
+        what = "the first push" if series == "target_info" else "the first scrape"
+        self.wait_for(f"{what} of job {catalog.job}", lambda: self._scraped_after(catalog.job, since, series),
+                      timeout)
 
-    def _scraped_after(self, job: str, since: float) -> bool:
-        result = self.query(f'timestamp(up{{job="{job}"}} == 1)')
+    def _scraped_after(self, job: str, since: float, series: str = "up") -> bool:
+        result = self.query(f'timestamp({series}{{job="{job}"}} == 1)')
         return any(float(r["value"][1]) >= since for r in result)
 
     def wait_rules_evaluated(self, timeout: float = 60.0) -> None:

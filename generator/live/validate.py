@@ -36,9 +36,9 @@ from dataclasses import asdict, dataclass, field
 import requests
 
 from .. import durations
-from ..catalog import load_catalog
 from ..errors import GeneratorError
 from ..grafana import model
+from ..otlp import catalog_of
 from ..output import generated_dashboards
 from .coverage import DEFAULT_SHARE, MAX_DATA_POINTS, builtins, panel_interval, points, round_interval, share
 
@@ -256,7 +256,7 @@ def run(project, args) -> int:
     url = args.prometheus or stack_url(project)
     if not url:
         raise GeneratorError("no Prometheus to validate against: pass --prometheus URL or start one with `make up`")
-    catalog = load_catalog(project.catalog)
+    catalog = catalog_of(project)
     every = generated_dashboards(project)
     dashboards = [d for d in every if not args.dashboard or d.get("uid") in args.dashboard]
     if args.dashboard and len(dashboards) != len(set(args.dashboard)):

@@ -103,8 +103,8 @@ def cmd_review(args) -> int:
 
 
 def _pictures(project: Project, args, review, old, head) -> None:
-    from ..catalog import load_catalog
     from ..extras import require
+    from ..otlp import catalog_of
 
     require("preview")
     from .preview import Preview, prometheus_url
@@ -115,7 +115,7 @@ def _pictures(project: Project, args, review, old, head) -> None:
         raise BaseError("--preview needs a Prometheus: pass --prometheus URL or start one with `make up`")
     # One Preview: both sides are drawn up to the same moment, from the same Prometheus and so the same history;
     # a picture differs from the other only where the change does.
-    drawer = Preview(url, load_catalog(project.catalog))
+    drawer = Preview(url, catalog_of(project))
     before, after = old.dashboards(), head.dashboards()
     os.makedirs(args.pictures, exist_ok=True)
     shown: dict[str, dict] = {}

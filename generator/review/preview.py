@@ -28,8 +28,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
 from .. import exitcodes
-from ..catalog import load_catalog
 from ..live.validate import Prometheus, stack_url
+from ..otlp import catalog_of
 from .data import Fetcher, PanelData
 from .panels import DIM, TEXT, draw
 
@@ -139,7 +139,7 @@ def run(project, args) -> int:
         print("error: no Prometheus to draw from: pass --prometheus URL or start one with `make up`", file=sys.stderr)
         return exitcodes.USAGE
     dashboards = _dashboards(project, args.dashboards)
-    preview = Preview(url, load_catalog(project.catalog), args.timeout)
+    preview = Preview(url, catalog_of(project), args.timeout)
     error = preview.reachable()
     if error:
         print(f"error: cannot reach Prometheus at {url}: {error}", file=sys.stderr)

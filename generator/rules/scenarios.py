@@ -37,12 +37,13 @@ from datetime import timedelta
 
 import promql_parser
 
-from .. import durations
+from .. import durations, names
 from ..problems import Place, Problem, at_declaration
 from ..source import Location, caller_location
 
 DEFAULT_EVALUATION_INTERVAL = "15s"
-SELECTOR = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?$", re.S)
+# A metric name with optional labels, or a quoted UTF-8 name first inside the braces ({"a.b", c="d"}).
+SELECTOR = re.compile(r'^(?:([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?|\{\s*"(?:\\.|[^"\\])+"\s*(?:,.*)?\})$', re.S)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -328,9 +329,7 @@ def _render_test(test: RuleTest, alerts: dict, catalog, annotations_for) -> dict
 
 
 def _selector(labels: dict[str, str]) -> str:
-    name = labels.get("__name__", "")
-    rest = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k != "__name__")
-    return f"{name}{{{rest}}}"
+    return names.series(labels.get("__name__", ""), {k: v for k, v in labels.items() if k != "__name__"})
 
 
 def _histogram_series(item: Histogram, buckets) -> list[dict]:

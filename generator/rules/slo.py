@@ -22,7 +22,7 @@ from datetime import timedelta
 
 import promql_parser
 
-from .. import durations
+from .. import durations, names
 from ..problems import Problem, at_declaration
 from ..source import Location, caller_location
 
@@ -157,8 +157,10 @@ def _number(value: float) -> str:
 
 
 def _selector(metric: str, *matchers: str) -> str:
-    inner = ",".join(m.strip() for m in matchers if m and m.strip())
-    return f"{metric}{{{inner}}}"
+    if names.legacy(metric):
+        inner = ",".join(m.strip() for m in matchers if m and m.strip())
+        return f"{metric}{{{inner}}}"
+    return names.selector(metric, *matchers, sep=",")
 
 
 def parse_selector(text: str) -> tuple[str, dict[str, tuple[str, str]]]:

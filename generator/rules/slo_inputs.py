@@ -9,6 +9,7 @@ import math
 import re
 from datetime import timedelta
 
+from .. import names
 from .scenarios import counter_values, duration_text, histogram, samples, series
 from .slo import Latency, SpendBudget, parse_selector
 
@@ -46,7 +47,7 @@ def selected_labels(expr: str) -> tuple[str, dict[str, str]]:
 
 def selector(name: str, labels: dict[str, str]) -> str:
     """``name{labels}``, labels sorted, as promtool writes a series."""
-    return name + "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}"
+    return names.series(name, labels)
 
 
 def quantize(value: float) -> float:

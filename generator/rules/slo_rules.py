@@ -34,6 +34,7 @@ seconds left.
 
 from __future__ import annotations
 
+from .. import names
 from .model import Alert, Recording, RuleGroup
 from .slo import BASE, WORKBOOK, Availability, Latency, SpendBudget, camel, generable, windows
 
@@ -86,7 +87,7 @@ def slo_groups(objectives, *, dashboard: str, severities: dict[str, str] | None 
 
 
 def _by(obj) -> str:
-    return f"sum by ({', '.join(obj.by)})" if obj.by else "sum"
+    return f"sum by ({names.grouping(obj.by)})" if obj.by else "sum"
 
 
 def _at(rule, obj):
@@ -157,7 +158,7 @@ def _slo_alert(obj, w, severity: str, dashboard: str) -> Alert:
 
 
 def _each(obj) -> str:
-    return "".join(f" {{{{ $labels.{label} }}}}" for label in obj.by)
+    return "".join(f" {{{{ {names.template_label(label)} }}}}" for label in obj.by)
 
 
 def _exhaust(window: str, factor: float) -> str:

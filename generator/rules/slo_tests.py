@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .. import names
 from .scenarios import RuleTest, counter_values, fires, pending, samples, series, silent
 from .slo import WORKBOOK, Availability, Latency, SpendBudget, generable, seconds, windows
 from .slo_edges import edge_tests
@@ -223,7 +224,7 @@ def _annotations(obj, w, burn: float, step: int) -> dict[str, str]:
         text = {k: getattr(alert, k).replace('{{ $value | printf "%.1f" }}', value) for k in ("summary",
                                                                                             "description")}
     for label in obj.by:
-        text = {k: v.replace(f"{{{{ $labels.{label} }}}}", LABEL_VALUE) for k, v in text.items()}
+        text = {k: v.replace(f"{{{{ {names.template_label(label)} }}}}", LABEL_VALUE) for k, v in text.items()}
     return text
 
 

@@ -21,6 +21,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .. import names
 from ..build import Output, compile_project
 from ..errors import UsageError
 from ..output import dump_yaml
@@ -116,6 +117,7 @@ def test_rules(project: Project, *, promtool: str | None = None, only: list[str]
     else:
         found, missing = P.promtools(tiers)
     output = compile_project(project)
+    found, missing = _readers(output.catalog, found, missing)
     selected = output.rules
     if only:
         known, wanted = {_stem(c.path) for c in output.rules}, {_stem(name) for name in only}
@@ -138,6 +140,32 @@ def test_rules(project: Project, *, promtool: str | None = None, only: list[str]
             checks += [(tool, rel, P.check_rules(tool.path, path)) for tool in found]
     results = run_cases([t.path for t in found], rule_files, cases_of(output, selected))
     return Report(coverage, checks, results, found, missing)
+
+
+def utf8_name(catalog) -> str | None:
+    """A metric or label name of ``catalog`` that only Prometheus 3 reads (quoted UTF-8), else None."""
+    for name in [*catalog.metrics, *catalog.labels]:
+        if not names.legacy(name, metric=name in catalog.metrics):
+            return name
+    return None
+
+
+def _readers(catalog, found: list[Tool], missing: list[str]) -> tuple[list[Tool], list[str]]:
+    """The promtools that can read the rules of ``catalog``: Prometheus 2 parses no quoted UTF-8 name
+    (``{"gen_ai.client.token.usage_bucket"}``), so with such names its tier is left out, and a note says why."""
+    name = utf8_name(catalog)
+    if name is None:
+        return found, missing
+    older = [t for t in found if t.tier == "2"]
+    notes = [f"{t.label} left out: the catalog's names are UTF-8 ({names.quoted(name)}, as OTLP's "
+             f"{catalog.otlp_translation_strategy or 'UTF-8 translation'} stores them), which only Prometheus 3 "
+             "reads" for t in older]
+    readers = [t for t in found if t.tier != "2"]
+    if not readers:
+        raise UsageError(f"the catalog's names are UTF-8 ({names.quoted(name)}): its rules need Prometheus 3's "
+                         "promtool, and there is none (set PROMTOOL3, or `make tools`)"
+                         + "".join(f"; {m}" for m in missing))
+    return readers, missing + notes
 
 
 def print_report(report: Report, out, err) -> None:

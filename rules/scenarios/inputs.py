@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 import re
 
-from generator.catalog import load_catalog
+from generator import names
 from generator.durations import parse as parse_duration
+from generator.otlp import catalog_of
 from generator.project import current
 from generator.rules import histogram, series
 
@@ -42,7 +43,9 @@ def where(condition: bool, *tests) -> list:
 
 
 def _selector(name: str, labels: dict[str, str]) -> str:
-    return name + "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
+    if names.legacy(name) and all(names.legacy(k, metric=False) for k in labels):
+        return name + "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
+    return names.series(name, labels)  # UTF-8 names, quoted (promtool 3 reads them)
 
 
 def _labels(instance: str, *roles: tuple[str, str] | dict[str, str]) -> dict[str, str]:
@@ -55,7 +58,7 @@ def _labels(instance: str, *roles: tuple[str, str] | dict[str, str]) -> dict[str
     return labels
 
 
-_FAILED = re.fullmatch(r'(\w+)(=|!=)"([^"]*)"', N.failed)
+_FAILED = re.fullmatch(r'(\w+|"[^"]+")(=|!=)"([^"]*)"', N.failed)
 if _FAILED is None or (_FAILED.group(2) == "!=" and _FAILED.group(3)):
     raise ValueError(f'naming {N.name}: the inputs read a failed matcher label="value" or label!="", not {N.failed}')
 
@@ -64,6 +67,7 @@ def _outcome(outcome: str) -> dict[str, str]:
     """The label of an outcome: where failures carry one value (status="error"), successes carry OK; where they
     carry their error type (error_type!=""), successes carry no such label."""
     label, op, value = _FAILED.groups()
+    label = label.strip('"')
     if op == "=":
         return {label: OK if outcome == OK else value}
     return {} if outcome == OK else {label: outcome}
@@ -123,7 +127,8 @@ COST_YESTERDAY = f"increase({N.series('cost')}[1h] offset 1d)"
 
 
 def up(instance: str, values: str):
-    return series(_selector("up", _labels(instance)), values)
+    """The series that says ``instance`` reports (N.reporting): the scrape's `up`, or over OTLP `target_info`."""
+    return series(_selector(N.reporting, _labels(instance)), values)
 
 
 def component(name: str, values: str, instance: str = A1):
@@ -137,7 +142,7 @@ def component(name: str, values: str, instance: str = A1):
 # checks the value promtool reads for whichever buckets the catalog has. Prometheus 3's left-open window reads one
 # sample fewer and extrapolates, a bit apart: the checks compare to 1e-9 (generator.rules.rounded).
 
-BOUNDS = load_catalog(current().catalog).metrics[_name("duration_bucket").removesuffix("_bucket")].buckets
+BOUNDS = catalog_of(current()).metrics[_name("duration_bucket").removesuffix("_bucket")].buckets
 
 
 def bucket_of(seconds: float) -> tuple[float, float]:
