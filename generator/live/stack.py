@@ -202,7 +202,7 @@ class Stack:
                          "--backfill-dir", self.path("prometheus")]  # the last HISTORY_RECENT s every scrape
         # Writing the history takes a while: Prometheus starts only once its blocks are in place.
         self._launch("workload", workload, "/-/ready", max(timeout, 900), log, env)
-        bounds = history_bounds(self.path("prometheus")) if self.history else None
+        bounds = history_bounds(self.path("prometheus")) if self.history and p.rule_history else None
         if bounds:  # the recorded series over the same history, before the stack's Prometheus opens it
             self.rule_history = backfill_rules(
                 rules, self.path("prometheus"), prometheus=prometheus, promtool=promtool, start=bounds[0],
