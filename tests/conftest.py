@@ -23,7 +23,7 @@ CONTENT = ("pyproject.toml", "catalog", "dashboards", "rules", "docs", "settings
 
 
 def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
+            timeout: float = 900) -> subprocess.CompletedProcess:
     """``python -m generator ARGS`` in a fresh interpreter, as a user would run it."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=timeout)
@@ -211,29 +211,3 @@ def newest_promtool():
 def each_amtool(request):
     return tool("amtool", request.param)
 
-
-def pytest_collection_modifyitems(config, items):
-    """The live suites may run on several xdist workers (tests/run_suites.py, `--dist loadgroup`): tests sharing a
-    stack stay on one worker, in order. The repository's own stack with history is the session's (validate and
-    preview read it); each other stack of validate (a naming, a tier) is a group of its own; every other live
-    module is one group."""
-    for item in items:
-        if item.get_closest_marker("live") is None:
-            continue
-        module = item.module.__name__.rsplit(".", 1)[-1]
-        group = module
-        run = getattr(item, "callspec", None) and item.callspec.params.get("run")
-        if module == "test_preview":
-            group = "history"
-        elif module == "test_live_validate" and run:
-            tier, naming = run
-            group = "history" if tier == "live" and naming == _own_naming() else f"{module}-{tier}-{naming}"
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _own_naming() -> str:
-    import tomllib
-
-    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as fh:
-        settings = tomllib.load(fh)["tool"]["generator"]
-    return settings.get("metrics", "")

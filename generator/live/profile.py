@@ -74,7 +74,7 @@ REAL = Profile("real")
 # One wall second is one simulated minute: 2m → 2s, 30m → 30s, 1h → 1m, 1d → 24m. Scrapes and evaluations run
 # every second rather than every 250 ms (15 s / 60): a 5 s window still holds five scrapes, and a loaded CI
 # machine answers in time. The history is coarser (5 simulated minutes = 5 wall seconds) so that writing it stays
-# quick. Its history serves the alerts (CostSpike's "same hour yesterday" reads raw series), not pictures: no
+# quick. Its history serves the alerts (a "same hour yesterday" reads raw series), not pictures: no
 # recorded history, which at 5 simulated minutes would hold too few samples for the 5m windows anyway.
 COMPRESSED = Profile("compressed", speed=60, history_step=timedelta(minutes=5), min_interval=timedelta(seconds=1),
                      rule_history=False)
