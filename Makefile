@@ -41,7 +41,7 @@ check: $(STAMP) ## fail when generated/ is stale (differs from what a build writ
 	$(PY) -m generator check
 
 # Two parts side by side (tests/run_suites.py): the live suites (marked `live`: stacks that must answer in real
-# time) at normal priority on LIVE_WORKERS (2) workers; the rest at the lowest priority on TEST_WORKERS workers (pytest-xdist,
+# time) at normal priority, one at a time; the rest at the lowest priority on TEST_WORKERS workers (pytest-xdist,
 # whole files per worker). TEST_OVERLAP=0 runs them one after the other.
 export TEST_WORKERS ?= 2
 

@@ -2,8 +2,8 @@
 
 - The live suites (pytest marker ``live``): stacks and workloads that must answer in real time. They spend most of
   their time waiting for alerts' (compressed) ``for``, for notifications and for histories to be written, and need
-  CPU at once: they run at normal priority, on LIVE_WORKERS (2) xdist workers, whole files per worker (a module's
-  tests share its stacks; the alerts' stacks and validate's run side by side).
+  CPU at once: they run at normal priority, one at a time (LIVE_WORKERS=2: on two xdist workers, whole files per
+  worker; measured unsafe: two GenAI workloads at once left one unanswering for 10 s).
 - Everything else: CPU-bound (promtool over every scenario and mutant, builds, lint over the corpus). It runs on
   TEST_WORKERS pytest-xdist workers (whole files per worker) at the lowest priority (``nice 19``), so it takes
   what the live part leaves and never delays a scrape, an evaluation or a notification.
@@ -32,7 +32,7 @@ def _commands(args: list[str]) -> tuple[list[str], list[str]]:
     workers = os.environ.get("TEST_WORKERS", "2")
     pytest = [sys.executable, "-m", "pytest"]
     rest = pytest + ["-m", "not live"] + (["-n", workers, "--dist", "loadfile"] if workers != "0" else []) + args
-    live_workers = os.environ.get("LIVE_WORKERS", "2")
+    live_workers = os.environ.get("LIVE_WORKERS", "0")
     # Whole files per worker: the tests of a module share its stacks, in order
     live = pytest + ["-m", "live"] + (["-n", live_workers, "--dist", "loadfile"] if live_workers != "0" else []) + args
     return rest, live

@@ -148,7 +148,7 @@ def _parse_time(text: str) -> float:
 
 
 def _prometheus_alerts(stack) -> list[dict]:
-    response = requests.get(stack.urls["prometheus"] + "/api/v1/alerts", timeout=10)
+    response = requests.get(stack.urls["prometheus"] + "/api/v1/alerts", timeout=30)
     response.raise_for_status()
     return response.json()["data"]["alerts"]
 

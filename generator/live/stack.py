@@ -278,7 +278,7 @@ class Stack:
         self.wait_for("the first evaluation of every rule group", evaluated, timeout)
 
     def scenario(self, name: str) -> dict:
-        response = requests.post(f"{self.urls['workload']}/scenario/{name}", timeout=10)
+        response = requests.post(f"{self.urls['workload']}/scenario/{name}", timeout=30)
         if response.status_code == 404:
             raise StackError(response.json()["error"])
         response.raise_for_status()
