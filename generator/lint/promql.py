@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 import promql_parser
 
@@ -306,6 +307,15 @@ def number(node: Node) -> float | None:
 
 _LEGACY_METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LEGACY_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+@lru_cache(maxsize=4096)
+def matcher_regex(pattern: str):
+    """A label matcher's regex compiled (cached: queries repeat them), or None when Python cannot compile it."""
+    try:
+        return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
 
 
 def show_name(name: str) -> str:

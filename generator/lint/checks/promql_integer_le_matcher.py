@@ -24,11 +24,11 @@ Passing example:
 """
 
 import re
-from functools import lru_cache
 
 from ... import bounds
 from ...grafana.model import contains_variable
 from ..problem import Hit
+from ..promql import matcher_regex
 
 NAME = "promql/integer-le-matcher"
 SEVERITY = "warning"
@@ -37,14 +37,6 @@ ENTRY = "query"
 KINDS = {"le": "histogram", "quantile": "summary"}
 PLURAL = {"histogram": "histograms", "summary": "summaries"}
 _LITERAL = re.compile(r"(?:[^()\[\]{}*?^$|\\]|\\[.+])+")  # an alternative that is plain text (`\.`, `\+` allowed)
-
-
-@lru_cache(maxsize=4096)
-def _regex(pattern: str):
-    try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return None
 
 
 def _shown(value: str) -> str:
@@ -80,7 +72,7 @@ def _misses(m, candidates, ingestion: str) -> list[tuple[str, str]]:
     if m.op in ("=", "!="):
         stored = bounds.stored(m.value, ingestion)
         return [(m.value, stored)] if stored is not None and stored != m.value else []
-    regex = _regex(m.value)
+    regex = matcher_regex(m.value)
     if regex is None:
         return []
     missed = []

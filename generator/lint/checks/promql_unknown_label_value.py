@@ -16,23 +16,14 @@ Passing example:
     sum(rate(http_requests_total{status="error"}[5m]))
 """
 
-import re
-from functools import lru_cache
 
 from ...grafana.model import contains_variable
+from ..promql import matcher_regex
 
 NAME = "promql/unknown-label-value"
 SEVERITY = "error"
 ENTRY = "query"
 NEEDS_CATALOG = True  # skipped by `lint --no-catalog`
-
-
-@lru_cache(maxsize=4096)
-def _regex(pattern: str):
-    try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return None
 
 
 def check(query, ctx):
@@ -51,7 +42,7 @@ def check(query, ctx):
                     yield f"`{m.name}{m.op}\"{m.value}\"`: `{m.value}` is not a value of `{m.name}` " \
                           f"(declared: {', '.join(values)})"
                 continue
-            regex = _regex(m.value)
+            regex = matcher_regex(m.value)
             if regex is None or regex.fullmatch(""):
                 continue
             if not any(regex.fullmatch(v) for v in values):
