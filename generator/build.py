@@ -64,6 +64,7 @@ class Output:
     dashboards: dict[str, CompiledDashboard] = field(default_factory=dict)
     rules: list[CompiledRules] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # path relative to generated/ -> content
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (what, why): content left out on purpose
 
     @property
     def groups(self) -> list[RuleGroup]:
@@ -203,6 +204,7 @@ def _compile_dashboard(project: Project, path: str, out: Output, problems: list[
         compiled.reading = read(compiled.resource)
         compiled.data = compiled.reading.classic
     out.dashboards[dash.uid] = compiled
+    out.left_out += [(f'dashboard {dash.uid} › panel "{lo.title}"', lo.reason) for lo in getattr(dash, "left_out", [])]
     out.files[out_path] = dump_json(compiled.resource if compiled.resource is not None else data)
 
 
@@ -230,6 +232,7 @@ def _compile_rules(project: Project, path: str, out: Output, problems: list[Prob
         problems += found
         return
     out.rules.append(CompiledRules(rel, groups, data, out_path, sources=sources))
+    out.left_out += [(f"{rel} › {what}", why) for what, why in getattr(module, "left_out", [])]
     out.files[out_path] = dump_yaml(data)
     _add_rule_tests(project, out.catalog, module, out.rules[-1], out, problems)
 

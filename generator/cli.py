@@ -26,6 +26,10 @@ def cmd_build(args) -> int:
     gen = project.relative(project.generated)
     for path in changed:
         print(f"  wrote {path}")
+    if output.left_out:
+        print("left out (the metric naming has no signal for them):")
+        for what, why in output.left_out:
+            print(f"  {what}: {why}")
     print(f"built {len(output.dashboards)} dashboards and {len(output.rules)} rule files into {gen}/"
           + ("" if changed else " (already up to date)"))
     return exitcodes.OK

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import attr
 import grafanalib.core as G
 
+from .leftout import LeftOut, left_out  # noqa: F401  (P.left_out: a panel not built, and why)
 from .source import Location, caller_location
 
 GRID_WIDTH = 24
@@ -308,15 +309,18 @@ class Row:
     declared_at: Location | None = field(default=None, compare=False, repr=False)
     at: int | None = None
     extra: dict = field(default_factory=dict)
+    left_out: list = field(default_factory=list)  # LeftOut markers given among the panels
 
 
 def row(title: str | None, *panels, collapsed: bool = False, at: int | None = None, extra: dict | None = None) -> Row:
-    return Row(title, list(panels), collapsed, declared_at=_here(), at=at, extra=dict(extra or {}))
+    return Row(title, [p for p in panels if not isinstance(p, LeftOut)], collapsed, declared_at=_here(), at=at,
+               extra=dict(extra or {}), left_out=[p for p in panels if isinstance(p, LeftOut)])
 
 
 @attr.s
 class _Dashboard(Dashboard):
     settings = attr.ib(factory=dict)  # more dashboard keys, kept as written (imported dashboards)
+    left_out = attr.ib(factory=list, eq=False, repr=False)  # panels not built, and why (not in the JSON)
 
     def to_json_data(self):
         return {**super().to_json_data(), **self.settings}
@@ -341,7 +345,7 @@ def dashboard(uid: str, title: str, description: str, rows: list[Row], *, variab
         panels=panels, templating=G.Templating(list=list(variables)), links=list(links), refresh=refresh,
         time=G.Time(time_from, time_to), timezone=timezone, graphTooltip=graph_tooltip,
         annotations=G.Annotations(list=list(annotations or [])), settings=dict(settings or {}),
-        declared_at=_here(),
+        declared_at=_here(), left_out=[lo for r in rows for lo in r.left_out],
     )
 
 

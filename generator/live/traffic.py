@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 # What a catalog metric can show: requests counted (split by outcome when the metric has the outcome label),
 # failed requests (split by reason), observed durations, tokens, their cost, requests in flight (Little's law),
 # the health of things the service depends on, and events that ride on requests.
-SIGNALS = ("requests", "failures", "duration", "tokens", "cost", "in_flight", "health", "event")
+# Streaming and caching (the `generation:` section): time to the first token, per output token after it, in a
+# server's queue; input tokens served from the prompt cache and what that saved; answers by finish reason.
+SIGNALS = ("requests", "failures", "duration", "tokens", "cost", "in_flight", "health", "event",
+           "first_token", "output_token", "queue", "cached_tokens", "cache_savings", "finishes")
 # Which signals suit which metric type (a summary is emitted as its count and sum, like a histogram).
 SIGNALS_BY_TYPE = {
-    "counter": ("requests", "failures", "tokens", "cost", "event"),
+    "counter": ("requests", "failures", "tokens", "cost", "event", "cached_tokens", "cache_savings", "finishes"),
     "gauge": ("in_flight", "health"),
-    "histogram": ("duration", "tokens"),  # tokens: per request (OpenTelemetry's token usage)
+    "histogram": ("duration", "tokens", "first_token", "output_token", "queue"),  # tokens: per request (OTel)
     "summary": ("duration",),
 }
 
@@ -99,6 +102,7 @@ class Signal:
 
     kind: str
     events: tuple[str, ...] = ()
+    token_kind: str = ""  # tokens: only this kind (a counter per kind, as the next GenAI conventions have)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class Scenario:
     tokens: dict[str, float] = field(default_factory=dict)  # token kind → multiplier
     in_flight: float = 1.0
     rate: float = 1.0
+    first_token: float = 1.0  # multiplies the time to the first token, not the request's duration
     down: dict[str, tuple[str, ...]] = field(default_factory=dict)  # health series matching these report 0
     unreported: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ... disappear
     silent: bool = False  # /metrics answers 503
@@ -134,6 +139,25 @@ class Shape:
     tail_share: float = 0.03
     tail_factor: float = 4.0
     tail_sigma: float = 0.6
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How answers stream and what the prompt cache serves (the ``generation:`` section). Medians: the first token
+    after ``first_token`` times a request's median duration; ``output_token`` and ``queue`` seconds, times the
+    request's latency multipliers. ``cached`` of the ``cached_kind`` tokens come from the cache, which saves
+    ``discount`` of their price; ``truncated`` of the successful answers stop at the length limit."""
+
+    first_token: float = 0.25
+    output_token: float = 0.02
+    queue: float = 0.03
+    cached_kind: str = ""
+    cached: float = 0.0
+    discount: float = 0.9
+    finish_label: str = ""
+    stop: str = "stop"
+    length: str = "length"
+    truncated: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -168,6 +192,7 @@ class Traffic:
     group_by: tuple[str, ...] = ("alertname",)
     path: str = ""
     otel: Otel | None = None  # set: the workload records through the OpenTelemetry SDK
+    generation: Generation = Generation()
 
     def signal(self, metric) -> Signal:
         """The signal of a catalog metric: as mapped, or the generic one of its type."""

@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from ..errors import GeneratorError
+from .generation_yaml import read_generation
 from .otel_yaml import read_otel
 from .traffic import (
     NORMAL,
@@ -35,11 +36,11 @@ from .traffic import (
 from .yaml_nodes import NodeReader
 
 SECTIONS = ("requests", "dimensions", "tokens", "failures", "events", "labels", "metrics", "scenarios", "alertmanager",
-            "otel")
+            "otel", "generation")
 _SHAPE_KEYS = {"daily_swing": "daily_swing", "jitter": "jitter", "jitter_seconds": "jitter_seconds"}
 _LATENCY_KEYS = {"median": "median_seconds", "sigma": "sigma", "tail_share": "tail_share",
                  "tail_factor": "tail_factor", "tail_sigma": "tail_sigma"}
-_SCENARIO_FACTORS = ("latency", "in_flight", "rate")
+_SCENARIO_FACTORS = ("latency", "in_flight", "rate", "first_token")
 
 
 class TrafficError(GeneratorError):
@@ -151,7 +152,8 @@ class _Reader(NodeReader):
             failure_label=failure_label, reasons=reasons, outcome=outcome, events=events,
             labels=self.label_values(sections.get("labels"), "labels", many=False),
             signals=self.signals(sections.get("metrics"), events), scenarios=self.scenarios(sections.get("scenarios")),
-            group_by=group_by, path=self.file, otel=read_otel(self, sections.get("otel")))
+            group_by=group_by, path=self.file, otel=read_otel(self, sections.get("otel")),
+            generation=read_generation(self, sections.get("generation")))
 
     def requests(self, node: Node | None) -> tuple[Shape, float]:
         changes, rate = {}, 1.0
@@ -302,7 +304,7 @@ class _Reader(NodeReader):
                 self.error(knode, key, "is not a metric of the service in the catalog")
                 continue
             fields = {"signal": spec} if isinstance(spec, ScalarNode) else \
-                {k: v for k, _, v in self.mapping(spec, key, ("signal", "events"))}
+                {k: v for k, _, v in self.mapping(spec, key, ("signal", "events", "kind"))}
             kind = self.string(fields["signal"], f"{key}.signal") if "signal" in fields else None
             if kind is None:
                 if "signal" not in fields:
@@ -322,7 +324,13 @@ class _Reader(NodeReader):
             if (kind == "event") != bool(names):
                 self.error(spec, key, "the event signal needs `events: [...]`, and only it takes them")
                 continue
-            out[name] = Signal(kind, tuple(e for e, _ in names if e in events))
+            token_kind = ""
+            if "kind" in fields and (token_kind := self.string(fields["kind"], f"{key}.kind") or "") and (
+                    kind != "tokens" or not self.value(self.token_label, token_kind, fields["kind"], f"{key}.kind")):
+                if kind != "tokens":
+                    self.error(fields["kind"], f"{key}.kind", "only the tokens signal takes a token kind")
+                continue
+            out[name] = Signal(kind, tuple(e for e, _ in names if e in events), token_kind)
         return out
 
     def scenarios(self, node: Node | None) -> dict[str, Scenario]:

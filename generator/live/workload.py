@@ -103,7 +103,15 @@ class Workload:
                 fam.failed.append({r: route(cell.labels, outcome_labels(t, True, r)) for r in self.reasons})
                 routes += fam.failed[-1].values()
             if kind in ("tokens", "cost"):
-                fam.kinds.append({k: route(cell.labels, ok, {t.token_label: k} if k else {}) for k in self.kinds})
+                fam.kinds.append({k: route(cell.labels, ok, {t.token_label: k} if k else {}) for k in self.kinds
+                                  if not fam.signal.token_kind or k == fam.signal.token_kind})
+                routes += fam.kinds[-1].values()
+            if kind in ("first_token", "output_token", "queue", "cached_tokens", "cache_savings"):
+                fam.ok.append(route(cell.labels, ok))
+                routes.append(fam.ok[-1])
+            if kind == "finishes":
+                g = t.generation
+                fam.kinds.append({v: route(cell.labels, ok, {g.finish_label: v}) for v in (g.stop, g.length)})
                 routes += fam.kinds[-1].values()
         for name in fam.signal.events:
             event = t.events[name]
@@ -191,6 +199,10 @@ class Workload:
         if kind == "tokens" and fam.bounds:
             self._observe_tokens(fam, flows)
             return
+        if kind in ("first_token", "output_token", "queue"):
+            self._observe_generation(fam, flows)
+            return
+        g = self.traffic.generation
         for i, (_, n_ok, failed, _, mean, seconds, tokens, cost) in enumerate(flows):
             if kind == "requests":
                 add(fam.ok[i], n_ok)
@@ -199,7 +211,14 @@ class Workload:
                     add(fam.failed[i][r], count)
             elif kind in ("tokens", "cost"):
                 for k, amount in (tokens if kind == "tokens" else cost).items():
-                    add(fam.kinds[i][k], amount)
+                    if k in fam.kinds[i]:
+                        add(fam.kinds[i][k], amount)
+            elif kind in ("cached_tokens", "cache_savings") and g.cached_kind in tokens:
+                add(fam.ok[i], tokens[g.cached_kind] * g.cached if kind == "cached_tokens"
+                    else cost[g.cached_kind] * g.cached * g.discount)
+            elif kind == "finishes":
+                add(fam.kinds[i][g.length], n_ok * g.truncated)
+                add(fam.kinds[i][g.stop], n_ok * (1 - g.truncated))
             elif kind == "in_flight":
                 add(fam.ok[i], (n_ok * mean + sum(c * seconds[r] for r, c in failed.items())) / dt)
         for source, per_cell in fam.events:
@@ -212,7 +231,7 @@ class Workload:
             factor = self.scenario.in_flight
             for labels in fam.values:
                 fam.values[labels] = pending.get(labels, 0.0) * factor
-        elif kind == "cost":
+        elif kind in ("cost", "cache_savings"):
             for labels, amount in pending.items():
                 fam.values[labels] += amount
         elif kind != "health":
@@ -267,6 +286,24 @@ class Workload:
                         acc[0][b] += n_ok * share * f
                     acc[1] += n_ok * share * per_request
                     acc[2] += n_ok * share
+        self._add_observations(fam, pending)
+
+    def _observe_generation(self, fam: Family, flows: list) -> None:
+        """Each successful request's time to its first token, per output token after it, or in a server's queue:
+        the traffic's latency shape around the ``generation:`` section's median for it. The scenario's
+        ``first_token`` slows the first token alone: the request's duration (the duration signal) stays."""
+        g, t, s, pending = self.traffic.generation, self.traffic, self.scenario, {}
+        for i, (_, n_ok, _, median, *_) in enumerate(flows):
+            scale = median / t.shape.median_seconds  # the request's latency multipliers, the scenario's included
+            seconds = {"first_token": median * g.first_token * s.first_token, "output_token": g.output_token * scale,
+                       "queue": g.queue * scale}[fam.signal.kind]
+            fractions, mean = latency_fractions(t.shape, seconds, fam.bounds)
+            for labels, share in fam.ok[i]:
+                acc = pending.setdefault(labels, [[0.0] * (len(fam.bounds) + 1), 0.0, 0.0])
+                for b, f in fractions:
+                    acc[0][b] += n_ok * share * f
+                acc[1] += n_ok * share * mean
+                acc[2] += n_ok * share
         self._add_observations(fam, pending)
 
     def _add_observations(self, fam: Family, pending: dict) -> None:
