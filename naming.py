@@ -24,6 +24,14 @@ Design (kubernetes-mixin style: one mixin, per-installation selectors):
 "feature" is ``gen_ai_operation_name`` in the GenAI naming: the conventions require it on every operation (unlike
 ``gen_ai_agent_name``), so every panel keeps working for a service that sets only the conventions' attributes.
 
+**Signals users look at first, and conventions that move** (issue 23). ``without`` names the signals a naming
+has no series for, and why: the panels and alerts reading them are left out, and the build says so. A naming
+states the ``conventions`` release(s) it follows; ``renamed`` holds a signal's series under the next release, and
+:meth:`Naming.rate` reads both without counting twice: ``rate(old) or (rate(new) unless on (job, instance)
+rate(old))``: an instance sending both (mid-migration) is read once, from the earlier names; an instance sending
+only one is read from it. ``deprecated`` labels (``gen_ai_system`` before ``gen_ai_provider_name``) stand in where
+their successor is absent (:meth:`Naming.either`), so a fleet mid-migration groups under one provider.
+
 Adding a naming: a catalog (catalog/<name>/metrics.yml), a traffic file, a `[tool.generator.namings.<name>]`
 table in pyproject.toml, and one more ``Naming`` in NAMINGS below.
 """
@@ -41,6 +49,16 @@ DEFAULT = "ai-service"
 
 
 @dataclass(frozen=True)
+class Renamed:
+    """A signal's series under a later conventions ``release``: its name, and the labels its name stands for
+    (``sets``: the next release splits gen_ai.client.token.usage by gen_ai.token.type into one counter per type)."""
+
+    series: str
+    release: str
+    sets: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Naming:
     name: str
     # signal -> (series name, matchers always applied); see `series`
@@ -52,6 +70,7 @@ class Naming:
     failed: str
     # how in-flight requests are read: "gauge" (a gauge of them) or "rate" (Little's law over a duration `_sum`)
     in_flight: str = "gauge"
+    truncated: str = ""  # the matcher that selects answers cut at the output-token limit out of `responses`
     nouns: dict[str, str] = field(default_factory=dict)  # role -> the word panel titles use
     # what the naming has no signal for (alerts left out, panels stood in for), for docs and reports
     notes: dict[str, str] = field(default_factory=dict)
@@ -60,6 +79,11 @@ class Naming:
     # scraped) `target_info`, which the receiver writes from the resource at every push.
     reporting: str = "up"
     ingestion: str = "scrape"  # "otlp": pushed to Prometheus 3's OTLP receiver (no scrape series)
+    # the GenAI semantic-conventions release(s) the naming follows, as data (docs/guides/namings.md)
+    conventions: tuple[str, ...] = ()
+    renamed: dict[str, tuple[Renamed, ...]] = field(default_factory=dict)  # signal -> its next release's series
+    without: dict[str, str] = field(default_factory=dict)  # signal -> why the naming has no series for it
+    deprecated: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (its predecessor, release)
 
     def label(self, role: str) -> str:
         """The label playing ``role``, as it is (legends, strings): ``gen_ai.request.model`` when dotted."""
@@ -108,6 +132,37 @@ class Naming:
             return s
         return f"increase({s}{window}) / {seconds}" if seconds else f"rate({s}{window})"
 
+    def has(self, signal: str) -> bool:
+        return signal in self.signals and signal not in self.without
+
+    def rate(self, signal: str, window: str, *matchers: str, fn: str = "rate") -> str:
+        """``fn(series[window])`` of a signal; with a next release's series too, both read without counting an
+        instance twice (module docstring)."""
+        old = f"{fn}({self.series(signal, *matchers)}{window})"
+        renamed = self.renamed.get(signal, ())
+        if not renamed:
+            return old
+        parts = []
+        for r in renamed:
+            part = f"{fn}({r.series}{{{', '.join(m for m in matchers if m)}}}{window})" if any(matchers) \
+                else f"{fn}({r.series}{window})"
+            for label, value in r.sets.items():
+                part = f'label_replace({part}, "{label}", "{value}", "", "")'
+            parts.append(part)
+        new = parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
+        return f"({old} or ({new} unless on (job, instance) {old}))"
+
+    def either(self, expr: str, *roles: str) -> str:
+        """``expr`` with each role's deprecated label standing in where its successor is absent (a series from
+        an instrumentation before the rename); a series with both keeps the successor's value."""
+        for role in roles:
+            label = self.label(role)
+            if label in self.deprecated:
+                old, tmp = self.deprecated[label][0], f"{label}_or_{self.deprecated[label][0]}"
+                expr = (f'label_replace(label_join({expr}, "{tmp}", ",", "{label}", "{old}"), '
+                        f'"{label}", "$1", "{tmp}", ",(.+)")')
+        return expr
+
     def relabel(self, expr: str, *roles: str) -> str:
         """``expr`` with each role's label copied into the seam's label of the same name (no-op when equal)."""
         for role in roles:
@@ -129,12 +184,25 @@ AI_SERVICE = Naming(
         "tool_calls": ("ai_tool_calls_total", ""),
         "guards": ("ai_guard_rejections_total", ""),
         "health": ("ai_component_up", ""),
+        "first_token_bucket": ("ai_time_to_first_token_seconds_bucket", ""),
+        "output_token_bucket": ("ai_time_per_output_token_seconds_bucket", ""),
+        "input_tokens": ("ai_tokens_total", 'direction="input"'),
+        "cached_tokens": ("ai_cached_tokens_total", ""),
+        "cache_savings": ("ai_cache_savings_dollars_total", ""),
+        "responses": ("ai_responses_total", ""),
+        "queue_bucket": ("ai_queue_time_seconds_bucket", ""),
     },
     labels={"kind": "direction", "outcome": "status"},
     failed='status="error"',
+    truncated='finish_reason="length"',
 )
 
 _OPERATIONS = "gen_ai_client_operation_duration_seconds"
+# The releases the GenAI naming follows: the last one published in open-telemetry/semantic-conventions (its GenAI
+# metrics unchanged since v1.37.0 renamed gen_ai.system, but for the streaming metrics of v1.41.0), and the next
+# one, in open-telemetry/semantic-conventions-genai (unreleased; its docs/gen-ai/non-normative/migration.md).
+_V141 = "semconv v1.41.0"
+_NEXT = "semantic-conventions-genai (next, unreleased)"
 GENAI_SEMCONV = Naming(
     name="genai-semconv",
     signals={
@@ -147,6 +215,11 @@ GENAI_SEMCONV = Naming(
         "tool_calls": (f"{_OPERATIONS}_count", 'gen_ai_operation_name="execute_tool"'),
         "guards": (f"{_OPERATIONS}_count", 'error_type="guard_rejected"'),
         "health": ("up", ""),
+        "first_token_bucket": ("gen_ai_client_operation_time_to_first_chunk_seconds_bucket", ""),
+        "output_token_bucket": ("gen_ai_client_operation_time_per_output_chunk_seconds_bucket", ""),
+        "input_tokens": ("gen_ai_client_token_usage_sum", 'gen_ai_token_type="input"'),
+        "cached_tokens": ("gen_ai_client_inference_usage_cache_read_input_tokens_total", ""),
+        "cache_savings": ("gen_ai_client_estimated_cache_savings_USD_total", ""),
     },
     labels={"feature": "gen_ai_operation_name", "model": "gen_ai_request_model", "provider": "gen_ai_provider_name",
             "kind": "gen_ai_token_type", "tier": "gen_ai_provider_name", "outcome": "error_type",
@@ -163,6 +236,22 @@ GENAI_SEMCONV = Naming(
         "guards": "guard rejections are operations failing with error_type=\"guard_rejected\"",
     },
     alerts_without_signal=("AIComponentDown",),
+    conventions=(_V141, _NEXT),
+    renamed={
+        "tokens": (Renamed("gen_ai_client_inference_usage_input_tokens_total", _NEXT, {"gen_ai_token_type": "input"}),
+                   Renamed("gen_ai_client_inference_usage_output_tokens_total", _NEXT,
+                           {"gen_ai_token_type": "output"})),
+        "input_tokens": (Renamed("gen_ai_client_inference_usage_input_tokens_total", _NEXT),),
+        "first_token_bucket": (Renamed("gen_ai_client_inference_time_to_first_chunk_seconds_bucket", _NEXT),),
+        "output_token_bucket": (Renamed("gen_ai_client_inference_time_per_output_chunk_seconds_bucket", _NEXT),),
+    },
+    without={
+        "responses": "the conventions carry finish reasons (gen_ai.response.finish_reasons) on spans only, on no "
+                     "metric: no truncation share",
+        "queue_bucket": "the conventions define no queue time (a model server's own metric, as vLLM's "
+                        "vllm:request_queue_time_seconds)",
+    },
+    deprecated={"gen_ai_provider_name": ("gen_ai_system", "semconv v1.37.0")},
 )
 
 # The GenAI conventions pushed over OTLP to Prometheus 3's receiver ([tool.generator.namings.genai-otlp*] say the

@@ -13,6 +13,11 @@ MIN_REQUEST_RATE = 0.05
 # ai_request_duration_seconds in the catalog, or histogram_quantile can never report more than it.
 LATENCY_P95_SECONDS = 5
 
+# SlowFirstToken: P95 of the time to the first token (streaming) over 5 minutes, in seconds; what a chat user
+# feels first. A bound of the default naming's buckets (the conventions' advice for gen_ai.server.time_to_first_token);
+# under the GenAI naming's client buckets it falls in (1.28, 2.56]. Also the TTFT objective's threshold (rules/slos.py).
+FIRST_TOKEN_P95_SECONDS = 2.5
+
 # CostSpike: this hour's cost against the same hour yesterday; below MIN_HOURLY_COST dollars it never pages
 # (a quiet hour yesterday makes any spend look like a spike).
 COST_SPIKE_FACTOR = 2

@@ -31,6 +31,20 @@ def model_variable():
 
 FEATURE_IS = f'{N.quoted("feature")}=~"$feature"'
 
+
+def needs(signal: str, title: str, make):
+    """The panel ``make()`` builds where the naming has ``signal``; elsewhere a note of what is left out and why
+    (the build prints it)."""
+    return make() if N.has(signal) else P.left_out(title, N.without.get(signal, f"the naming has no {signal} series"))
+
+
+def quantile_by(q: float, signal: str, window: str, *roles: str, matchers: tuple[str, ...] = ()) -> str:
+    """A percentile of a histogram signal by ``roles`` (model, provider, ...), read from the naming's series of
+    every release it follows (N.rate) and, for a deprecated label, its predecessor too (N.either)."""
+    group = ", ".join([*(N.label(r) for r in roles), "le"])
+    return (f"histogram_quantile({q}, sum by ({group}) "
+            f"({N.either(N.rate(signal, window, *matchers), *roles)}))")
+
 # A click on a feature's series opens Feature Detail for it (the seam's records and raw series name it alike for
 # the default naming; for another, the raw series' label).
 TO_FEATURE_DETAIL = P.panel_link("Feature Detail for ${__field.labels.feature}", FEATURE_DETAIL, "feature")
@@ -39,5 +53,5 @@ TO_FEATURE_DETAIL_RAW = {**TO_FEATURE_DETAIL, "title": f"Feature Detail for {_RA
                          "tooltip": f"Feature Detail for {_RAW}",
                          "url": TO_FEATURE_DETAIL["url"].replace("${__field.labels.feature}", _RAW)}
 
-__all__ = ["FEATURE_IS", "JOB", "LINKS", "TAGS", "TO_FEATURE_DETAIL", "TO_FEATURE_DETAIL_RAW", "N", "feature_variable",
+__all__ = ["FEATURE_IS", "needs", "quantile_by", "JOB", "LINKS", "TAGS", "TO_FEATURE_DETAIL", "TO_FEATURE_DETAIL_RAW", "N", "feature_variable",
            "links_from", "model_variable"]

@@ -3,7 +3,7 @@
 from generator import panels as P
 
 from ..settings import COST, COST_SPIKE_FACTOR, SLO
-from ._common import FEATURE_IS, TAGS, N, feature_variable, links_from
+from ._common import FEATURE_IS, TAGS, N, feature_variable, links_from, needs
 
 SEL = FEATURE_IS
 RATE = "[$__rate_interval]"
@@ -48,6 +48,25 @@ dashboard = P.dashboard(
                          "a day.", "currencyUSD",
                          P.target("sum(job:ai_cost_dollars:increase1h)", "last hour"),
                          P.target("sum(job:ai_cost_dollars:increase1h) * 24", "projected day"), width=24),
+        ),
+        P.row(
+            "Prompt cache",
+            needs("cached_tokens", "Prompt-cache share", lambda: P.timeseries(
+                "Prompt-cache share", "Share of the input tokens the providers served from their prompt cache, by "
+                "model.", "percentunit",
+                P.target(f"sum by ({N.by('model')}) ({N.rate('cached_tokens', RATE, SEL)})"
+                         f" / sum by ({N.by('model')}) ({N.rate('input_tokens', RATE, SEL)})", N.legend("model")),
+                min=0, max=1, width=8)),
+            needs("cache_savings", "Saved by the prompt cache", lambda: P.stat(
+                "Saved by the prompt cache", "What the cached input tokens would have cost more at the uncached "
+                "price, over the time range, selected features.", "currencyUSD",
+                P.target(f"sum({N.rate('cache_savings', '[$__range]', SEL, fn='increase')})", instant=True),
+                graph=False, decimals=2, width=8)),
+            needs("cache_savings", "Saved by the prompt cache per hour by model", lambda: P.timeseries(
+                "Saved by the prompt cache per hour by model", "Dollars per hour the prompt cache saves at the "
+                "current rate, by model.", "currencyUSD",
+                P.target(f"sum by ({N.by('model')}) ({N.rate('cache_savings', RATE, SEL)}) * 3600",
+                         N.legend("model")), stack=True, width=8)),
         ),
         P.row(
             "Breakdown",

@@ -3,7 +3,7 @@
 from generator import panels as P
 
 from ..settings import DEBUG
-from ._common import FEATURE_IS, JOB, TAGS, N, feature_variable, links_from, model_variable
+from ._common import FEATURE_IS, JOB, TAGS, N, feature_variable, links_from, model_variable, needs, quantile_by
 
 SEL = 'feature=~"$feature", model=~"$model"'  # on the seam's records
 RATE_LIMITED = f'{N.quoted("error_type")}="rate_limit"'
@@ -76,6 +76,24 @@ dashboard = P.dashboard(
             P.bar_gauge("Slowest features (P99)",
                         "The five features with the highest 99th percentile duration (5-minute windows).", "s",
                         P.target(p99_by("feature"), "{{feature}}")),
+        ),
+        P.row(
+            "Streaming",
+            needs("first_token_bucket", "Slowest first tokens by model and provider (P95)", lambda: P.bar_gauge(
+                "Slowest first tokens by model and provider (P95)", "The five model and provider pairs with the "
+                "highest 95th percentile time to the first token.", "s",
+                P.target(f"topk(5, {quantile_by(0.95, 'first_token_bucket', RATE, 'model', 'provider', matchers=(RAW,))})",
+                         N.legend("model", "provider", sep=" / ")), width=8)),
+            needs("output_token_bucket", "Time per output token by model and provider (P95)", lambda: P.timeseries(
+                "Time per output token by model and provider (P95)", "95th percentile time per output token (per "
+                "chunk in the GenAI conventions) after the first, by model and provider.", "s",
+                P.target(quantile_by(0.95, "output_token_bucket", RATE, "model", "provider", matchers=(RAW,)),
+                         N.legend("model", "provider", sep=" / ")), width=8)),
+            needs("queue_bucket", "Queue time P95 by model", lambda: P.timeseries(
+                "Queue time P95 by model", "95th percentile of the time requests waited in the model server's "
+                "queue before they were scheduled, by model.", "s",
+                P.target(quantile_by(0.95, "queue_bucket", RATE, "model", matchers=(RAW,)), N.legend("model")),
+                width=8)),
         ),
         P.row(
             "Tools and monitoring",

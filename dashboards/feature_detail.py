@@ -3,7 +3,7 @@
 from generator import panels as P
 
 from ..settings import ERROR_RATIO, FEATURE_DETAIL, LATENCY_P95_SECONDS
-from ._common import TAGS, N, feature_variable, links_from, model_variable
+from ._common import TAGS, N, feature_variable, links_from, model_variable, needs
 
 SEL = f'{N.quoted("feature")}="$feature", {N.quoted("model")}=~"$model"'
 RATE = "[$__rate_interval]"
@@ -72,6 +72,11 @@ dashboard = P.dashboard(
                          P.target(f"sum by ({N.by('tier')}) (rate({N.series('cost', SEL)}{RATE})) * 3600",
                                   N.legend("tier")),
                          stack=True, width=8),
+            needs("responses", "Truncated answers", lambda: P.timeseries(
+                "Truncated answers", "Share of the feature's answers cut at the output-token limit (finish reason "
+                "length): they count as successes, but the user got half an answer.", "percentunit",
+                P.target(f"sum({N.rate('responses', RATE, SEL, N.truncated)}) / sum({N.rate('responses', RATE, SEL)})",
+                         "truncated"), min=0, width=24)),
             P.timeseries("Tool calls by agent", "Tool calls per second by agent and outcome (tool calls carry no "
                          "feature label, so every agent is shown).", "reqps",
                          P.target(f"sum by ({N.by('agent', 'outcome')}) (rate({N.series('tool_calls')}{RATE}))",

@@ -2,13 +2,18 @@
 
 from generator import panels as P
 
-from ..settings import ERROR_RATIO, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW, SLO
-from ._common import JOB, TAGS, TO_FEATURE_DETAIL, TO_FEATURE_DETAIL_RAW, N, links_from
+from ..settings import ERROR_RATIO, FIRST_TOKEN_P95_SECONDS, LATENCY_P95_SECONDS, MAX_ACTIVE_REQUESTS, OVERVIEW, SLO
+from ._common import JOB, TAGS, TO_FEATURE_DETAIL, TO_FEATURE_DETAIL_RAW, N, links_from, needs, quantile_by
 
 UP_DOWN = [{"type": "value", "options": {"0": {"text": "DOWN", "color": "red", "index": 1},
                                          "1": {"text": "UP", "color": "green", "index": 0}}}]
 RATE = "[$__rate_interval]"
 JOB_IS = f'job="{JOB}"'
+
+
+def first_token(q: float) -> str:
+    """A percentile of the time to the first token over every feature, from the recorded buckets."""
+    return f"histogram_quantile({q}, sum by (le) (feature_model_le:ai_time_to_first_token_seconds_bucket:rate5m))"
 
 
 def latency(q: float, by: str = "") -> str:
@@ -73,6 +78,28 @@ dashboard = P.dashboard(
             P.timeseries("P95 latency by model",
                          "95th percentile of request duration by model, in 5-minute windows.", "s",
                          P.target(latency(0.95, "model"), "{{model}}")),
+        ),
+        P.row(
+            "Streaming",
+            needs("first_token_bucket", "Time to first token P50 / P95", lambda: P.timeseries(
+                "Time to first token P50 / P95", "How long streamed answers take to show their first token, every "
+                f"feature, in 5-minute windows; SlowFirstToken pages when P95 stays above {FIRST_TOKEN_P95_SECONDS}s "
+                "(dashed line).", "s",
+                P.target(first_token(0.5), "P50"), P.target(first_token(0.95), "P95"),
+                steps=P.thresholds((None, P.GREEN), (FIRST_TOKEN_P95_SECONDS, P.RED)), width=8)),
+            needs("first_token_bucket", "Time to first token P95 by model and provider", lambda: P.timeseries(
+                "Time to first token P95 by model and provider", "95th percentile of the time to the first token, "
+                "by model and provider.", "s",
+                P.target(quantile_by(0.95, "first_token_bucket", RATE, "model", "provider"),
+                         N.legend("model", "provider", sep=" / ")), width=8)),
+            needs("output_token_bucket", "Time per output token P50 / P95 by model and provider", lambda: P.timeseries(
+                "Time per output token P50 / P95 by model and provider", "How fast answers stream after their "
+                "first token: time per output token (per chunk in the GenAI conventions), by model and provider.",
+                "s",
+                P.target(quantile_by(0.5, "output_token_bucket", RATE, "model", "provider"),
+                         "P50 " + N.legend("model", "provider", sep=" / ")),
+                P.target(quantile_by(0.95, "output_token_bucket", RATE, "model", "provider"),
+                         "P95 " + N.legend("model", "provider", sep=" / ")), width=8)),
         ),
         P.row(
             "Errors",

@@ -13,6 +13,7 @@ from ..settings import (
     DEBUG,
     ERROR_RATIO,
     FEATURE_DETAIL,
+    FIRST_TOKEN_P95_SECONDS,
     JOB,
     LATENCY_P95_SECONDS,
     MAX_ACTIVE_REQUESTS,
@@ -57,6 +58,41 @@ recording = RuleGroup("ai-service-recording", [
         sum by (job) (increase({N.series('cost')}[1h]))
     """),
 ])
+
+# Time to the first token: recorded like the request durations, from the naming's series of every conventions
+# release it follows (N.rate reads a service mid-migration once).
+FIRST_TOKEN_BUCKETS = "feature_model_le:ai_time_to_first_token_seconds_bucket:rate5m"
+FIRST_TOKEN_P95 = "feature:ai_time_to_first_token_seconds:p95_5m"
+first_token = [
+    Recording(FIRST_TOKEN_BUCKETS, f"""
+        sum by (feature, model, le) ({N.relabel(N.rate("first_token_bucket", "[5m]"), "feature", "model")})
+    """),
+    Recording(FIRST_TOKEN_P95, f"""
+        histogram_quantile(0.95, sum by (feature, le) ({FIRST_TOKEN_BUCKETS}))
+    """),
+]
+slow_first_token = Alert(
+    "SlowFirstToken",
+    f"""
+    {FIRST_TOKEN_P95} > {FIRST_TOKEN_P95_SECONDS}
+    and on (feature)
+    feature:ai_requests:rate5m >= {MIN_REQUEST_RATE}
+    """,
+    for_="5m",
+    severity="warning",
+    summary="{{ $labels.feature }}: P95 time to first token is {{ $value | humanizeDuration }}",
+    description=(
+        "95% of the streamed answers of feature {{ $labels.feature }} started within {{ $value | humanizeDuration }} "
+        f"over the last 5 minutes (threshold {FIRST_TOKEN_P95_SECONDS}s): users wait before anything appears, "
+        "even where whole requests are not slower. Compare models and providers on the Overview dashboard."
+    ),
+    dashboard=OVERVIEW,
+)
+left_out = []  # (what, why): alerts and records the naming has no signal for, said by the build
+if N.has("first_token_bucket"):
+    recording.rules += first_token
+else:
+    left_out.append(("SlowFirstToken and its records", N.without.get("first_token_bucket", "no time to first token")))
 
 alerts = RuleGroup("ai-service-alerts", [
     Alert(
@@ -161,7 +197,11 @@ alerts = RuleGroup("ai-service-alerts", [
     ),
 ])
 
+if N.has("first_token_bucket"):
+    alerts.rules.insert(2, slow_first_token)
+
 # A naming with no signal for an alert (naming.py says what stands in) does not compile it.
 alerts.rules = [a for a in alerts.rules if a.name not in N.alerts_without_signal]
+left_out += [(a, N.notes.get(a, "no signal")) for a in N.alerts_without_signal]
 
 groups = [recording, alerts]

@@ -93,6 +93,22 @@ def durations(feature: str, *phases):
     return histogram(_name("duration_bucket").removesuffix("_bucket"), _duration_labels(feature), *phases)
 
 
+def first_tokens(feature: str, *phases, instance: str = A1, release: int = 0):
+    """The time to the first token of ``feature``'s successful requests, as :func:`durations` (``phases``), under
+    the naming's own name or (``release=1``) its next release's (naming.py ``renamed``), for the first-token
+    buckets of the catalog."""
+    renamed = N.renamed.get("first_token_bucket", ())
+    name = renamed[release - 1].series if release and renamed else _name("first_token_bucket")
+    return histogram(name.removesuffix("_bucket"), _labels(instance, ("feature", feature), *CALL), *phases)
+
+
+def first_token_count(instance: str, labels: dict[str, str], values: str):
+    """The count of first tokens on ``instance`` with the call's labels as given (``labels``: label -> value;
+    "" drops the label), to prove how a label renamed between releases is read."""
+    chosen = {k: v for k, v in {**_labels(instance, ("feature", "chat"), *CALL), **labels}.items() if v}
+    return series(_selector(_name("first_token_bucket").removesuffix("_bucket") + "_count", chosen), values)
+
+
 def in_flight(instance: str, *levels: tuple[int, float], then: str = "", interval: int = 15):
     """Requests in flight on ``instance``: ``(samples, requests)`` levels, one sample each ``interval`` seconds.
     A gauge reads each level at once; Little's law reads the rate of the durations' ``_sum``, which grows by the
@@ -142,13 +158,17 @@ def component(name: str, values: str, instance: str = A1):
 # checks the value promtool reads for whichever buckets the catalog has. Prometheus 3's left-open window reads one
 # sample fewer and extrapolates, a bit apart: the checks compare to 1e-9 (generator.rules.rounded).
 
-BOUNDS = catalog_of(current()).metrics[_name("duration_bucket").removesuffix("_bucket")].buckets
+_CATALOG = catalog_of(current())
+BOUNDS = _CATALOG.metrics[_name("duration_bucket").removesuffix("_bucket")].buckets
+FIRST_TOKEN_BOUNDS = _CATALOG.metrics[_name("first_token_bucket").removesuffix("_bucket")].buckets \
+    if N.has("first_token_bucket") else BOUNDS
 
 
-def bucket_of(seconds: float) -> tuple[float, float]:
+def bucket_of(seconds: float, bounds=None) -> tuple[float, float]:
     """The bounds of the bucket ``seconds`` falls in: (largest bound under it or 0, smallest bound from it)."""
-    upper = next(b for b in BOUNDS if b >= seconds)
-    return max((b for b in BOUNDS if b < seconds), default=0.0), upper
+    bounds = bounds or BOUNDS
+    upper = next(b for b in bounds if b >= seconds)
+    return max((b for b in bounds if b < seconds), default=0.0), upper
 
 
 def le(bound: float) -> str:
@@ -156,7 +176,7 @@ def le(bound: float) -> str:
     return "+Inf" if math.isinf(bound) else _number(bound)
 
 
-def bucket_rates(at: str, *phases, interval: str = "15s") -> dict[float, float]:
+def bucket_rates(at: str, *phases, interval: str = "15s", bounds=None) -> dict[float, float]:
     """rate(bucket[5m]) at ``at`` of each bound (``inf`` too) of :func:`durations` with ``phases``."""
     step = parse_duration(interval).total_seconds()
     sample, window = parse_duration(at).total_seconds() / step, WINDOW / step
@@ -172,12 +192,13 @@ def bucket_rates(at: str, *phases, interval: str = "15s") -> dict[float, float]:
 
     factor = WINDOW / WINDOW / WINDOW
     return {b: _plain((counter(b, int(sample)) - counter(b, int(sample - window))) * factor)
-            for b in (*BOUNDS, math.inf)}
+            for b in (*(bounds or BOUNDS), math.inf)}
 
 
-def p95(at: str, *phases, interval: str = "15s") -> float:
-    """What feature:ai_request_duration_seconds:p95_5m reads at ``at`` (histogram_quantile's interpolation)."""
-    rates = list(bucket_rates(at, *phases, interval=interval).items())
+def p95(at: str, *phases, interval: str = "15s", bounds=None) -> float:
+    """What feature:ai_request_duration_seconds:p95_5m reads at ``at`` (histogram_quantile's interpolation);
+    ``bounds``: another histogram's (the first tokens')."""
+    rates = list(bucket_rates(at, *phases, interval=interval, bounds=bounds).items())
     if rates[-1][1] == 0:  # no request: no quantile
         return math.nan
     rank = 0.95 * rates[-1][1]
