@@ -81,7 +81,7 @@ dashboard = P.dashboard(
                                   N.legend("tier")),
                          stack=True, width=8),
             P.timeseries("Token usage by feature", "Tokens per second (input and output) by feature.", "short",
-                         P.target(f"sum by ({N.by('feature')}) (rate({N.series('tokens', SEL)}{RATE}))",
+                         P.target(f"sum by ({N.by('feature')}) ({N.rate('tokens', RATE, SEL)})",
                                   N.legend("feature")),
                          stack=True, width=8),
             P.timeseries("Cost per request by feature", "Average cost of one request, by feature.", "currencyUSD",

@@ -47,10 +47,10 @@ dashboard = P.dashboard(
             "Tokens and cost",
             P.timeseries("Tokens in / out", "Tokens per second sent to (input) and received from (output) models.",
                          "short",
-                         P.target(f"sum by ({N.by('kind')}) (rate({N.series('tokens', SEL)}{RATE}))",
+                         P.target(f"sum by ({N.by('kind')}) ({N.rate('tokens', RATE, SEL)})",
                                   N.legend("kind"))),
             P.timeseries("Tokens per request", "Average input and output tokens of one request.", "short",
-                         P.target(f"sum by ({N.by('kind')}) (rate({N.series('tokens', SEL)}{RATE}))"
+                         P.target(f"sum by ({N.by('kind')}) ({N.rate('tokens', RATE, SEL)})"
                                   f" / ignoring ({N.by('kind')}) group_left"
                                   f" sum(rate({N.series('requests', SEL)}{RATE}))", N.legend("kind"))),
             P.timeseries("Cost per hour", "Provider cost of the feature, in dollars per hour at the current rate.",

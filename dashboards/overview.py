@@ -63,7 +63,7 @@ dashboard = P.dashboard(
                          steps=P.thresholds((None, P.GREEN), (ERROR_RATIO, P.RED)), links=[TO_FEATURE_DETAIL]),
             P.timeseries("Token rate", "Tokens per second sent to models (input) and received (output).",
                          "short",
-                         P.target(f"sum by ({N.by('kind')}) (rate({N.series('tokens')}{RATE}))", N.legend("kind"))),
+                         P.target(f"sum by ({N.by('kind')}) ({N.rate('tokens', RATE)})", N.legend("kind"))),
             P.timeseries("Active requests by feature", "Requests in flight, by feature.", "short",
                          P.target(f"sum by ({N.by('feature')}) ({N.active(RATE)})", N.legend("feature")),
                          stack=True),

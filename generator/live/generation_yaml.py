@@ -5,7 +5,7 @@
       output_token: 0.02     # seconds per output token after the first (median, times the latency multipliers)
       queue: 0.03            # seconds in a model server's queue (median, times the latency multipliers)
       cached: {kind: input, share: 0.4, discount: 0.9}   # of the input tokens, from the prompt cache, 90% cheaper
-      finish: {label: finish_reason, stop: stop, length: length, truncated: 0.02}  # answers cut at the length limit
+      finish: {label: finish_reason, ok: stop, cut: length, share: 0.02}  # 2% cut at the output-token limit
 
 Checked against the catalog like the rest of the file: the token kind is a value of the tokens label, the finish
 label and its values are catalog labels and values. A scenario's ``first_token: 6`` makes the first token six
@@ -44,18 +44,20 @@ def read_generation(reader, node: Node | None) -> Generation:
                     fields[attr] = n
         else:
             spec = {k: (kn, sv) for k, kn, sv in reader.mapping(v, "generation.finish",
-                                                               ("label", "stop", "length", "truncated"))}
+                                                               ("label", "ok", "cut", "share"))}
             label = reader.string(spec["label"][1], "generation.finish.label") if "label" in spec else None
             if label is None or not reader.label(label, spec["label"][1], "generation.finish.label"):
                 if "label" not in spec:
                     reader.error(v, "generation.finish", "needs `label` (the finish reason's label)")
                 continue
             fields["finish_label"] = label
-            for key in ("stop", "length"):
-                if key in spec and (value := reader.string(spec[key][1], f"generation.finish.{key}")) \
+            for key in ("ok", "cut"):
+                if key not in spec:
+                    reader.error(v, "generation.finish", f"needs `{key}` (a value of {label})")
+                elif (value := reader.string(spec[key][1], f"generation.finish.{key}")) \
                         and reader.value(label, value, spec[key][1], f"generation.finish.{key}"):
-                    fields[key] = value
-            if "truncated" in spec and (n := reader.number(spec["truncated"][1], "generation.finish.truncated",
-                                                           at_most=1.0)) is not None:
+                    fields[f"finish_{key}"] = value
+            if "share" in spec and (n := reader.number(spec["share"][1], "generation.finish.share",
+                                                       at_most=1.0)) is not None:
                 fields["truncated"] = n
     return Generation(**fields)

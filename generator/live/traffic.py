@@ -146,7 +146,7 @@ class Generation:
     """How answers stream and what the prompt cache serves (the ``generation:`` section). Medians: the first token
     after ``first_token`` times a request's median duration; ``output_token`` and ``queue`` seconds, times the
     request's latency multipliers. ``cached`` of the ``cached_kind`` tokens come from the cache, which saves
-    ``discount`` of their price; ``truncated`` of the successful answers stop at the length limit."""
+    ``discount`` of their price; ``truncated`` of the successful answers are cut at the output-token limit."""
 
     first_token: float = 0.25
     output_token: float = 0.02
@@ -155,8 +155,8 @@ class Generation:
     cached: float = 0.0
     discount: float = 0.9
     finish_label: str = ""
-    stop: str = "stop"
-    length: str = "length"
+    finish_ok: str = ""  # the finish label's value for an answer that ended by itself
+    finish_cut: str = ""  # ... and for one cut at the output-token limit
     truncated: float = 0.0
 
 

@@ -111,7 +111,7 @@ class Workload:
                 routes.append(fam.ok[-1])
             if kind == "finishes":
                 g = t.generation
-                fam.kinds.append({v: route(cell.labels, ok, {g.finish_label: v}) for v in (g.stop, g.length)})
+                fam.kinds.append({v: route(cell.labels, ok, {g.finish_label: v}) for v in (g.finish_ok, g.finish_cut)})
                 routes += fam.kinds[-1].values()
         for name in fam.signal.events:
             event = t.events[name]
@@ -217,8 +217,8 @@ class Workload:
                 add(fam.ok[i], tokens[g.cached_kind] * g.cached if kind == "cached_tokens"
                     else cost[g.cached_kind] * g.cached * g.discount)
             elif kind == "finishes":
-                add(fam.kinds[i][g.length], n_ok * g.truncated)
-                add(fam.kinds[i][g.stop], n_ok * (1 - g.truncated))
+                add(fam.kinds[i][g.finish_cut], n_ok * g.truncated)
+                add(fam.kinds[i][g.finish_ok], n_ok * (1 - g.truncated))
             elif kind == "in_flight":
                 add(fam.ok[i], (n_ok * mean + sum(c * seconds[r] for r, c in failed.items())) / dt)
         for source, per_cell in fam.events:
