@@ -53,5 +53,17 @@ TO_FEATURE_DETAIL_RAW = {**TO_FEATURE_DETAIL, "title": f"Feature Detail for {_RA
                          "tooltip": f"Feature Detail for {_RAW}",
                          "url": TO_FEATURE_DETAIL["url"].replace("${__field.labels.feature}", _RAW)}
 
-__all__ = ["FEATURE_IS", "needs", "quantile_by", "JOB", "LINKS", "TAGS", "TO_FEATURE_DETAIL", "TO_FEATURE_DETAIL_RAW", "N", "feature_variable",
-           "links_from", "model_variable"]
+__all__ = [
+    "FEATURE_IS",
+    "JOB",
+    "LINKS",
+    "TAGS",
+    "TO_FEATURE_DETAIL",
+    "TO_FEATURE_DETAIL_RAW",
+    "N",
+    "feature_variable",
+    "links_from",
+    "model_variable",
+    "needs",
+    "quantile_by",
+]

@@ -82,7 +82,8 @@ dashboard = P.dashboard(
             needs("first_token_bucket", "Slowest first tokens by model and provider (P95)", lambda: P.bar_gauge(
                 "Slowest first tokens by model and provider (P95)", "The five model and provider pairs with the "
                 "highest 95th percentile time to the first token.", "s",
-                P.target(f"topk(5, {quantile_by(0.95, 'first_token_bucket', RATE, 'model', 'provider', matchers=(RAW,))})",
+                P.target("topk(5, " + quantile_by(0.95, "first_token_bucket", RATE, "model", "provider",
+                                                  matchers=(RAW,)) + ")",
                          N.legend("model", "provider", sep=" / ")), width=8)),
             needs("output_token_bucket", "Time per output token by model and provider (P95)", lambda: P.timeseries(
                 "Time per output token by model and provider (P95)", "95th percentile time per output token (per "

@@ -24,7 +24,8 @@ from .scenarios import (
     slow_first_token,
 )
 
-BY_ALERT = [high_error_rate, high_latency, slow_first_token, high_active_requests, ai_service_no_data, ai_component_down, cost_spike]
+BY_ALERT = [high_error_rate, high_latency, slow_first_token, high_active_requests, ai_service_no_data,
+            ai_component_down, cost_spike]
 
 tests = [test for alert in BY_ALERT if alert.ALERT not in N.alerts_without_signal
          and (alert is not slow_first_token or N.has("first_token_bucket")) for test in alert.scenarios()]

@@ -67,16 +67,18 @@ def test_genai_naming_builds_lints_and_passes_promtool(project_copy, promtool):
     assert alerts == {"HighErrorRate", "HighLatency", "SlowFirstToken", "CostSpike", "HighActiveRequests",
                       "AIServiceNoData"}
     # the panels the conventions have no signal for are left out, and the build says which and why
-    assert 'dashboard ai-feature-detail › panel "Truncated answers": the conventions carry finish reasons' in build.stdout
+    assert ('dashboard ai-feature-detail › panel "Truncated answers": the conventions carry finish reasons'
+            in build.stdout)
     assert 'dashboard ai-debug › panel "Queue time P95 by model": the conventions define no queue time' in build.stdout
-    # the next release's names are read beside v1.41.0's, once per instance (naming.py, Naming.rate)
-    assert "unless on (job, instance) rate(gen_ai_client_operation_time_to_first_chunk_seconds_bucket[5m])" in exprs
-    assert "gen_ai_client_inference_usage_cache_read_input_tokens_total" in exprs
+
     exprs = "\n".join(_exprs(generated))
     assert "ai_requests_total" not in exprs and "ai_cost_dollars_total" not in exprs
     assert "gen_ai_client_operation_duration_seconds_count" in exprs
     assert "gen_ai_client_estimated_cost_USD_total" in exprs
     assert 'label_replace(rate(gen_ai_client_operation_duration_seconds_count[5m]), "feature"' in exprs
+    # the next release's names are read beside v1.41.0's, once per instance (naming.py, Naming.rate)
+    assert "unless on (job, instance) rate(gen_ai_client_operation_time_to_first_chunk_seconds_bucket[5m])" in exprs
+    assert "gen_ai_client_inference_usage_cache_read_input_tokens_total" in exprs
     # The scenarios are written once (rules/scenarios/): the GenAI naming runs the default naming's, but for those
     # needing what its data says it lacks (component health, an in-flight gauge, a bucket bound at 5 s).
     genai, default = _scenario_names(generated), _scenario_names(os.path.join(ROOT, "generated"))

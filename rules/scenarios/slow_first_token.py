@@ -12,8 +12,22 @@ from generator.rules import RuleTest, fires, pending, rounded, samples, silent
 
 from ...naming import N
 from ...settings import FIRST_TOKEN_P95_SECONDS
-from .inputs import A1, A2, FIRST_TOKEN_BOUNDS, first_token_count, OK, bucket_of, bucket_rates, durations, first_tokens, humanize_duration, \
-    le, p95, requests, where
+from .inputs import (
+    A1,
+    A2,
+    FIRST_TOKEN_BOUNDS,
+    OK,
+    bucket_of,
+    bucket_rates,
+    durations,
+    first_token_count,
+    first_tokens,
+    humanize_duration,
+    le,
+    p95,
+    requests,
+    where,
+)
 
 ALERT = "SlowFirstToken"
 P95 = "feature:ai_time_to_first_token_seconds:p95_5m"
@@ -130,6 +144,7 @@ def scenarios() -> list[RuleTest]:
                 first_token_count(A1, {}, "0+60x40"),
                 first_token_count(A2, {N.label("provider"): "", _OLD: "openai"}, "0+60x40"),
                 first_token_count("ai-3:8000", {_OLD: "openai"}, "0+60x40"),
+                silent(ALERT, "10m"),
                 rounded(_BY_PROVIDER, "10m", {f'{{{N.label("provider")}="openai"}}': 12}),
             ),
         ),
@@ -148,6 +163,7 @@ def scenarios() -> list[RuleTest]:
                 requests("chat", OK, "0+1000x40"),
                 first_tokens("chat", just_above),
                 first_tokens("chat", just_above, instance=A2, release=1),
+                first_token_fires("10m", "chat", quantile("10m", just_above)),
                 # twice the rates of one instance, in every bucket
                 rounded(f'{BUCKETS}{{le="+Inf"}}', "10m", {
                     f'{BUCKETS}{{feature="chat",model="gpt-4o",le="+Inf"}}':
