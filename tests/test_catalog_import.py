@@ -17,7 +17,7 @@ import time
 
 import pytest
 import requests
-from conftest import ROOT, run_cli
+from conftest import ROOT, content_with_naming, run_cli
 
 from generator import exitcodes
 from generator.catalog import load_catalog
@@ -152,6 +152,33 @@ def test_the_workload_comes_back_as_the_service_catalog(tmp_path, started):
     for name, metric in own.items():
         assert set(imported.metrics[name].labels) == set(metric.labels), name
         assert imported.metrics[name].buckets == metric.buckets, name
+
+
+# The streaming, cache and next-release token metrics of the GenAI naming (issue 23): recorded through the real
+# OpenTelemetry SDK and served by its Prometheus exporter, they come back with the exporter's names, their type,
+# their unit (`_seconds` for an instrument in `s`) and the conventions' advised buckets.
+NEW_GENAI = ("gen_ai_client_operation_time_to_first_chunk_seconds",
+             "gen_ai_client_operation_time_per_output_chunk_seconds",
+             "gen_ai_client_inference_time_to_first_chunk_seconds", "gen_ai_client_inference_usage_input_tokens_total",
+             "gen_ai_client_inference_usage_cache_read_input_tokens_total",
+             "gen_ai_client_estimated_cache_savings_USD_total")
+
+
+def test_a_service_on_the_real_sdk_comes_back_with_its_streaming_and_cache_metrics(tmp_path, started):
+    (tmp_path / "content").mkdir()
+    root = content_with_naming(tmp_path / "content", "genai-semconv")
+    port = free_port()
+    started("workload", [sys.executable, "-m", "generator", "workload", "--host", HOST, "--port", str(port)],
+            f"http://{HOST}:{port}/metrics", cwd=root)
+    imported = load_catalog(_import(tmp_path, f"http://{HOST}:{port}/metrics"))
+    catalog = load_catalog(os.path.join(ROOT, "catalog", "genai-semconv"))
+    for name in NEW_GENAI:
+        got, want = imported.metrics[name], catalog.metrics[name]
+        assert got.type == want.type, name
+        assert got.buckets == want.buckets, name
+        if want.type == "histogram":
+            assert got.unit == "seconds", (name, got.unit)
+        assert set(got.labels) <= set(want.labels) | {"job", "instance"}, name
 
 
 def _prometheus(tmp_path, started) -> str:
