@@ -48,6 +48,12 @@ def test_every_series_the_exporter_serves_is_in_the_catalog(scraped):
         "gen_ai_client_operation_duration_seconds_count",
         "gen_ai_client_token_usage_bucket", "gen_ai_client_token_usage_sum", "gen_ai_client_token_usage_count",
         "gen_ai_client_estimated_cost_USD_total",
+        # streaming (semconv v1.41.0 and the next release's names) and the next release's token counters
+        *(f"gen_ai_client_{release}_{signal}_seconds_{part}" for release in ("operation", "inference")
+          for signal in ("time_to_first_chunk", "time_per_output_chunk") for part in ("bucket", "sum", "count")),
+        "gen_ai_client_inference_usage_input_tokens_total", "gen_ai_client_inference_usage_output_tokens_total",
+        "gen_ai_client_inference_usage_cache_read_input_tokens_total",
+        "gen_ai_client_estimated_cache_savings_USD_total",
     }
     for sample in samples:
         series = catalog.series(sample.name)
