@@ -159,7 +159,7 @@ def test_the_workload_comes_back_as_the_service_catalog(tmp_path, started):
 # their unit (`_seconds` for an instrument in `s`) and the conventions' advised buckets.
 NEW_GENAI = ("gen_ai_client_operation_time_to_first_chunk_seconds",
              "gen_ai_client_operation_time_per_output_chunk_seconds",
-             "gen_ai_client_inference_time_to_first_chunk_seconds", "gen_ai_client_inference_usage_input_tokens_total",
+             "gen_ai_client_inference_usage_input_tokens_total",
              "gen_ai_client_inference_usage_cache_read_input_tokens_total",
              "gen_ai_client_estimated_cache_savings_USD_total")
 

@@ -49,8 +49,8 @@ def test_every_series_the_exporter_serves_is_in_the_catalog(scraped):
         "gen_ai_client_token_usage_bucket", "gen_ai_client_token_usage_sum", "gen_ai_client_token_usage_count",
         "gen_ai_client_estimated_cost_USD_total",
         # streaming (semconv v1.41.0 and the next release's names) and the next release's token counters
-        *(f"gen_ai_client_{release}_{signal}_seconds_{part}" for release in ("operation", "inference")
-          for signal in ("time_to_first_chunk", "time_per_output_chunk") for part in ("bucket", "sum", "count")),
+        *(f"gen_ai_client_operation_{signal}_seconds_{part}" for signal in ("time_to_first_chunk",
+          "time_per_output_chunk") for part in ("bucket", "sum", "count")),
         "gen_ai_client_inference_usage_input_tokens_total", "gen_ai_client_inference_usage_output_tokens_total",
         "gen_ai_client_inference_usage_cache_read_input_tokens_total",
         "gen_ai_client_estimated_cache_savings_USD_total",
@@ -59,7 +59,9 @@ def test_every_series_the_exporter_serves_is_in_the_catalog(scraped):
         series = catalog.series(sample.name)
         assert series is not None, sample.name
         assert set(sample.labels) - {"le"} <= set(series.labels), (sample.name, sample.labels)
-    own = {m.name for m in catalog.metrics.values() if m.source == "service"}
+    # the next release's streaming histograms are in the catalog, not in the workload (traffic-genai-semconv.yml)
+    own = {m.name for m in catalog.metrics.values() if m.source == "service"
+           and not m.name.startswith("gen_ai_client_inference_time_")}
     assert {catalog.series(n).metric.name for n in names} == own
 
 

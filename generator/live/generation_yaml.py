@@ -6,6 +6,7 @@
       queue: 0.03            # seconds in a model server's queue (median, times the latency multipliers)
       cached: {kind: input, share: 0.4, discount: 0.9}   # of the input tokens, from the prompt cache, 90% cheaper
       finish: {label: finish_reason, ok: stop, cut: length, share: 0.02}  # 2% cut at the output-token limit
+      streamed: {operation: [chat, completion]}   # only these requests stream (first and output tokens); all if absent
 
 Checked against the catalog like the rest of the file: the token kind is a value of the tokens label, the finish
 label and its values are catalog labels and values. A scenario's ``first_token: 6`` makes the first token six
@@ -24,8 +25,11 @@ def read_generation(reader, node: Node | None) -> Generation:
     if node is None:
         return Generation()
     fields = {}
-    for name, _, v in reader.mapping(node, "generation", ("first_token", "output_token", "queue", "cached", "finish")):
-        if name in ("first_token", "output_token", "queue"):
+    for name, _, v in reader.mapping(node, "generation", ("first_token", "output_token", "queue", "cached", "finish",
+                                                          "streamed")):
+        if name == "streamed":
+            fields["streamed"] = reader.label_values(v, "generation.streamed", many=True)
+        elif name in ("first_token", "output_token", "queue"):
             n = reader.number(v, f"generation.{name}", positive=True, at_most=1.0 if name == "first_token" else None)
             if n is not None:
                 fields[name] = n

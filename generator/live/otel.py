@@ -161,13 +161,16 @@ class OtelWorkload(Workload):
                 merged[attrs] = merged.get(attrs, 0.0) + (self._health(labels) if fam.signal.kind == "health"
                                                           else float(round(value))) or 0.0
         for attrs, delta in merged.items():
+            attributes = dict(attrs)  # one dict per series: the SDK reads it, and a new one per call costs
             if kind == "histogram":
+                record = instrument.record
                 for bucket, count in enumerate(delta):
-                    value = representative(fam.bounds, bucket)
-                    for _ in range(int(count)):
-                        instrument.record(value, dict(attrs))
+                    if count >= 1:
+                        value = representative(fam.bounds, bucket)
+                        for _ in range(int(count)):
+                            record(value, attributes)
             elif kind == "counter":
                 if delta > 0:
-                    instrument.add(delta, dict(attrs))
+                    instrument.add(delta, attributes)
             else:
-                instrument.set(delta, dict(attrs))
+                instrument.set(delta, attributes)

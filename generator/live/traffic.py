@@ -158,6 +158,7 @@ class Generation:
     finish_ok: str = ""  # the finish label's value for an answer that ended by itself
     finish_cut: str = ""  # ... and for one cut at the output-token limit
     truncated: float = 0.0
+    streamed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # requests that stream (label -> values)
 
 
 @dataclass(frozen=True)

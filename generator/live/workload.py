@@ -107,7 +107,8 @@ class Workload:
                                   if not fam.signal.token_kind or k == fam.signal.token_kind})
                 routes += fam.kinds[-1].values()
             if kind in ("first_token", "output_token", "queue", "cached_tokens", "cache_savings"):
-                fam.ok.append(route(cell.labels, ok))
+                streams = all(cell.labels.get(k) in v for k, v in t.generation.streamed.items())
+                fam.ok.append(route(cell.labels, ok) if streams or kind not in ("first_token", "output_token") else [])
                 routes.append(fam.ok[-1])
             if kind == "finishes":
                 g = t.generation
