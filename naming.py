@@ -106,7 +106,12 @@ class Naming:
 
         labels = {**{lbl: t.label(lbl) for lbl in t.labels}, **{r: t.label(lbl) for r, lbl in self.labels.items()}}
         return replace(self, signals={s: (t.name(n), matcher(m)) for s, (n, m) in self.signals.items()},
-                       labels=labels, failed=matcher(self.failed))
+                       labels=labels, failed=matcher(self.failed), truncated=matcher(self.truncated),
+                       renamed={s: tuple(replace(r, series=t.name(r.series),
+                                                 sets={t.label(k): v for k, v in r.sets.items()}) for r in rs)
+                                for s, rs in self.renamed.items()},
+                       deprecated={t.label(k): (t.label(old), release)
+                                   for k, (old, release) in self.deprecated.items()})
 
     def legend(self, *roles: str, sep: str = " ") -> str:
         return sep.join("{{" + self.label(r) + "}}" for r in roles)
@@ -144,8 +149,7 @@ class Naming:
             return old
         parts = []
         for r in renamed:
-            part = f"{fn}({r.series}{{{', '.join(m for m in matchers if m)}}}{window})" if any(matchers) \
-                else f"{fn}({r.series}{window})"
+            part = f"{fn}({names.selector(r.series, *matchers)}{window})"
             for label, value in r.sets.items():
                 part = f'label_replace({part}, "{label}", "{value}", "", "")'
             parts.append(part)

@@ -41,7 +41,7 @@ def needs(signal: str, title: str, make):
 def quantile_by(q: float, signal: str, window: str, *roles: str, matchers: tuple[str, ...] = ()) -> str:
     """A percentile of a histogram signal by ``roles`` (model, provider, ...), read from the naming's series of
     every release it follows (N.rate) and, for a deprecated label, its predecessor too (N.either)."""
-    group = ", ".join([*(N.label(r) for r in roles), "le"])
+    group = f"{N.by(*roles)}, le"
     return (f"histogram_quantile({q}, sum by ({group}) "
             f"({N.either(N.rate(signal, window, *matchers), *roles)}))")
 

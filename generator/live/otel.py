@@ -77,7 +77,7 @@ class OtelWorkload(Workload):
         for fam in self.families.values():
             self._stagger(fam)
         for name, fam in list(self.families.items()):
-            if name not in otel.instruments:
+            if name not in otel.instruments or name in otel.unrecorded:
                 del self.families[name]  # not an instrument: the exporter writes it (target_info) or nobody does
                 continue
             instrument, unit = otel.instruments[name]

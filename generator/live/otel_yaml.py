@@ -7,6 +7,7 @@
         http_server_duration_seconds: {name: http.server.duration, unit: s}
       attributes:                       # catalog label: the attribute that sets it
         http_route: http.route
+      unrecorded: [http_server_duration_seconds]   # instruments the service has that this workload does not record
 
 Catalog metrics without an instrument are not served (the exporter writes its own, such as ``target_info``);
 labels without an attribute are left to the exporter (``otel_scope_*``) or not set.
@@ -23,7 +24,8 @@ def read_otel(reader, node: Node | None) -> Otel | None:
     """The section, checked against the catalog (``reader``: the traffic file's reader); None when absent."""
     if node is None:
         return None
-    items = {k: v for k, _, v in reader.mapping(node, "otel", ("meter", "resource", "instruments", "attributes"))}
+    items = {k: v for k, _, v in reader.mapping(node, "otel", ("meter", "resource", "instruments", "attributes",
+                                                                "unrecorded"))}
     meter = _strings(reader, items.get("meter"), "otel.meter", ("name", "version", "schema_url"))
     resource = _strings(reader, items.get("resource"), "otel.resource", None)
     instruments = {}
@@ -44,7 +46,10 @@ def read_otel(reader, node: Node | None) -> Otel | None:
             attributes[label] = attribute
     if not instruments:
         reader.error(node, "otel", "needs `instruments:` (catalog metric: {name, unit})")
-    return Otel(instruments=instruments, attributes=attributes, meter=meter, resource=resource)
+    unrecorded = tuple(m for m, n in reader.strings(items["unrecorded"], "otel.unrecorded")
+                       if m in instruments or reader.error(n, "otel.unrecorded", f"{m!r} is not under instruments")) \
+        if "unrecorded" in items else ()
+    return Otel(instruments=instruments, attributes=attributes, meter=meter, resource=resource, unrecorded=unrecorded)
 
 
 def _strings(reader, node: Node | None, key: str, allowed) -> dict[str, str]:

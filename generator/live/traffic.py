@@ -171,6 +171,7 @@ class Otel:
     attributes: dict[str, str]  # catalog label -> attribute
     meter: dict[str, str] = field(default_factory=dict)  # name, version, schema_url
     resource: dict[str, str] = field(default_factory=dict)
+    unrecorded: tuple[str, ...] = ()  # instruments named (their stored names derived) but not recorded
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ at the threshold holds where the catalog has one. Where the naming follows two c
 names is read as well.
 """
 
+from generator import names
 from generator.rules import RuleTest, fires, pending, rounded, samples, silent
 
 from ...naming import N
@@ -37,8 +38,8 @@ LOWER, UPPER = bucket_of(FIRST_TOKEN_P95_SECONDS, FIRST_TOKEN_BOUNDS)
 TWO_RELEASES = bool(N.renamed.get("first_token_bucket"))
 # What the panels by provider read (dashboards/_common.quantile_by): the deprecated label stands in (N.either)
 _OLD = N.deprecated.get(N.label("provider"), ("",))[0]
-_COUNT = N.signals["first_token_bucket"][0].removesuffix("_bucket") + "_count"
-_BY_PROVIDER = f"sum by ({N.label('provider')}) ({N.either(f'rate({_COUNT}[5m])', 'provider')})"
+_COUNT = names.selector(N.signals["first_token_bucket"][0].removesuffix("_bucket") + "_count")
+_BY_PROVIDER = f"sum by ({N.by('provider')}) ({N.either(f'rate({_COUNT}[5m])', 'provider')})"
 
 
 def first_token_fires(at, feature: str, seconds: float):
@@ -145,7 +146,7 @@ def scenarios() -> list[RuleTest]:
                 first_token_count(A2, {N.label("provider"): "", _OLD: "openai"}, "0+60x40"),
                 first_token_count("ai-3:8000", {_OLD: "openai"}, "0+60x40"),
                 silent(ALERT, "10m"),
-                rounded(_BY_PROVIDER, "10m", {f'{{{N.label("provider")}="openai"}}': 12}),
+                rounded(_BY_PROVIDER, "10m", {f'{{{N.quoted("provider")}="openai"}}': 12}),
             ),
         ),
         *where(
