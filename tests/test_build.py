@@ -15,9 +15,10 @@ from generator.output import stale_files, write_output
 from generator.project import Project
 from tests.conftest import ROOT, run_cli, snapshot
 
-EXPECTED_ALERTS = {  # PRODUCT.md's table, plus the silent-failure alerts
+EXPECTED_ALERTS = {  # PRODUCT.md's table, plus the silent-failure alerts and the slow first token (issue 23)
     "HighErrorRate": ("2m", "critical"),
     "HighLatency": ("5m", "warning"),
+    "SlowFirstToken": ("5m", "warning"),
     "CostSpike": ("30m", "warning"),
     "HighActiveRequests": ("5m", "warning"),
     "AIServiceNoData": ("5m", "critical"),

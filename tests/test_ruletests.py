@@ -135,7 +135,7 @@ def test_test_rules_reports_each_scenario_and_explains_a_failure(project_copy):
                 in lines)
         assert f"  PASS  {version}  HighErrorRate: exactly 5% failing (1 in 20 requests) stays silent" in lines
         assert f"  PASS  {version}  CostSpike: exactly twice the same hour yesterday stays silent" in lines
-        assert f"47 of 48 scenarios pass on promtool {version}" in result.stderr
+        assert f"55 of 56 scenarios pass on promtool {version}" in result.stderr
     assert not any("slos" in line for line in lines)  # the rule file named, and only its scenarios
     assert result.stdout.count('summary="chat: 48.65% of AI requests fail"') == 2  # promtool's "got", twice
     assert sum(line.startswith("  FAIL") for line in lines) == 2
@@ -148,7 +148,7 @@ def test_test_rules_without_the_prometheus_3_tier_runs_on_2_and_says_so(tmp_path
     result = run_cli("test-rules", "ai_service", env={"GENERATOR_TOOLS_DIR": str(tmp_path), "PROMTOOL3": "",
                                                       "PATH": os.path.dirname(tools.find("promtool", "2").path)})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "48 of 48 scenarios pass on promtool 2." in result.stdout and "promtool 3." not in result.stdout
+    assert "56 of 56 scenarios pass on promtool 2." in result.stdout and "promtool 3." not in result.stdout
     assert "note: promtool of Prometheus 3 not found: `make tools` builds it from source, which needs Go" \
         in result.stderr
 

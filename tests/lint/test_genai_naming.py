@@ -85,4 +85,7 @@ def test_the_same_queries_written_with_the_exporters_names_are_clean(tmp_path):
         "Cost": "sum(increase(gen_ai_client_estimated_cost_USD_total[1h]))",
     }
     report = lint_data(tmp_path, _dashboard(fixed), catalog=GENAI)
-    assert [p for p in report.problems if p.severity in ("error", "warning")] == []
+    # clean but for the token histogram, which the next conventions release replaces with counters: lint says so
+    assert [(p.check, p.message.split(":")[0]) for p in report.problems if p.severity in ("error", "warning")] == [
+        ("promql/deprecated-name", "metric `gen_ai_client_token_usage` is replaced in semantic-conventions-genai "
+                                   "(the next release, unreleased)")]
