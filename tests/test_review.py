@@ -172,5 +172,5 @@ def test_layout_variables_and_links_in_reviewer_terms():
     [gone] = compare_dashboards({"ai-overview": old}, {})
     assert gone.status == "removed" and {i.status for i in gone.items} == {"removed"}
     [added] = compare_dashboards({}, {"ai-overview": old})
-    assert added.panels == 12 and sum(1 for i in added.items if i.kind == "panel") == 12
+    assert added.panels == 15 and sum(1 for i in added.items if i.kind == "panel") == 15
     assert all(f.new for i in added.items if i.kind == "panel" for f in i.fields)  # each with its queries

@@ -36,7 +36,7 @@ def test_every_objective_and_budget_has_the_workbooks_four_alerts(output):
         assert set(alert["annotations"]) == {"summary", "description", "runbook_url", "dashboard_url"}
         assert alert["annotations"]["dashboard_url"].endswith("/d/ai-slo")
         assert alert["annotations"]["runbook_url"].endswith(("/SLOBudgetBurn.md", "/SpendBudgetBurn.md"))
-    assert set(by_slo) == {"availability", "latency", "monthly-spend"}
+    assert set(by_slo) == {"availability", "latency", "first-token", "monthly-spend"}
     assert all(windows == WINDOWS for windows in by_slo.values()), by_slo
     assert {(w.long, w.short, w.factor, w.for_) for w in WORKBOOK} == {w[:4] for w in WINDOWS}
 
