@@ -7,8 +7,9 @@ the sources say now, whether or not ``generated/`` is up to date (``python -m ge
    scenario that checks its value;
 2. ``promtool check rules`` on every rule file;
 3. ``promtool test rules`` on every scenario alone (a file holding just that scenario, with the same
-   ``rule_files``, ``evaluation_interval`` and group order as the generated ``*.test.yml``), so the report names
-   each scenario with PASS or FAIL and promtool's own explanation of a failure.
+   ``rule_files``, ``evaluation_interval`` and group order as the generated ``*.test.yml``, less the rule groups
+   the scenario cannot observe: :mod:`.observed`), so the report names each scenario with PASS or FAIL and
+   promtool's own explanation of a failure.
 
 Steps 2 and 3 run on the promtool of Prometheus 2 and on that of Prometheus 3 (generator.tools), each line naming
 the version; a tier that is not installed is named in a note and left out.
@@ -21,6 +22,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import yaml
+
 from .. import names
 from ..build import Output, compile_project
 from ..errors import UsageError
@@ -30,6 +33,7 @@ from ..project import Project
 from ..tools import Tool, version_of
 from . import promtool as P
 from .coverage import coverage_problems
+from .observed import observed_groups
 
 
 @dataclass
@@ -86,7 +90,7 @@ def run_cases(promtool: str | list[str], rule_files: dict[str, bytes], cases: li
         for index, case in enumerate(cases):
             directory, name = os.path.split(case.test_file)
             path = os.path.join(scratch, directory, f".case-{index:03d}.{name}")
-            _write(path, dump_yaml(case.document))
+            _write(path, dump_yaml(_observing(case.document, rule_files, directory, f".case-{index:03d}.", scratch)))
             paths.append(path)
         if stop_at_first_failure:
             results = []
@@ -100,6 +104,31 @@ def run_cases(promtool: str | list[str], rule_files: dict[str, bytes], cases: li
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
             runs = list(pool.map(lambda job: P.test_rules(job[2], job[1]), jobs))
         return [CaseResult(case, run, binary) for (case, _, binary), run in zip(jobs, runs, strict=True)]
+
+
+def _observing(document: dict, rule_files: dict[str, bytes], directory: str, prefix: str, scratch: str) -> dict:
+    """``document`` (a test file of one scenario) against only the rule groups its scenario can observe
+    (:mod:`.observed`): copies of its rule files without the others, written beside it under ``prefix``. The same
+    document when every group may be observed, or when a rule file is not among ``rule_files``."""
+    names = document.get("rule_files") or []
+    rels = [os.path.normpath(os.path.join(directory, name)) for name in names]
+    if not names or any(rel not in rule_files for rel in rels):
+        return document
+    keep = observed_groups([rule_files[rel] for rel in rels], document["tests"][0])
+    if keep is None:
+        return document
+    whole = [yaml.safe_load(rule_files[rel]) for rel in rels]
+    pruned = [{**data, "groups": [g for g in data["groups"] if g["name"] in keep]} for data in whole]
+    if all(len(p["groups"]) == len(w["groups"]) for p, w in zip(pruned, whole, strict=True)):
+        return document
+    out = {**document, "rule_files": []}
+    for name, data in zip(names, pruned, strict=True):
+        copy = os.path.join(os.path.dirname(name), prefix + os.path.basename(name))
+        _write(os.path.join(scratch, directory, copy), dump_yaml(data))
+        out["rule_files"].append(copy)
+    if "group_eval_order" in document:
+        out["group_eval_order"] = [g for g in document["group_eval_order"] if g in keep]
+    return out
 
 
 def _stem(path: str) -> str:

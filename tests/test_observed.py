@@ -1,0 +1,88 @@
+"""Each scenario of `test-rules` runs against the rule groups it can observe (generator/rules/observed.py): what
+it asserts decides, and any doubt keeps every group."""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+
+from generator.build import compile_project
+from generator.project import Project
+from generator.rules import promtool as P
+from generator.rules.observed import observed_groups
+from generator.rules.testrun import Case, cases_of, run_cases
+from tests.conftest import ROOT
+
+RULES = yaml.safe_dump({"groups": [
+    {"name": "slo-a", "rules": [
+        {"record": "slo:burn:rate5m", "expr": "sum(rate(a_total[5m]))", "labels": {"slo": "a"}},
+        {"alert": "ABurn", "expr": 'slo:burn:rate5m{slo="a"} > 14.4'}]},
+    {"name": "slo-b", "rules": [
+        {"record": "slo:burn:rate5m", "expr": "sum(rate(b_total[5m]))", "labels": {"slo": "b"}},
+        {"alert": "BBurn", "expr": 'slo:burn:rate5m{slo="b"} > 14.4'}]},
+    {"name": "rollup", "rules": [
+        {"record": "job:a:rate1h", "expr": "avg_over_time(slo:burn:rate5m{slo=\"a\"}[1h])"}]},
+    {"name": "pages", "rules": [
+        {"alert": "AnyPage", "expr": 'count(ALERTS{alertname="ABurn"}) > 0'}]},
+]}).encode()
+
+
+def _test(alerts=(), exprs=()) -> dict:
+    return {"alert_rule_test": [{"alertname": a, "eval_time": "5m"} for a in alerts],
+            "promql_expr_test": [{"expr": e, "eval_time": "5m"} for e in exprs]}
+
+
+def test_an_alert_keeps_its_group_only():
+    assert observed_groups([RULES], _test(alerts=["ABurn"])) == {"slo-a"}
+
+
+def test_a_recording_read_with_another_objectives_label_is_not_observed():
+    assert observed_groups([RULES], _test(exprs=['slo:burn:rate5m{slo="b"}'])) == {"slo-b"}
+    assert observed_groups([RULES], _test(exprs=["slo:burn:rate5m"])) == {"slo-a", "slo-b"}  # either may answer
+    assert observed_groups([RULES], _test(exprs=['slo:burn:rate5m{slo=~"a|b"}'])) == {"slo-a", "slo-b"}
+
+
+def test_what_a_kept_group_reads_is_kept_too():
+    assert observed_groups([RULES], _test(exprs=["job:a:rate1h"])) == {"rollup", "slo-a"}
+    # an alert reading ALERTS of another: that alert's group
+    assert observed_groups([RULES], _test(alerts=["AnyPage"])) == {"pages", "slo-a"}
+
+
+def test_alerts_read_without_a_literal_alertname_keep_every_group_with_an_alert():
+    assert observed_groups([RULES], _test(exprs=['ALERTS{alertname=~"A.*"}'])) == {"slo-a", "slo-b", "pages"}
+    assert observed_groups([RULES], _test(exprs=["count(ALERTS)"])) == {"slo-a", "slo-b", "pages"}
+
+
+def test_doubt_keeps_every_group():
+    assert observed_groups([RULES], _test(exprs=['{__name__=~"slo:.*"}'])) is None
+    assert observed_groups([b"not: [a rule file"], _test(alerts=["ABurn"])) is None
+    assert observed_groups([b"groups: 3"], _test(alerts=["ABurn"])) is None
+
+
+def test_every_slo_scenario_observes_its_objectives_group_alone():
+    """This repository's SLO rule file holds four objectives' groups; each of its scenarios observes one."""
+    output = compile_project(Project.find(ROOT))
+    for case in cases_of(output):
+        directory = os.path.dirname(case.test_file)
+        files = [output.files[os.path.normpath(os.path.join(directory, n))] for n in case.document["rule_files"]]
+        kept = observed_groups(files, case.document["tests"][0])
+        if case.test_file.startswith("rules/slos"):
+            assert kept is not None and len(kept) == 1, (case.title, kept)
+
+
+def test_a_pruned_scenario_fails_as_the_whole_file_does(tmp_path, newest_promtool):
+    """The verdict and promtool's explanation do not depend on the groups left out."""
+    scenario = {"interval": "1m", "input_series": [{"series": "a_total", "values": "0+6000x10"},
+                                                     {"series": "b_total", "values": "0+6000x10"}],
+                "alert_rule_test": [{"alertname": "ABurn", "eval_time": "6m", "exp_alerts": []}]}
+    document = {"rule_files": ["r.yml"], "evaluation_interval": "1m",
+                "group_eval_order": ["slo-a", "slo-b", "rollup", "pages"], "tests": [scenario]}
+    [pruned] = run_cases(newest_promtool.path, {"rules/r.yml": RULES}, [Case("rules/r.test.yml", "t", document)])
+    (tmp_path / "r.yml").write_bytes(RULES)
+    (tmp_path / "r.test.yml").write_text(yaml.safe_dump(document))
+    whole = P.test_rules(newest_promtool.path, str(tmp_path / "r.test.yml"))
+    assert not pruned.run.ok and not whole.ok
+    assert 'alertname: ABurn' in pruned.run.output and "got:[" in pruned.run.output.replace(" ", "")
+    detail = [line for line in whole.output.splitlines() if "alertname" in line or "exp:" in line]
+    assert detail and all(line in pruned.run.output for line in detail), (whole.output, pruned.run.output)
