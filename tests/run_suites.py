@@ -1,19 +1,16 @@
-"""`make test`: every suite, in three parts that run side by side, each at its own priority.
+"""`make test`: every suite, in two parts that run side by side.
 
-- *Alerts* (pytest markers ``live`` and ``realtime``: tests/test_live_alerts.py): time-compressed stacks whose
-  delays from a fault to the webhook are measured. They mostly wait (a compressed ``for``, a notification) but need
-  CPU at once: normal priority, one test at a time.
-- *Stacks* (``live`` but not ``realtime``): stacks and workloads that must answer, but where nothing is timed to
-  the second: validate over a written history, the preview, OTLP pushes, the workload, the exporter. Writing a
-  GenAI history is minutes of CPU; at ``nice 10`` it takes what the alerts leave (a CPU the two want goes to the
-  alerts nine times in ten), so it never delays a scrape, an evaluation or a notification of theirs.
-- *The rest*: CPU-bound (promtool over every scenario and mutant, builds, lint over the corpus), on TEST_WORKERS
-  pytest-xdist workers (whole files per worker) at the lowest priority (``nice 19``).
+- The live suites (pytest marker ``live``): stacks and workloads that must answer in real time. They spend most of
+  their time waiting for alerts' (compressed) ``for``, for notifications and for histories to be written, and need
+  CPU at once: they run at normal priority, one at a time (LIVE_WORKERS=2: on two xdist workers, whole files per
+  worker; measured unsafe: two GenAI workloads at once left one unanswering for 10 s).
+- Everything else: CPU-bound (promtool over every scenario and mutant, builds, lint over the corpus). It runs on
+  TEST_WORKERS pytest-xdist workers (whole files per worker) at the lowest priority (``nice 19``), so it takes
+  what the live part leaves and never delays a scrape, an evaluation or a notification.
 
-The two live parts' output goes to logs (``.test-live.log``, ``.test-stacks.log``), printed whole when every part
-is done, so that none interleave; the exit status is the worst of the three. ``TEST_OVERLAP=0`` runs the parts
-one after the other (the rest first), as `make test` did before it was measured safe: see
-docs/internals/testing.md.
+The live part's output goes to a log (``.test-live.log``) and is printed whole when both parts are done, so the
+two never interleave; the exit status is the worse of the two. ``TEST_OVERLAP=0`` runs the parts one after the
+other (the live part last), as `make test` did before it was measured safe: see docs/internals/testing.md.
 
 Usage: ``python tests/run_suites.py [pytest arguments]`` (the Makefile passes ``ARGS``).
 """
@@ -25,40 +22,30 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIVE_LOG = os.path.join(ROOT, ".test-live.log")
 NO_TESTS = 5  # pytest's exit status when the selection holds no test
 
 
-@dataclass
-class Part:
-    name: str
-    command: list[str]
-    nice: int
-    log: str | None  # None: its output goes to the terminal as it runs
-
-
-def parts(args: list[str]) -> list[Part]:
-    pytest = [sys.executable, "-m", "pytest"]
+def _commands(args: list[str]) -> tuple[list[str], list[str]]:
     workers = os.environ.get("TEST_WORKERS", "2")
-    xdist = ["-n", workers, "--dist", "loadfile"] if workers != "0" else []
-    return [
-        Part("the suites without live stacks", pytest + ["-m", "not live"] + xdist + args, 19, None),
-        Part("the timed alerts", pytest + ["-m", "live and realtime"] + args, 0, os.path.join(ROOT, ".test-live.log")),
-        Part("the other live stacks", pytest + ["-m", "live and not realtime"] + args, 10,
-             os.path.join(ROOT, ".test-stacks.log")),
-    ]
+    pytest = [sys.executable, "-m", "pytest"]
+    rest = pytest + ["-m", "not live"] + (["-n", workers, "--dist", "loadfile"] if workers != "0" else []) + args
+    live_workers = os.environ.get("LIVE_WORKERS", "0")
+    # Whole files per worker: the tests of a module share its stacks, in order
+    live = pytest + ["-m", "live"] + (["-n", live_workers, "--dist", "loadfile"] if live_workers != "0" else []) + args
+    return rest, live
 
 
-def _niced(command: list[str], level: int) -> list[str]:
+def _niced(command: list[str]) -> list[str]:
     nice = shutil.which("nice")
-    return [nice, "-n", str(level), *command] if nice and level else command
+    return [nice, "-n", "19", *command] if nice else command
 
 
 def _status(*codes: int) -> int:
-    """The worst of the parts' statuses; a part whose selection (``ARGS``) holds no test is no failure while
-    another ran some."""
+    """The worse of the parts' statuses; a part whose selection (``ARGS``) holds no test is no failure while the
+    other ran some."""
     ran = [c for c in codes if c != NO_TESTS]
     if not ran:
         return NO_TESTS
@@ -66,38 +53,30 @@ def _status(*codes: int) -> int:
 
 
 def main(args: list[str]) -> int:
-    every = parts(args)
-    began = time.monotonic()
+    rest, live = _commands(args)
     if os.environ.get("TEST_OVERLAP", "1") == "0":
-        print("TEST_OVERLAP=0: the parts one after the other", flush=True)
-        return _status(*(subprocess.call(p.command, cwd=ROOT) for p in every))
-    foreground, background = every[0], every[1:]
-    print("beside them, at higher priorities: " + ", ".join(
-        f"{p.name} (output: {os.path.relpath(p.log, ROOT)}, printed at the end)" for p in background), flush=True)
-    logs, running = [], []
-    try:
-        for part in background:
-            logs.append(open(part.log, "w", encoding="utf-8"))  # closed below
-            running.append(subprocess.Popen(_niced(part.command, part.nice), cwd=ROOT, stdout=logs[-1],
-                                            stderr=subprocess.STDOUT))
-        first = subprocess.call(_niced(foreground.command, foreground.nice), cwd=ROOT)
-        if any(p.poll() is None for p in running):
-            print(f"\nwaiting for the live parts ({time.monotonic() - began:.0f} s so far; tail -f "
-                  + " ".join(os.path.relpath(p.log, ROOT) for p in background) + ")", flush=True)
-        codes = [p.wait() for p in running]
-    except KeyboardInterrupt:  # Ctrl-C reached every part (one process group): the live ones tear their stacks down
-        for p in running:
-            p.wait()
-        return 130
-    finally:
-        for fh in logs:
-            fh.close()
-    for part in background:
-        print("\n" + "=" * 30 + f" {part.name} " + "=" * 30, flush=True)
-        with open(part.log, encoding="utf-8") as fh:
-            sys.stdout.write(fh.read())
-    status = _status(first, *codes)
-    print(f"\nmake test: {', '.join(f'{p.name} exited {c}' for p, c in zip(every, [first, *codes], strict=True))}; "
+        print("TEST_OVERLAP=0: the suites without live stacks first, then the live ones", flush=True)
+        first = subprocess.call(rest, cwd=ROOT)
+        return _status(first, subprocess.call(live, cwd=ROOT))
+    began = time.monotonic()
+    with open(LIVE_LOG, "w", encoding="utf-8") as log:
+        print(f"the live suites run alongside, at normal priority; their output: {os.path.relpath(LIVE_LOG)} "
+              "(printed at the end)", flush=True)
+        live_proc = subprocess.Popen(live, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            first = subprocess.call(_niced(rest), cwd=ROOT)
+            if live_proc.poll() is None:
+                print(f"\nwaiting for the live suites ({time.monotonic() - began:.0f} s so far; "
+                      f"tail -f {os.path.relpath(LIVE_LOG)})", flush=True)
+            second = live_proc.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached both parts (one process group): the live one tears its stacks down
+            live_proc.wait()
+            return 130
+    print("\n" + "=" * 30 + " the live suites " + "=" * 30, flush=True)
+    with open(LIVE_LOG, encoding="utf-8") as fh:
+        sys.stdout.write(fh.read())
+    status = _status(first, second)
+    print(f"\nmake test: the suites without live stacks exited {first}, the live suites {second}, "
           f"in {time.monotonic() - began:.0f} s", flush=True)
     return status
 

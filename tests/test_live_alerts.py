@@ -42,7 +42,7 @@ from generator.live.stack import Stack
 from generator.live.traffic_yaml import load_traffic
 from generator.project import Project
 
-pytestmark = [pytest.mark.live, pytest.mark.realtime]
+pytestmark = pytest.mark.live
 
 with open(f"{ROOT}/pyproject.toml", "rb") as _fh:
     _SETTINGS = tomllib.load(_fh)["tool"]["generator"]
