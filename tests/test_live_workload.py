@@ -300,13 +300,19 @@ def test_a_long_history_is_written_in_parts_whose_blocks_hold_every_sample(tmp_p
     from generator.live import history
 
     monkeypatch.setattr(history, "PART_TIMES", 40)  # 3 h at one sample a minute: 4 parts of 46 times
+    memory, data = tmp_path / "shm", tmp_path / "data"
+    memory.mkdir()
+    monkeypatch.setattr(history, "MEMORY", str(memory))  # the parts go to memory (tmpfs) when it has room
+    scratch, scratch_of = [], history._scratch
+    monkeypatch.setattr(history, "_scratch", lambda *a: scratch.append(scratch_of(*a)) or scratch[-1])
     _, catalog, traffic = _load(ROOT)
     workload = Workload(catalog, traffic, seed=7)
     end = 1_750_000_000.0
-    written = history.backfill(workload, str(tmp_path), length=3 * HOUR, step=60, end=end,
+    written = history.backfill(workload, str(data), length=3 * HOUR, step=60, end=end,
                                target={"job": catalog.job, "instance": "127.0.0.1:9"}, log=lambda _: None)
-    assert not [f for f in os.listdir(tmp_path) if f.endswith(".om")]  # the parts are removed once read
-    listing = subprocess.run([newest_promtool.path, "tsdb", "list", str(tmp_path)], capture_output=True, text=True,
+    assert scratch[0].startswith(str(memory)) and os.listdir(memory) == []  # the parts are removed once read
+    assert all(len(name) == 26 for name in os.listdir(data)), os.listdir(data)  # nothing but blocks (ULIDs)
+    listing = subprocess.run([newest_promtool.path, "tsdb", "list", str(data)], capture_output=True, text=True,
                              check=True)
     blocks = [line.split() for line in listing.stdout.splitlines()[1:] if line.strip()]
     assert len(blocks) == 4, listing.stdout
@@ -314,3 +320,5 @@ def test_a_long_history_is_written_in_parts_whose_blocks_hold_every_sample(tmp_p
     assert spans[0][0] == int((end - 3 * HOUR) * 1000) and spans[-1][1] >= int(end * 1000)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # no overlap
     assert sum(int(b[4]) for b in blocks) == written  # NUM SAMPLES
+    # without room in memory, beside the blocks
+    assert history._scratch(str(data), 2**62, 3).startswith(str(data))
