@@ -16,6 +16,7 @@ from generator.build import compile_project
 from generator.errors import BuildError
 from generator.problems import format_problem
 from generator.project import Project
+from generator.rules import testrun
 from generator.rules.coverage import coverage_problems
 from generator.rules.scenarios import counter_values, rate_reads, reads_exactly
 from tests.conftest import ROOT, run_cli
@@ -28,21 +29,35 @@ def output():
     return compile_project(Project.find(ROOT))
 
 
-def test_the_generated_test_files_pass_alone(each_promtool):
-    """`promtool test rules generated/rules/*.test.yml` works on its own, as CI or a reviewer runs it, with the
-    promtool of Prometheus 2 and with that of 3."""
-    promtool = each_promtool.path
-    files = sorted(glob.glob(os.path.join(ROOT, "generated", "rules", "*.test.yml")))
-    assert len(files) == 6  # ai_service: every 15 s and 1 m; slos: every 15 s, 1 m, 5 m and 7 h (45 days)
-    # One promtool per file, two at a time (the machine's cores), the biggest first: as a reviewer runs them, in
-    # about the time of the longest file.
-    files.sort(key=os.path.getsize, reverse=True)
+def _pass_whole(promtool: str, files: list[str]) -> None:
+    """One promtool per file, two at a time (the machine's cores), the biggest first: as a reviewer runs them, in
+    about the time of the longest file."""
+    files = sorted(files, key=os.path.getsize, reverse=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda f: subprocess.run([promtool, "test", "rules", f], capture_output=True,
                                                          text=True, timeout=600), files))
     for result in results:
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.count("SUCCESS") == 1
+
+
+def test_the_generated_test_files_pass_alone(newest_promtool):
+    """`promtool test rules generated/rules/*.test.yml` works on its own, as CI or a reviewer runs it."""
+    files = glob.glob(os.path.join(ROOT, "generated", "rules", "*.test.yml"))
+    assert len(files) == 6  # ai_service: every 15 s and 1 m; slos: every 15 s, 1 m, 5 m and 7 h (45 days)
+    _pass_whole(newest_promtool.path, files)
+
+
+def test_every_scenario_passes_on_prometheus_2_too(promtool):
+    """On Prometheus 2 every scenario passes as `test-rules` runs it (alone, against the groups it can observe:
+    generator/rules/observed.py), and files whose groups every scenario observes pass whole: the SLO files'
+    scenarios of one objective each run against that objective's group, in half the time of the whole file, which
+    Prometheus 3's promtool runs above."""
+    report = testrun.test_rules(Project.find(ROOT), tiers=["2"])
+    failed = [f"{r.case.title}\n{r.run.output}" for r in report.results if not r.run.ok]
+    assert report.ok and not failed, "\n\n".join(failed)
+    assert len(report.results) == len(testrun.cases_of(compile_project(Project.find(ROOT))))
+    _pass_whole(promtool, glob.glob(os.path.join(ROOT, "generated", "rules", "ai_service*.test.yml")))
 
 
 def test_test_files_sit_beside_their_rule_file_and_evaluate_groups_in_order(output):
