@@ -67,6 +67,8 @@ def test_passes_follow_the_raw_history_sampling():
     assert [g["interval"] for g in old[2]] == ["1m", "5m"]  # every history step, or the group's when longer
     assert recent[2] == groups  # the last hour at the groups' own intervals
     assert _passes(groups, 0, 3000, "15s", 60, 3600) == [(0, 3000, groups)]
+    [(a, b, coarse)] = _passes(groups, 0, 93600, "15s", 150, 0)  # no fine end: every step, to the end
+    assert (a, b, [g["interval"] for g in coarse]) == (0, 93600, ["2m30s", "5m"])
     parts = _split(groups + [{"name": "k", "rules": [{"record": "c", "expr": "1"}, {"record": "d", "expr": "1"}]}], 2)
     assert sorted(r["record"] for p in parts for g in p for r in g["rules"]) == ["a", "b", "c", "d"]
     assert all(g["name"] in ("g", "h", "k") for p in parts for g in p)

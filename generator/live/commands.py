@@ -28,7 +28,7 @@ def cmd_workload(args) -> int:
     from ..catalog import load_catalog
     from .history import Spelling, backfill, history_times, write_openmetrics
     from .serve import serve
-    from .stack import HISTORY_RECENT, HOST, free_port
+    from .stack import HOST, free_port
     from .traffic_yaml import load_traffic
     from .workload import Workload
 
@@ -62,9 +62,9 @@ def cmd_workload(args) -> int:
     spelling = Spelling.of(project, catalog)  # how Prometheus stores the series: as scraped, or over OTLP
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
-        # The last hour as often as Prometheus scrapes: short rate windows have data as soon as it starts.
-        recent = {"recent": HISTORY_RECENT / args.speed,
-                  "recent_step": catalog.scrape_interval.total_seconds() / args.speed}
+        # Its end as often as Prometheus scrapes: short rate windows have data as soon as it starts.
+        recent = {"recent": args.history_recent / args.speed,
+                  "recent_step": catalog.scrape_interval.total_seconds() / args.speed} if args.history_recent else {}
         if args.write_history:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
@@ -94,6 +94,7 @@ def cmd_stack(args) -> int:
     stack = Stack.default(_project(args), args.dir, profile=getattr(args, "profile", "real"),
                           history=not getattr(args, "no_history", False),
                           history_step=getattr(args, "history_step", None),
+                          history_recent=getattr(args, "history_recent", None),
                           tier=getattr(args, "prometheus", "") or "")
     try:
         if args.action == "up":
@@ -157,6 +158,8 @@ def add_commands(sub) -> None:
     p.add_argument("--instance", help="instance label of the history (default host:port)")
     p.add_argument("--history", type=_duration, help="write this much (simulated) history first, e.g. 26h")
     p.add_argument("--history-step", type=_duration, default=60.0, help="one history sample per step (default 1m)")
+    p.add_argument("--history-recent", type=_duration, default=3600.0, metavar="DURATION",
+                   help="the end of the history sampled as often as Prometheus scrapes (default 1h; 0s: none)")
     p.add_argument("--backfill-dir", help="Prometheus data directory to write the history into (promtool)")
     p.add_argument("--write-history", metavar="FILE", help="only write the history as OpenMetrics to FILE and exit")
     p.add_argument("--otlp-endpoint", metavar="URL",
@@ -179,6 +182,9 @@ def add_commands(sub) -> None:
     up.add_argument("--history-step", type=_duration, metavar="DURATION",
                     help="one history sample per step before the last hour (default: the profile's, 1m in real "
                          "time); a coarser step starts sooner, for big catalogs")
+    up.add_argument("--history-recent", type=_duration, metavar="DURATION",
+                    help="the end of the history sampled as often as Prometheus scrapes, so that short rate "
+                         "windows have data at once (default 1h; 0s: every sample at --history-step, sooner still)")
     up.add_argument("--prometheus", choices=["2", "3"],
                     help="the Prometheus major version to run (default: 3 when `make tools` built it, else 2; "
                          "GENERATOR_PROMETHEUS sets the default)")

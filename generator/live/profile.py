@@ -47,6 +47,8 @@ class Profile:
     # History written before Prometheus starts, so that rules comparing with yesterday have a yesterday.
     history: timedelta = timedelta(hours=26)
     history_step: timedelta = timedelta(minutes=1)
+    # Its end sampled as often as Prometheus scrapes, so that short rate windows have data as soon as it starts.
+    history_recent: timedelta = timedelta(hours=1)
     # Whether the recording rules are evaluated over that history too (generator.live.rulehistory), so that
     # panels of recorded series show their whole range.
     rule_history: bool = True

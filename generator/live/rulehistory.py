@@ -153,13 +153,15 @@ def _passes(groups: list[dict], start: float, end: float, eval_interval: str, st
             recent: float) -> list[tuple[float, float, list[dict]]]:
     """(start, end, groups) of each promtool pass, as the raw history is sampled: before its last ``recent`` seconds
     every ``step`` seconds (a group evaluated at its interval or ``step``, whichever is longer: more often would
-    repeat the same inputs), over the last ``recent`` seconds at the groups' own intervals."""
-    if not step or recent <= 0 or end - recent <= start:
+    repeat the same inputs), over the last ``recent`` seconds at the groups' own intervals (none: 0)."""
+    if not step or end - recent <= start:
         return [(start, end, groups)]
     default = durations.seconds(eval_interval)
     coarse = [{**g, "interval": durations.format_seconds(max(step, durations.seconds(str(g.get("interval")))
                                                                  if g.get("interval") else max(step, default)))}
               for g in groups]
+    if recent <= 0:
+        return [(start, end, coarse)]
     return [(start, end - recent, coarse), (end - recent, end, groups)]
 
 

@@ -36,7 +36,6 @@ from .rulehistory import backfill_rules, history_bounds, shortest_window
 from .traffic_yaml import load_traffic
 
 STATE = "stack.json"
-HISTORY_RECENT = 3600.0  # simulated seconds at the end of the history sampled as often as Prometheus scrapes
 HOST = "127.0.0.1"
 
 
@@ -65,15 +64,18 @@ class Stack:
 
     @classmethod
     def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True,
-                history_step: float | None = None, tier: str = ""):
+                history_step: float | None = None, history_recent: float | None = None, tier: str = ""):
         """``history_step``: seconds between history samples, instead of the profile's (a coarser history is
-        written sooner; the last hour is always as fine as the scrape interval). ``tier``: the Prometheus major
-        version, "2" or "3" (default: 3 when `make tools` built it, else 2)."""
+        written sooner); ``history_recent``: seconds at its end sampled as often as Prometheus scrapes, instead of
+        the profile's hour (0: none). ``tier``: the Prometheus major version, "2" or "3" (default: 3 when `make
+        tools` built it, else 2)."""
         if profile not in PROFILES:
             raise StackError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         chosen = PROFILES[profile]
         if history_step:
             chosen = dataclasses.replace(chosen, history_step=timedelta(seconds=history_step))
+        if history_recent is not None:
+            chosen = dataclasses.replace(chosen, history_recent=timedelta(seconds=history_recent))
         return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), chosen, history,
                    tier)
 
@@ -198,8 +200,9 @@ class Stack:
                     f"{durations.format_seconds(window[0])} windows (in {window[1]}) with fewer than two samples: "
                     f"recorded series will have gaps in the history; use --history-step "
                     f"{durations.format_seconds(window[0] * p.speed / 2.5)} or less")
+            recent = durations.format(p.history_recent) if p.history_recent else "0s"
             workload += ["--history", durations.format(p.history), "--history-step", durations.format(p.history_step),
-                         "--backfill-dir", self.path("prometheus")]  # the last HISTORY_RECENT s every scrape
+                         "--history-recent", recent, "--backfill-dir", self.path("prometheus")]
         # Writing the history takes a while: Prometheus starts only once its blocks are in place.
         self._launch("workload", workload, "/-/ready", max(timeout, 900), log, env)
         bounds = history_bounds(self.path("prometheus")) if self.history and p.rule_history else None
@@ -207,7 +210,7 @@ class Stack:
             self.rule_history = backfill_rules(
                 rules, self.path("prometheus"), prometheus=prometheus, promtool=promtool, start=bounds[0],
                 end=bounds[1], eval_interval=p.interval(p.evaluation_interval), logs=self.path("logs"), log=log,
-                step=p.scale(p.history_step).total_seconds(), recent=HISTORY_RECENT / p.speed,
+                step=p.scale(p.history_step).total_seconds(), recent=p.scale(p.history_recent).total_seconds(),
                 timeout=max(timeout, 600))
         self._launch("alertmanager", [
             alertmanager, f"--config.file={self.path('alertmanager.yml')}",
