@@ -54,10 +54,20 @@ def test_alerts_read_without_a_literal_alertname_keep_every_group_with_an_alert(
     assert observed_groups([RULES], _test(exprs=["count(ALERTS)"])) == {"slo-a", "slo-b", "pages"}
 
 
+def test_a_template_that_queries_reads_too():
+    rules = yaml.safe_dump({"groups": [
+        {"name": "a", "rules": [{"alert": "A", "expr": "up == 0", "annotations": {
+            "summary": '{{ with query "job:a:rate1h" }}{{ . | first | value }}{{ end }}'}}]},
+        {"name": "rollup", "rules": [{"record": "job:a:rate1h", "expr": "sum(rate(a_total[1h]))"}]},
+        {"name": "other", "rules": [{"record": "job:b:rate1h", "expr": "sum(rate(b_total[1h]))"}]}]}).encode()
+    assert observed_groups([rules], _test(alerts=["A"])) == {"a", "rollup"}
+
+
 def test_doubt_keeps_every_group():
     assert observed_groups([RULES], _test(exprs=['{__name__=~"slo:.*"}'])) is None
     assert observed_groups([b"not: [a rule file"], _test(alerts=["ABurn"])) is None
     assert observed_groups([b"groups: 3"], _test(alerts=["ABurn"])) is None
+    assert observed_groups([RULES], _test(exprs=["a_total"])) is None  # no group observed: the file as written
 
 
 def test_every_slo_scenario_observes_its_objectives_group_alone():

@@ -28,7 +28,8 @@ Record = tuple[str, tuple[tuple[str, str], ...]]  # a recording rule's name and 
 
 @lru_cache(maxsize=64)
 def _groups(content: bytes) -> tuple[tuple[str, tuple[Record, ...], tuple[str, ...], tuple[str, ...]], ...] | None:
-    """(name, recordings, alert names, expressions) of each group of a rule file; None when it is not one."""
+    """(name, recordings, alert names, what its rules read) of each group of a rule file; None when it is not
+    one."""
     try:
         data = yaml.safe_load(content)
         out = []
@@ -37,8 +38,10 @@ def _groups(content: bytes) -> tuple[tuple[str, tuple[Record, ...], tuple[str, .
             records = tuple((str(r["record"]), tuple(sorted((str(k), str(v)) for k, v in
                                                              (r.get("labels") or {}).items())))
                             for r in rules if "record" in r)
-            out.append((str(group["name"]), records, tuple(str(r["alert"]) for r in rules if "alert" in r),
-                        tuple(str(r["expr"]) for r in rules)))
+            # What a rule reads: its expression, and its templates (``query`` in an annotation reads too)
+            reads = tuple(str(text) for r in rules for text in [r["expr"], *(r.get("annotations") or {}).values(),
+                                                                 *(r.get("labels") or {}).values()])
+            out.append((str(group["name"]), records, tuple(str(r["alert"]) for r in rules if "alert" in r), reads))
         return tuple(out)
     except (yaml.YAMLError, TypeError, KeyError, AttributeError):
         return None
@@ -92,6 +95,6 @@ def observed_groups(rule_files: list[bytes], test: dict) -> set[str] | None:
             (names and (alerts is None or alerts & set(names)))
             or any(_reads(expr, record) for record in records for expr in exprs))}
         if not added:
-            return kept
+            return kept or None  # a scenario that observes no group at all: as written, rather than none
         kept |= added
         exprs += [e for name, _, _, es in groups if name in added for e in es]
