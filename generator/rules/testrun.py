@@ -86,11 +86,13 @@ def run_cases(promtool: str | list[str], rule_files: dict[str, bytes], cases: li
     with tempfile.TemporaryDirectory(prefix="test-rules.") as scratch:
         for rel, content in rule_files.items():
             _write(os.path.join(scratch, rel), content)
+        parsed = {rel: _yaml(content) for rel, content in rule_files.items()}  # once, not per case
         paths = []
         for index, case in enumerate(cases):
             directory, name = os.path.split(case.test_file)
             path = os.path.join(scratch, directory, f".case-{index:03d}.{name}")
-            _write(path, dump_yaml(_observing(case.document, rule_files, directory, f".case-{index:03d}.", scratch)))
+            document = _observing(case.document, rule_files, parsed, directory, f".case-{index:03d}.", scratch)
+            _write(path, dump_yaml(document))
             paths.append(path)
         if stop_at_first_failure:
             results = []
@@ -106,29 +108,39 @@ def run_cases(promtool: str | list[str], rule_files: dict[str, bytes], cases: li
         return [CaseResult(case, run, binary) for (case, _, binary), run in zip(jobs, runs, strict=True)]
 
 
-def _observing(document: dict, rule_files: dict[str, bytes], directory: str, prefix: str, scratch: str) -> dict:
+def _observing(document: dict, rule_files: dict[str, bytes], parsed: dict[str, dict], directory: str, prefix: str,
+               scratch: str) -> dict:
     """``document`` (a test file of one scenario) against only the rule groups its scenario can observe
-    (:mod:`.observed`): copies of its rule files without the others, written beside it under ``prefix``. The same
-    document when every group may be observed, or when a rule file is not among ``rule_files``."""
-    names = document.get("rule_files") or []
-    rels = [os.path.normpath(os.path.join(directory, name)) for name in names]
-    if not names or any(rel not in rule_files for rel in rels):
+    (:mod:`.observed`): copies of its rule files (``parsed``: each of ``rule_files`` as YAML) without the others,
+    written beside it under ``prefix``. The same document when every group may be observed, or when a rule file is
+    not among ``rule_files``."""
+    files = document.get("rule_files") or []
+    rels = [os.path.normpath(os.path.join(directory, name)) for name in files]
+    if not files or any(rel not in rule_files for rel in rels):
         return document
     keep = observed_groups([rule_files[rel] for rel in rels], document["tests"][0])
     if keep is None:
         return document
-    whole = [yaml.safe_load(rule_files[rel]) for rel in rels]
+    whole = [parsed[rel] for rel in rels]
     pruned = [{**data, "groups": [g for g in data["groups"] if g["name"] in keep]} for data in whole]
     if all(len(p["groups"]) == len(w["groups"]) for p, w in zip(pruned, whole, strict=True)):
         return document
     out = {**document, "rule_files": []}
-    for name, data in zip(names, pruned, strict=True):
+    for name, data in zip(files, pruned, strict=True):
         copy = os.path.join(os.path.dirname(name), prefix + os.path.basename(name))
         _write(os.path.join(scratch, directory, copy), dump_yaml(data))
         out["rule_files"].append(copy)
     if "group_eval_order" in document:
         out["group_eval_order"] = [g for g in document["group_eval_order"] if g in keep]
     return out
+
+
+def _yaml(content: bytes) -> dict | None:
+    """A rule file as YAML; None when it does not parse (promtool says why; nothing is left out of it)."""
+    try:
+        return yaml.safe_load(content)
+    except yaml.YAMLError:
+        return None
 
 
 def _stem(path: str) -> str:
