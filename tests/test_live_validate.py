@@ -97,6 +97,7 @@ def test_the_history_holds_every_recording_rule(run, stack_dir, capsys):
     with open(os.path.join(stack_dir, "stack.json")) as fh:
         done = json.load(fh)["rule_history"]
     assert done["levels"] == 4 and done["rules"] > 30 and done["blocks"] > 0, done
+    assert done["missing"] == [], f"recorded names with no past in Prometheus: {done['missing']}"
     with capsys.disabled():
         print(f"\n  Prometheus {run[0]}: rule history of {done['rules']} rules in {done['levels']} levels: "
               f"{done['seconds']} s ({', '.join(f'{s:g} s' for s in done['per_level'])})")

@@ -3,7 +3,8 @@
 Unit tests: the levels of the repository's rules (a rule reads only rules of lower levels), the passes as the raw
 history is sampled, the shortest window, the evaluation times and covered share. End to end (`live`, on Prometheus
 2 and 3): two hours of a counter as raw blocks, then every level of a rule chain evaluated into blocks by the real
-promtool against a real Prometheus, and the last level's recorded series found across the whole history."""
+promtool against a real Prometheus (the one answering on its port checked to be ours), and the last level's recorded
+series found across the whole history."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from conftest import ROOT, tool
 
 from generator.live import coverage
 from generator.live.procs import StackError, spawn, stop, wait_ready
-from generator.live.rulehistory import _passes, _split, backfill_rules, history_bounds, levels, shortest_window
+from generator.live.rulehistory import (_passes, _split, backfill_rules, history_bounds, levels, not_ours,
+                                        shortest_window)
 
 RULES = sorted(f for f in glob.glob(os.path.join(ROOT, "generated", "rules", "*.yml")) if ".test." not in f)
 
@@ -136,6 +138,9 @@ def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
                                 f"--web.listen-address={url[7:]}"], str(tmp_path / "p.log"))
     try:
         wait_ready(proc, url + "/-/ready", 60)
+        # What answers on a port is ours only when it stores its data where ours does (a port may be taken).
+        assert not_ours(url, str(data)) is None
+        assert not_ours(url, str(tmp_path / "elsewhere")) == f"a Prometheus of {data}"
         answer = requests.get(url + "/api/v1/query_range", params={
             "query": "demo:error_ratio:avg30m", "start": start + 600, "end": end, "step": 60}, timeout=10).json()
         times = coverage.points(answer["data"])

@@ -25,6 +25,7 @@ import tempfile
 import time
 
 import promql_parser
+import requests
 import yaml
 
 from .. import durations
@@ -121,6 +122,25 @@ def _move_blocks(source: str, data_dir: str) -> int:
     return moved
 
 
+def not_ours(url: str, data_dir: str) -> str | None:
+    """None when the Prometheus answering at ``url`` stores its data in ``data_dir``; else what answers there. A
+    free port is free only when it is picked: another process may take it before our Prometheus binds it, and
+    promtool would then evaluate the rules against someone else's series."""
+    try:
+        flags = requests.get(url + "/api/v1/status/flags", timeout=10).json()["data"]
+    except (requests.RequestException, ValueError, KeyError, TypeError) as e:
+        return f"no Prometheus flags ({type(e).__name__})"
+    path = flags.get("storage.tsdb.path", "")
+    if os.path.realpath(path) != os.path.realpath(data_dir):
+        return f"a Prometheus of {path or 'no data directory'}"
+    return None
+
+
+def recorded_names(files: list[str]) -> list[str]:
+    """The names the recording rules of ``files`` record, sorted."""
+    return sorted({r["record"] for tier in levels(files) for g in tier for r in g["rules"]})
+
+
 def history_bounds(data_dir: str) -> tuple[float, float] | None:
     """(start, end) in seconds of the blocks in ``data_dir`` (the raw history), or None when it holds none."""
     times = []
@@ -197,6 +217,10 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
             # A fresh start opens the blocks of the levels before (a running one would see them within a minute).
             proc = spawn("prometheus (rule history)", argv, log_file)
             wait_ready(proc, url + "/-/ready", 120)
+            other = not_ours(url, data_dir)
+            if other is not None:
+                raise StackError(f"the rule history's Prometheus at {url} is not ours: {other} answers there "
+                                 f"(the port was taken after it was picked); run `stack up` again")
             tasks = [(a, b, part) for a, b, chosen in _passes(groups, start, end, eval_interval, step, recent)
                      for part in _split(chosen, parallel)]
             for k, (a, b, part) in enumerate(tasks):

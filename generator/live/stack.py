@@ -32,7 +32,7 @@ from ..rules.render import render_group as _render_group
 from .config import OTLP_PATH, alertmanager_config, prometheus_config, rule_files
 from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
-from .rulehistory import backfill_rules, history_bounds, shortest_window
+from .rulehistory import backfill_rules, history_bounds, not_ours, recorded_names, shortest_window
 from .traffic_yaml import load_traffic
 
 STATE = "stack.json"
@@ -224,11 +224,20 @@ class Stack:
             "--web.enable-lifecycle",  # `make push-rules ARGS="--prometheus-url … --rules-dir .stack/rules"`
             *(["--web.enable-otlp-receiver"] if catalog.ingestion == "otlp" else []),
         ], "/-/ready", timeout, log)
+        other = not_ours(self.urls["prometheus"], self.path("prometheus"))
+        if other is not None:
+            raise StackError(f"{self.urls['prometheus']} is not this stack's Prometheus: {other} answers there (the "
+                             "port was taken after it was picked); run `stack up` again")
         self.wait_scraped(timeout)
         log(f"pushed: {catalog.job} pushes over OTLP ({catalog.otlp_translation_strategy})"
             if catalog.ingestion == "otlp" else f"scraped: {catalog.job} at {self.urls['workload']}/metrics is up")
         self.wait_rules_evaluated(timeout)
         log("rules: every group evaluated at least once")
+        if bounds and self.rule_history.get("rules"):
+            self.check_rule_history(rules, bounds)
+            log(f"rule history: every recorded series has a past in Prometheus "
+                f"({len(recorded_names(rules)) - len(self.rule_history['missing'])} of {len(recorded_names(rules))} "
+                "names halfway through the history)")
 
     def _launch(self, name: str, argv: list[str], ready: str, timeout: float, log, env: dict | None = None) -> None:
         proc = spawn(name, argv, self.path("logs", f"{name}.log"), cwd=self.project.root, url=self.urls[name],
@@ -279,6 +288,26 @@ class Stack:
             groups = response.json()["data"]["groups"]
             return bool(groups) and all(not g.get("lastEvaluation", "0001").startswith("0001") for g in groups)
         self.wait_for("the first evaluation of every rule group", evaluated, timeout)
+
+    def check_rule_history(self, rules: list[str], bounds: tuple[float, float]) -> None:
+        """The recorded series as the stack's Prometheus serves them halfway through the history: the names with no
+        series there go to ``rule_history["missing"]``. None at all means the history's blocks did not reach this
+        Prometheus (every panel reading a recorded series would be empty but for its last minutes): an error."""
+        names = recorded_names(rules)
+        middle = (bounds[0] + bounds[1]) / 2
+        selector = "{__name__=~\"" + "|".join(n.replace(".", "\\\\.") for n in names) + "\"}"
+        response = requests.get(self.urls["prometheus"] + "/api/v1/query",
+                                 params={"query": f"count by (__name__) ({selector})", "time": middle}, timeout=30)
+        response.raise_for_status()
+        found = {r["metric"]["__name__"] for r in response.json()["data"]["result"]}
+        self.rule_history["missing"] = [n for n in names if n not in found]
+        self._save()
+        if not found:
+            blocks = sorted(os.listdir(self.path("prometheus")))
+            raise StackError(f"the rule history ({self.rule_history.get('blocks')} blocks) is not in Prometheus: "
+                             f"none of the {len(names)} recorded names has a series at "
+                             f"{time.strftime('%H:%M:%S', time.gmtime(middle))} UTC, halfway through the history; "
+                             f"{len(blocks)} entries in {self.path('prometheus')}; see {self.path('logs')}")
 
     def scenario(self, name: str) -> dict:
         response = requests.post(f"{self.urls['workload']}/scenario/{name}", timeout=30)
