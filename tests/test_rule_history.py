@@ -20,8 +20,15 @@ from conftest import ROOT, tool
 
 from generator.live import coverage
 from generator.live.procs import StackError, spawn, stop, wait_ready
-from generator.live.rulehistory import (_passes, _split, backfill_rules, history_bounds, levels, not_ours,
-                                        shortest_window)
+from generator.live.rulehistory import (
+    _passes,
+    _split,
+    backfill_rules,
+    history_bounds,
+    levels,
+    not_ours,
+    shortest_window,
+)
 
 RULES = sorted(f for f in glob.glob(os.path.join(ROOT, "generated", "rules", "*.yml")) if ".test." not in f)
 
