@@ -162,3 +162,44 @@ def _port() -> int:
     from generator.live.rulehistory import _free_port
 
     return _free_port()
+
+
+@pytest.mark.live
+def test_a_port_taken_before_our_prometheus_binds_it_is_given_up_for_another(tmp_path, monkeypatch):
+    """Another server answering on the port picked for the rule history's Prometheus (it took the port before ours
+    bound it) is recognised by its data directory, and ours starts on another port."""
+    import http.server
+    import json
+    import threading
+
+    from generator.live import rulehistory
+
+    class Other(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"status": "success", "data": {"storage.tsdb.path": "/elsewhere"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Other)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    ports = iter([other.server_address[1]])
+    real = rulehistory._free_port
+    monkeypatch.setattr(rulehistory, "_free_port", lambda: next(ports, None) or real())
+    config = tmp_path / "p.yml"
+    config.write_text("global: {}\n")
+    (tmp_path / "data").mkdir()
+    try:
+        proc, url = rulehistory._start_own(tool("prometheus", "3").path, str(config), str(tmp_path / "data"),
+                                           str(tmp_path / "p.log"))
+        try:
+            assert url != f"http://127.0.0.1:{other.server_address[1]}"
+            assert not_ours(url, str(tmp_path / "data")) is None
+        finally:
+            stop(proc)
+    finally:
+        other.shutdown()

@@ -29,7 +29,7 @@ import requests
 import yaml
 
 from .. import durations
-from .procs import StackError, spawn, stop, wait_ready
+from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
 
 HOST = "127.0.0.1"
 
@@ -185,6 +185,32 @@ def _passes(groups: list[dict], start: float, end: float, eval_interval: str, st
     return [(start, end - recent, coarse), (end - recent, end, groups)]
 
 
+def _start_own(prometheus: str, config: str, data_dir: str, log_file: str, attempts: int = 3) -> tuple[Proc, str]:
+    """A Prometheus on ``data_dir`` with no scrapes and no rules, on a free port: (its process, its URL). A port
+    is free only when it is picked; when another server took it before ours bound it, ours exits and the other
+    answers: then another port, ``attempts`` times in all."""
+    other = ""
+    for _ in range(attempts):
+        url = f"http://{HOST}:{_free_port()}"
+        proc = spawn("prometheus (rule history)", [
+            prometheus, f"--config.file={config}", f"--storage.tsdb.path={data_dir}", f"--web.listen-address={url[7:]}",
+            "--storage.tsdb.retention.time=3650d"], log_file)
+        try:
+            wait_ready(proc, url + "/-/ready", 120)
+        except StackError as e:
+            if is_ours(proc) or "address already in use" not in str(e):
+                stop(proc)
+                raise
+            other = "ours could not bind it"
+            continue
+        other = not_ours(url, data_dir)
+        if other is None:
+            return proc, url
+        stop(proc)
+    raise StackError(f"no free port for the rule history's Prometheus after {attempts} tries (last: {other} at "
+                     f"{url}); see {log_file}")
+
+
 def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool: str, start: float, end: float,
                    eval_interval: str, logs: str, step: float | None = None, recent: float = 0.0, log=print,
                    timeout: float = 600.0, parallel: int | None = None) -> dict:
@@ -199,14 +225,10 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
         return {"levels": 0, "rules": 0, "blocks": 0, "seconds": 0.0, "per_level": []}
     parallel = parallel or os.cpu_count() or 1
     began = time.monotonic()
-    port = _free_port()
-    url = f"http://{HOST}:{port}"
     work = tempfile.mkdtemp(prefix="rule-history-", dir=os.path.dirname(os.path.abspath(data_dir)))
     config = os.path.join(work, "prometheus.yml")
     with open(config, "w", encoding="utf-8") as fh:
         yaml.safe_dump({"global": {"evaluation_interval": eval_interval}}, fh)
-    argv = [prometheus, f"--config.file={config}", f"--storage.tsdb.path={data_dir}",
-            f"--web.listen-address={HOST}:{port}", "--storage.tsdb.retention.time=3650d"]
     log_file = os.path.join(logs, "prometheus-rule-history.log")
     proc, running = None, []
     blocks = rules = 0
@@ -215,12 +237,7 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
         for n, groups in enumerate(tiers):
             level_began = time.monotonic()
             # A fresh start opens the blocks of the levels before (a running one would see them within a minute).
-            proc = spawn("prometheus (rule history)", argv, log_file)
-            wait_ready(proc, url + "/-/ready", 120)
-            other = not_ours(url, data_dir)
-            if other is not None:
-                raise StackError(f"the rule history's Prometheus at {url} is not ours: {other} answers there "
-                                 f"(the port was taken after it was picked); run `stack up` again")
+            proc, url = _start_own(prometheus, config, data_dir, log_file)
             tasks = [(a, b, part) for a, b, chosen in _passes(groups, start, end, eval_interval, step, recent)
                      for part in _split(chosen, parallel)]
             for k, (a, b, part) in enumerate(tasks):
