@@ -322,3 +322,36 @@ def test_a_long_history_is_written_in_parts_whose_blocks_hold_every_sample(tmp_p
     assert sum(int(b[4]) for b in blocks) == written  # NUM SAMPLES
     # without room in memory, beside the blocks
     assert history._scratch(str(data), 2**62, 3).startswith(str(data))
+
+
+def test_a_history_of_what_is_read_holds_the_series_the_dashboards_and_rules_read(tmp_path):
+    """`stack up`'s history holds, by default (--history-series read), the series whose names the built dashboards,
+    rules and alert templates select, and the scrape's own; a query selecting by a pattern means every series."""
+    from types import SimpleNamespace
+
+    from generator.lint import names_read
+    from generator.live import history
+
+    project, catalog, traffic = _load(ROOT)
+    read = names_read(compile_project(project))
+    assert {"ai_requests_total", "ai_request_duration_seconds_bucket", "job:ai_cost_dollars:increase1h",
+            "ALERTS", "up"} <= read
+    end = 1_750_000_000.0
+    target = {"job": catalog.job, "instance": "127.0.0.1:9"}
+
+    def written(keep):
+        workload = Workload(catalog, traffic, seed=7)
+        workload.wall, workload.anchor = end - HOUR, end
+        path = tmp_path / "h.om"
+        count = history.write_openmetrics(workload, str(path), history.history_times(end - HOUR, end, 60), target,
+                                          keep=keep)
+        names = {line.split("{")[0] for line in path.read_text().splitlines() if not line.startswith("#")}
+        return count, names
+
+    every, all_names = written(None)
+    some, names = written(read)
+    assert names == all_names & (read | {"scrape_duration_seconds"}) and "up" in names
+    assert all_names - names and some < every  # the catalog serves series no query reads
+    pattern = SimpleNamespace(dashboards={}, rules=[SimpleNamespace(path="r.yml", data={"groups": [
+        {"name": "g", "rules": [{"record": "x", "expr": 'sum({__name__=~"ai_.+"})'}]}]})])
+    assert names_read(pattern) is None

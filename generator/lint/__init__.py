@@ -144,3 +144,27 @@ def lint_project(project, catalog: Catalog | None = None, config: LintConfig | N
     report = run(entries, ctx, config.checks(CHECKS))
     return Report(config.apply([p.relative_to(project.root) for p in report.problems]),
                   [p.relative_to(project.root) for p in report.suppressed])
+
+
+def names_read(output) -> set[str] | None:
+    """The metric names the dashboards and rules of a build (``generator.build.compile_project``'s output) select:
+    panels, variables, rules and the queries of alert templates. None when one of them selects by a pattern
+    (``{__name__=~"..."}``, a selector without a name) or does not parse: then any series may be read."""
+    queries = []
+    for compiled in output.dashboards.values():
+        dash = collect_dashboard(Document(compiled.path, compiled.data, "dashboard"))
+        queries += dash.queries + [q for panel in dash.panels for q in panel.queries]
+    for compiled in output.rules:
+        rules, _ = collect_rules(Document(compiled.path, compiled.data, "rules"))
+        for rule in rules:
+            queries += ([rule.query] if rule.query is not None else []) + template_queries(rule)
+    names: set[str] = set()
+    for query in queries:
+        if query.node is None:
+            return None
+        for selector in query.selectors:
+            if not selector.name or any(m.name == "__name__" and m.op != "=" for m in selector.matchers):
+                return None
+            names.add(selector.name)
+    return names
+

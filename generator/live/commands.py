@@ -24,6 +24,24 @@ def _project(args):
     return Project.find(args.root)
 
 
+def _read_by_the_build(project) -> set[str] | None:
+    """The metric names the built dashboards and rules of ``project`` read (None: any, or it does not build)."""
+    from ..build import compile_project
+    from ..lint import names_read
+
+    try:
+        names = names_read(compile_project(project))
+    except GeneratorError as e:
+        print(f"history: every series (the dashboards and rules do not build: {e})", flush=True)
+        return None
+    if names is None:
+        print("history: every series (a query selects series by a pattern)", flush=True)
+    else:
+        print(f"history: the series of the {len(names)} names the dashboards and rules read "
+              "(--history-series all: every series)", flush=True)
+    return names
+
+
 def cmd_workload(args) -> int:
     from ..catalog import load_catalog
     from .history import Spelling, backfill, history_times, write_openmetrics
@@ -60,6 +78,7 @@ def cmd_workload(args) -> int:
     else:
         workload = Workload(catalog, traffic, scenario=args.scenario, speed=args.speed, seed=args.seed)
     spelling = Spelling.of(project, catalog)  # how Prometheus stores the series: as scraped, or over OTLP
+    keep = _read_by_the_build(project) if args.history and args.history_series == "read" else None
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
         # Its end as often as Prometheus scrapes: short rate windows have data as soon as it starts.
@@ -69,13 +88,13 @@ def cmd_workload(args) -> int:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
             count = write_openmetrics(workload, args.write_history, history_times(end - length, end, step, **recent),
-                                      target, spelling)
+                                      target, spelling, keep)
             print(f"wrote {count} samples to {args.write_history}")
             return exitcodes.OK
         if args.backfill_dir:
             try:
                 backfill(workload, args.backfill_dir, length=length, step=step, target=target, **recent,
-                         spelling=spelling, log=lambda m: print(m, flush=True))
+                         spelling=spelling, keep=keep, log=lambda m: print(m, flush=True))
             except (FileNotFoundError, RuntimeError) as e:
                 raise GeneratorError(str(e)) from e
     elif args.write_history or args.backfill_dir:
@@ -95,6 +114,7 @@ def cmd_stack(args) -> int:
                           history=not getattr(args, "no_history", False),
                           history_step=getattr(args, "history_step", None),
                           history_recent=getattr(args, "history_recent", None),
+                          history_series=getattr(args, "history_series", "read"),
                           tier=getattr(args, "prometheus", "") or "")
     try:
         if args.action == "up":
@@ -160,6 +180,9 @@ def add_commands(sub) -> None:
     p.add_argument("--history-step", type=_duration, default=60.0, help="one history sample per step (default 1m)")
     p.add_argument("--history-recent", type=_duration, default=3600.0, metavar="DURATION",
                    help="the end of the history sampled as often as Prometheus scrapes (default 1h; 0s: none)")
+    p.add_argument("--history-series", choices=["all", "read"], default="all",
+                   help="the series the history holds: all (default), or only those the built dashboards and rules "
+                        "read (written sooner; the others start now)")
     p.add_argument("--backfill-dir", help="Prometheus data directory to write the history into (promtool)")
     p.add_argument("--write-history", metavar="FILE", help="only write the history as OpenMetrics to FILE and exit")
     p.add_argument("--otlp-endpoint", metavar="URL",
@@ -185,6 +208,10 @@ def add_commands(sub) -> None:
     up.add_argument("--history-recent", type=_duration, metavar="DURATION",
                     help="the end of the history sampled as often as Prometheus scrapes, so that short rate "
                          "windows have data at once (default 1h; 0s: every sample at --history-step, sooner still)")
+    up.add_argument("--history-series", choices=["read", "all"], default="read",
+                    help="the series the history holds: read (default), those the dashboards and rules read, or "
+                         "all, every series the workload serves (the GenAI naming's token-usage buckets, which "
+                         "nothing reads, are nearly half of its history)")
     up.add_argument("--prometheus", choices=["2", "3"],
                     help="the Prometheus major version to run (default: 3 when `make tools` built it, else 2; "
                          "GENERATOR_PROMETHEUS sets the default)")

@@ -82,10 +82,11 @@ def history_times(start: float, end: float, step: float, recent: float = 0.0,
 
 
 def write_openmetrics(workload: Workload, path: str, times: list[float], target: dict[str, str],
-                      spelling: Spelling | None = None) -> int:
+                      spelling: Spelling | None = None, keep: set[str] | None = None) -> int:
     """Advance ``workload`` through ``times`` (ascending wall-clock seconds), writing every series at each to
     ``path`` as Prometheus stores it (``spelling``: scraped by default); return the number of samples. ``target``
-    holds the job and instance labels."""
+    holds the job and instance labels; ``keep``, when given, the stored names to write (the scrape's or the
+    receiver's own series are always written)."""
     spelling = spelling or Spelling()
     extra = tuple(sorted(target.items()))
     prefixes: dict = {}
@@ -114,8 +115,10 @@ def write_openmetrics(workload: Workload, path: str, times: list[float], target:
                     prefix = prefixes.get(key)
                     if prefix is None:
                         stored, stored_labels = spelling.series(metric.name, name, labels)
-                        prefix = prefixes[key] = _selector(stored, stored_labels + extra) + " "
-                    lines.append(f"{prefix}{value:.10g} {stamp}")
+                        written = keep is None or stored in keep
+                        prefix = prefixes[key] = _selector(stored, stored_labels + extra) + " " if written else ""
+                    if prefix:
+                        lines.append(f"{prefix}{value:.10g} {stamp}")
             lines += [r + stamp for r in reporting]
             fh.write("".join(lines))
             count += len(lines)
@@ -164,8 +167,9 @@ def _scratch(data_dir: str, part_bytes: int, alive: int) -> str:
 
 def backfill(workload: Workload, data_dir: str, *, length: float, step: float, target: dict[str, str],
              recent: float = 0.0, recent_step: float | None = None, end: float | None = None,
-             spelling: Spelling | None = None, log=print) -> int:
-    """Write ``length`` seconds of history ending at ``end`` (now) into the Prometheus data dir ``data_dir``."""
+             spelling: Spelling | None = None, keep: set[str] | None = None, log=print) -> int:
+    """Write ``length`` seconds of history ending at ``end`` (now) into the Prometheus data dir ``data_dir``: every
+    series, or those whose stored name is in ``keep``."""
     end = time.time() if end is None else end
     start = end - length
     workload.wall = start  # the service started when its history starts,
@@ -182,7 +186,7 @@ def backfill(workload: Workload, data_dir: str, *, length: float, step: float, t
         for index, part in enumerate(parts):
             source = os.path.join(scratch, f"history-{index}.om")
             try:
-                samples += write_openmetrics(workload, source, part, target, spelling)
+                samples += write_openmetrics(workload, source, part, target, spelling, keep)
             except BaseException:
                 if os.path.exists(source):
                     os.unlink(source)

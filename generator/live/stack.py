@@ -61,14 +61,17 @@ class Stack:
     procs: dict[str, Proc] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
     rule_history: dict = field(default_factory=dict)  # what backfill_rules did (levels, rules, blocks, seconds)
+    history_series: str = "read"  # "read": the series the dashboards and rules read; "all": every one
 
     @classmethod
     def default(cls, project: Project, directory: str | None = None, profile: str = "real", history: bool = True,
-                history_step: float | None = None, history_recent: float | None = None, tier: str = ""):
+                history_step: float | None = None, history_recent: float | None = None, tier: str = "",
+                history_series: str = "read"):
         """``history_step``: seconds between history samples, instead of the profile's (a coarser history is
         written sooner); ``history_recent``: seconds at its end sampled as often as Prometheus scrapes, instead of
         the profile's hour (0: none). ``tier``: the Prometheus major version, "2" or "3" (default: 3 when `make
-        tools` built it, else 2)."""
+        tools` built it, else 2). ``history_series``: "read" writes the past of the series the dashboards and
+        rules read only (the others start now), "all" of every series."""
         if profile not in PROFILES:
             raise StackError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         chosen = PROFILES[profile]
@@ -77,7 +80,7 @@ class Stack:
         if history_recent is not None:
             chosen = dataclasses.replace(chosen, history_recent=timedelta(seconds=history_recent))
         return cls(project, os.path.abspath(directory or os.path.join(project.root, ".stack")), chosen, history,
-                   tier)
+                   tier, history_series=history_series)
 
     # -- paths and state ----------------------------------------------------------------------------------------
 
@@ -202,7 +205,8 @@ class Stack:
                     f"{durations.format_seconds(window[0] * p.speed / 2.5)} or less")
             recent = durations.format(p.history_recent) if p.history_recent else "0s"
             workload += ["--history", durations.format(p.history), "--history-step", durations.format(p.history_step),
-                         "--history-recent", recent, "--backfill-dir", self.path("prometheus")]
+                         "--history-recent", recent, "--history-series", self.history_series,
+                         "--backfill-dir", self.path("prometheus")]
         # Writing the history takes a while: Prometheus starts only once its blocks are in place.
         self._launch("workload", workload, "/-/ready", max(timeout, 900), log, env)
         bounds = history_bounds(self.path("prometheus")) if self.history and p.rule_history else None
