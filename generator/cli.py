@@ -159,7 +159,7 @@ def _with_baseline(args, report, lint_config):
 def cmd_test_rules(args) -> int:
     from .rules.testrun import print_report, test_rules
 
-    report = test_rules(_project(args), only=args.rule_files, tiers=args.promtool)
+    report = test_rules(_project(args), only=args.rule_files, tiers=args.promtool, run=args.run)
     print_report(report, sys.stdout, sys.stderr)
     return exitcodes.OK if report.ok else exitcodes.PROBLEMS
 
@@ -219,6 +219,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                         "default: all)")
     p.add_argument("--promtool", action="append", choices=["2", "3"],
                    help="only the promtool of this Prometheus major version (default: 2 and 3, those installed)")
+    p.add_argument("--run", metavar="REGEX",
+                   help="only the scenarios whose title this regular expression finds (as promtool's --run), e.g. "
+                        "--run HighLatency; the rule files are still checked and their coverage too")
     p.set_defaults(func=cmd_test_rules)
 
     # Commands with modules of their own (their heavy imports wait until they run).

@@ -9,9 +9,11 @@ import json
 import os
 
 import pytest
-from conftest import content_with_naming, run_cli
+from conftest import ROOT, content_with_naming, run_cli
+from slo_namings import BASE_SCENARIOS, assert_only_the_base_differs
 
 from generator import names
+from generator.build import compile_project
 from generator.errors import GeneratorError
 from generator.otlp import catalog_of, escape
 from generator.project import Project
@@ -99,7 +101,8 @@ def test_the_dotted_naming_builds_lints_clean_and_queries_quoted(trees):
         rules = fh.read()
     assert '"feature", "$1", "gen_ai.operation.name", "(.*)")' in rules
     assert 'absent(target_info{job="ai-service"} == 1)' in rules
-    tests = run_cli("test-rules", cwd=root)
+    assert_only_the_base_differs(compile_project(Project.find(ROOT)), compile_project(trees[UTF8]))
+    tests = run_cli("test-rules", "--run", BASE_SCENARIOS, cwd=root)  # the SLOs' base: tests/slo_namings.py
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "promtool 2.42.0 left out: the catalog's names are UTF-8" in tests.stderr
     assert " scenarios pass on promtool 3." in tests.stdout and "on promtool 2" not in tests.stdout

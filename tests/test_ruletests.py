@@ -209,3 +209,17 @@ def test_reads_exactly_says_what_promtools_rate_reads(each_promtool, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(reads_exactly(r, 60) for r in (76, 3, 1)) and not reads_exactly(7, 60)
     assert rate_reads(7, 60)[0] == 7.000000000000001
+
+
+def test_run_picks_the_scenarios_by_title_as_promtool_does():
+    """`test-rules --run REGEX` runs the scenarios whose title the expression finds, and says how many it left out;
+    an expression that does not compile, or finds none, is a usage error."""
+    picked = run_cli("test-rules", "ai_service", "--run", "^AIServiceNoData: ", "--promtool", "2")
+    assert picked.returncode == 0, picked.stdout + picked.stderr
+    titles = [line.split("  ", 3)[-1] for line in picked.stdout.splitlines() if line.startswith("  PASS")]
+    assert titles and all(t.startswith("AIServiceNoData: ") for t in titles)
+    assert re.search(rf"\n{len(titles)} of {len(titles)} scenarios pass on promtool 2\.[\d.]+ \(\d+ left out by "
+                     r"--run\)\n", picked.stdout), picked.stdout[-300:]
+    for bad, says in (("(", "not a regular expression"), ("^NoSuchAlert", "finds none of the")):
+        result = run_cli("test-rules", "--run", bad, "--promtool", "2")
+        assert result.returncode == 2 and says in result.stderr, result.stderr

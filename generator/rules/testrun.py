@@ -18,6 +18,7 @@ the version; a tier that is not installed is named in a note and left out.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class Report:
     results: list[CaseResult]  # each scenario once per promtool, next to each other
     promtools: list[Tool]
     missing: list[str]  # why a tier's promtool is not there
+    left_out: int = 0  # scenarios whose title --run did not find
 
     @property
     def ok(self) -> bool:
@@ -150,9 +152,14 @@ def _stem(path: str) -> str:
 
 
 def test_rules(project: Project, *, promtool: str | None = None, only: list[str] | None = None,
-               tiers: list[str] | None = None) -> Report:
-    """Check every rule file (``only``: those named) with promtool, their coverage, and run their scenarios: with
-    ``promtool`` (a path), else with the promtool of each of ``tiers`` (default: Prometheus 2 and 3) found."""
+               tiers: list[str] | None = None, run: str | None = None) -> Report:
+    """Check every rule file (``only``: those named) with promtool, their coverage, and run their scenarios (``run``:
+    those whose title the regular expression finds, as promtool's ``--run``): with ``promtool`` (a path), else with
+    the promtool of each of ``tiers`` (default: Prometheus 2 and 3) found."""
+    try:
+        chosen = re.compile(run) if run is not None else None
+    except re.error as e:
+        raise UsageError(f"--run {run!r}: not a regular expression ({e})") from e
     if promtool:
         found, missing = [Tool("promtool", "", promtool, version_of(promtool) or promtool)], []
     else:
@@ -179,8 +186,16 @@ def test_rules(project: Project, *, promtool: str | None = None, only: list[str]
             path = os.path.join(scratch, os.path.basename(rel))
             _write(path, content)
             checks += [(tool, rel, P.check_rules(tool.path, path)) for tool in found]
-    results = run_cases([t.path for t in found], rule_files, cases_of(output, selected))
-    return Report(coverage, checks, results, found, missing)
+    cases = cases_of(output, selected)
+    left_out = 0
+    if chosen is not None:
+        kept = [c for c in cases if chosen.search(c.title)]
+        if not kept:
+            raise UsageError(f"--run {run!r} finds none of the {len(cases)} scenarios' titles (`test-rules` lists "
+                             "them)")
+        left_out, cases = len(cases) - len(kept), kept
+    results = run_cases([t.path for t in found], rule_files, cases)
+    return Report(coverage, checks, results, found, missing, left_out)
 
 
 def utf8_name(catalog) -> str | None:
@@ -241,6 +256,8 @@ def print_report(report: Report, out, err) -> None:
         passed = sum(r.run.ok for r in mine)
         parts.append(f"{passed} of {len(mine)} scenarios pass on {tool.label}")
     summary = ", ".join(parts)
+    if report.left_out:
+        summary += f" ({report.left_out} left out by --run)"
     if report.coverage:
         summary += f"; {len(report.coverage)} coverage problems"
     print(summary if report.ok else f"FAILED: {summary}", file=out if report.ok else err)
