@@ -106,3 +106,46 @@ def test_the_dotted_naming_builds_lints_clean_and_queries_quoted(trees):
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "promtool 2.42.0 left out: the catalog's names are UTF-8" in tests.stderr
     assert " scenarios pass on promtool 3." in tests.stdout and "on promtool 2" not in tests.stdout
+
+
+def _panel_queries(root: str) -> dict[str, list[list[str]]]:
+    """Per dashboard file, each panel's target expressions (rows' nested panels too), in order."""
+    out = {}
+    directory = os.path.join(root, "generated", "dashboards")
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name)) as fh:
+            data = json.load(fh)
+        panels = [p for top in data["panels"] for p in [top, *top.get("panels", [])]]
+        out[name] = [[t.get("expr", "") for t in p.get("targets", [])] for p in panels]
+    return out
+
+
+@pytest.mark.slow
+def test_the_underscore_naming_is_proven_by_the_scraped_and_the_dotted_ones(trees, tmp_path):
+    """genai-otlp has no validate stack of its own (tests/test_live_validate.py): each of its panels queries what
+    genai-semconv's does (validated over a scraped history) or, for the instances that push (`target_info` where a
+    scrape has `up`), what genai-otlp-utf8's does (validated over a pushed one). It lints clean against the catalog
+    the receiver stores (no `otel_scope_*` label, `le` as a plain decimal), and its rules pass promtool 2's and
+    3's checks and the scenarios of their base (tests/slo_namings.py)."""
+    under, dotted = trees["genai-otlp"].root, trees[UTF8].root
+    scraped = content_with_naming(tmp_path, "genai-semconv")
+    for root in (under, dotted, scraped):
+        build = run_cli("build", cwd=root)
+        assert build.returncode == 0, build.stdout + build.stderr
+    mine, theirs, pushed = _panel_queries(under), _panel_queries(scraped), _panel_queries(dotted)
+    assert mine.keys() == theirs.keys() == pushed.keys()
+    from_push = 0
+    for name, panels in mine.items():
+        assert len(panels) == len(theirs[name]) == len(pushed[name]), name
+        for index, queries in enumerate(panels):
+            if queries != theirs[name][index]:
+                assert queries == pushed[name][index], (name, index, queries)
+                from_push += 1
+    assert from_push == 3  # Pushing instances, Since the last push, component health by instance
+    lint = run_cli("lint", "--format", "json", cwd=under)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert {p["check"] for p in json.loads(lint.stdout)} <= {"catalog/series-budget", "promql/deprecated-name"}
+    assert_only_the_base_differs(compile_project(Project.find(ROOT)), compile_project(trees["genai-otlp"]))
+    tests = run_cli("test-rules", "--run", BASE_SCENARIOS, cwd=under)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert " scenarios pass on promtool 2." in tests.stdout and " scenarios pass on promtool 3." in tests.stdout
