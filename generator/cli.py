@@ -221,7 +221,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                    help="only the promtool of this Prometheus major version (default: 2 and 3, those installed)")
     p.add_argument("--run", metavar="REGEX",
                    help="only the scenarios whose title this regular expression finds (as promtool's --run), e.g. "
-                        "--run HighLatency; the rule files are still checked and their coverage too")
+                        "--run '^MyAlert: '; the rule files are still checked and their coverage too")
     p.set_defaults(func=cmd_test_rules)
 
     # Commands with modules of their own (their heavy imports wait until they run).
