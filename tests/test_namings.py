@@ -2,7 +2,7 @@
 rules and rule tests compile, lint and pass promtool for each (naming.py). The default naming's generated/
 is what the repository holds; the GenAI semantic-conventions naming builds in a copy with the setting switched.
 Its SLO rules differ from the default's only in their base, so the scenarios of the longer window pairs, which
-read the base as the 1h/5m pair's do, are left to the default naming (tests/slo_namings.py)."""
+read the base as the 1h/5m pair's do, are left to the default naming (tests/naming_proofs.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from generator.build import compile_project
 from generator.errors import GeneratorError
 from generator.project import Project
 from tests.conftest import ROOT, run_cli, switch_naming
-from tests.slo_namings import BASE_SCENARIOS, SLO_FILE, assert_only_the_base_differs
+from tests.naming_proofs import BASE_SCENARIOS, SLO_FILE, assert_only_the_base_differs
 
 pytestmark = pytest.mark.slow
 
@@ -110,7 +110,7 @@ def test_genai_naming_builds_lints_and_passes_promtool(project_copy, promtool):
     assert {p["where"].split(" › ")[0] for p in problems if p["check"] == "promql/deprecated-name"} \
         == {"group slo-first-token"}
     # every scenario passes on Prometheus 2 and 3: the SLOs' longer window pairs read the base as the 1h/5m pair's
-    # do, and above it the rules are the default naming's (tests/slo_namings.py)
+    # do, and above it the rules are the default naming's (tests/naming_proofs.py)
     assert_only_the_base_differs(compile_project(Project.find(ROOT)), compile_project(project))
     tests = run_cli("test-rules", "--run", BASE_SCENARIOS, cwd=str(project_copy))
     assert tests.returncode == 0, tests.stdout + tests.stderr

@@ -1,4 +1,4 @@
-"""Another metric naming's SLO rules, proven by fewer scenarios than the default naming's, and by nothing less.
+"""Another metric naming's rules, proven by fewer scenarios than the default naming's, and by nothing less.
 
 generator.rules.slo_rules builds an objective's rules on its SLI: the *base* recording rules read the naming's raw
 series (its metric names, label matchers, grouping labels and threshold bucket); every rule above them reads
@@ -13,6 +13,10 @@ scenarios that exercise it through every rule of its objective: the 1h/5m window
 windows, just under the factor, 0/0, a counter reset, the windows, ties), every objective's values scenario (each
 recorded value) and the edges that name no longer window pair. The other pairs' scenarios read the base as the
 1h/5m ones do and differ only above it: they are left out, a third of the SLO scenarios and most of their time.
+
+Two namings whose rules are the same but for a few (:func:`rules_that_differ`: genai-otlp is genai-semconv but
+for AIServiceNoData, which reads ``target_info`` where a scrape has ``up``) need the scenarios of those only, once
+the other naming has run its own: :func:`scenarios_of` is the ``--run`` expression for them.
 """
 
 from __future__ import annotations
@@ -49,3 +53,26 @@ def assert_only_the_base_differs(default, other) -> None:
             else:
                 base += 1
     assert base, "no base rule: the naming changes nothing?"
+
+
+def _rules(output) -> dict[tuple[str, str, str], dict]:
+    out = {}
+    for compiled in output.rules:
+        for group in yaml.safe_load(output.files[compiled.path])["groups"]:
+            for rule in group["rules"]:
+                out[(compiled.path, group["name"], rule.get("record") or rule["alert"])] = rule
+    return out
+
+
+def rules_that_differ(one, other) -> set[str]:
+    """The names of the rules whose expression, ``for`` or labels differ between two builds of the same content
+    (annotations aside), or that one of them lacks."""
+    mine, theirs = _rules(one), _rules(other)
+    return {key[2] for key in mine.keys() | theirs.keys() if key not in mine or key not in theirs or any(
+        mine[key].get(k) != theirs[key].get(k) for k in ("expr", "for", "labels"))}
+
+
+def scenarios_of(names: set[str]) -> str:
+    """A ``test-rules --run`` expression finding the scenarios whose title names one of ``names``."""
+    return r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"
+
