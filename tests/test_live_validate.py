@@ -75,18 +75,18 @@ def stack_dir(run, tmp_path_factory, request):
 
 
 def _stack(run, tmp_path_factory, request):
-    """The repository's own stack is the session's (the preview tests read it too); another naming's is this
-    module's, with a history sampled every 2m30s, its last hour too: the GenAI naming serves 16,000 series, and 26
-    hours of them every minute took 270 s to write; the last hour every 15 s was 28% of the samples, for nothing
-    that a 24-hour range shows. 2m30s is the coarsest step at which the recording rules' 5-minute windows
-    (left-open on Prometheus 3) hold two samples, so that the recorded series have a history too (at 5 minutes
-    they had none)."""
+    """The repository's own stack on the live tier is the session's (the preview tests read it too); another
+    naming's, and the smoke on Prometheus 2, are this module's, with a history sampled every 2m30s, its last hour
+    too: the GenAI naming serves 16,000 series, and 26 hours of them every minute took 270 s to write; the last
+    hour every 15 s was 28% of the samples, for nothing that a 24-hour range shows. 2m30s is the coarsest step at
+    which the recording rules' 5-minute windows (left-open on Prometheus 3) hold two samples, so that the recorded
+    series have a history too (at 5 minutes they had none)."""
     tier, root = run
     if root == ROOT and tier == live_tier():
         yield request.getfixturevalue("history_stack")
         return
     directory = str(tmp_path_factory.mktemp("stack"))
-    options = () if root == ROOT else ("--history-step", "2m30s", "--history-recent", "0s")
+    options = ("--history-step", "2m30s", "--history-recent", "0s")  # the session's stack keeps the profile's
     with cli_stack(directory, root, *options, tier=tier):
         yield directory
 
