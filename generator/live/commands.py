@@ -211,7 +211,7 @@ def add_commands(sub) -> None:
     up.add_argument("--history-series", choices=["read", "all"], default="read",
                     help="the series the history holds: read (default), those the dashboards and rules read, or "
                          "all, every series the workload serves (the GenAI naming's token-usage buckets, which "
-                         "nothing reads, are nearly half of its history)")
+                         "nothing reads, are a sixth of its history's samples)")
     up.add_argument("--prometheus", choices=["2", "3"],
                     help="the Prometheus major version to run (default: 3 when `make tools` built it, else 2; "
                          "GENERATOR_PROMETHEUS sets the default)")
