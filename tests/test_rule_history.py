@@ -159,9 +159,9 @@ def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
 
 
 def _port() -> int:
-    from generator.live.rulehistory import _free_port
+    from generator.live.procs import free_port
 
-    return _free_port()
+    return free_port()
 
 
 @pytest.mark.live
@@ -188,8 +188,8 @@ def test_a_port_taken_before_our_prometheus_binds_it_is_given_up_for_another(tmp
     other = http.server.HTTPServer(("127.0.0.1", 0), Other)
     threading.Thread(target=other.serve_forever, daemon=True).start()
     ports = iter([other.server_address[1]])
-    real = rulehistory._free_port
-    monkeypatch.setattr(rulehistory, "_free_port", lambda: next(ports, None) or real())
+    real = rulehistory.free_port
+    monkeypatch.setattr(rulehistory, "free_port", lambda: next(ports, None) or real())
     config = tmp_path / "p.yml"
     config.write_text("global: {}\n")
     (tmp_path / "data").mkdir()

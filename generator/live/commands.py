@@ -45,8 +45,8 @@ def _read_by_the_build(project) -> set[str] | None:
 def cmd_workload(args) -> int:
     from ..catalog import load_catalog
     from .history import Spelling, backfill, history_times, write_openmetrics
+    from .procs import HOST, free_port
     from .serve import serve
-    from .stack import HOST, free_port
     from .traffic_yaml import load_traffic
     from .workload import Workload
 

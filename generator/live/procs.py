@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import asdict, dataclass
@@ -14,6 +15,16 @@ import requests
 
 class StackError(RuntimeError):
     pass
+
+
+HOST = "127.0.0.1"  # every process of a stack listens on loopback only
+
+
+def free_port() -> int:
+    """A port of HOST no process listens on now (another may take it before ours binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
 
 
 @dataclass

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,9 +28,7 @@ import requests
 import yaml
 
 from .. import durations
-from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
-
-HOST = "127.0.0.1"
+from .procs import HOST, Proc, StackError, free_port, is_ours, spawn, stop, wait_ready
 
 
 def _read(files: list[str]) -> list[tuple[str, dict]]:
@@ -105,12 +102,6 @@ def levels(files: list[str]) -> list[list[dict]]:
             if rules:
                 out[n].append({**{k: v for k, v in group.items() if k != "rules"}, "rules": rules})
     return out
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _move_blocks(source: str, data_dir: str) -> int:
@@ -191,7 +182,7 @@ def _start_own(prometheus: str, config: str, data_dir: str, log_file: str, attem
     answers: then another port, ``attempts`` times in all."""
     other = ""
     for _ in range(attempts):
-        url = f"http://{HOST}:{_free_port()}"
+        url = f"http://{HOST}:{free_port()}"
         proc = spawn("prometheus (rule history)", [
             prometheus, f"--config.file={config}", f"--storage.tsdb.path={data_dir}", f"--web.listen-address={url[7:]}",
             "--storage.tsdb.retention.time=3650d"], log_file)

@@ -14,7 +14,6 @@ import dataclasses
 import json
 import os
 import shutil
-import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,19 +29,12 @@ from ..output import dump_yaml
 from ..project import Project
 from ..rules.render import render_group as _render_group
 from .config import OTLP_PATH, alertmanager_config, prometheus_config, rule_files
-from .procs import Proc, StackError, is_ours, spawn, stop, wait_ready
+from .procs import HOST, Proc, StackError, free_port, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
 from .rulehistory import backfill_rules, history_bounds, not_ours, recorded_names, shortest_window
 from .traffic_yaml import load_traffic
 
 STATE = "stack.json"
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _write_yaml(path: str, data: dict) -> None:
@@ -238,10 +230,10 @@ class Stack:
         self.wait_rules_evaluated(timeout)
         log("rules: every group evaluated at least once")
         if bounds and self.rule_history.get("rules"):
-            self.check_rule_history(rules, bounds)
+            names = self.check_rule_history(rules, bounds)
             log(f"rule history: every recorded series has a past in Prometheus "
-                f"({len(recorded_names(rules)) - len(self.rule_history['missing'])} of {len(recorded_names(rules))} "
-                "names halfway through the history)")
+                f"({len(names) - len(self.rule_history['missing'])} of {len(names)} names halfway through the "
+                "history)")
 
     def _launch(self, name: str, argv: list[str], ready: str, timeout: float, log, env: dict | None = None) -> None:
         proc = spawn(name, argv, self.path("logs", f"{name}.log"), cwd=self.project.root, url=self.urls[name],
@@ -293,10 +285,11 @@ class Stack:
             return bool(groups) and all(not g.get("lastEvaluation", "0001").startswith("0001") for g in groups)
         self.wait_for("the first evaluation of every rule group", evaluated, timeout)
 
-    def check_rule_history(self, rules: list[str], bounds: tuple[float, float]) -> None:
+    def check_rule_history(self, rules: list[str], bounds: tuple[float, float]) -> list[str]:
         """The recorded series as the stack's Prometheus serves them halfway through the history: the names with no
-        series there go to ``rule_history["missing"]``. None at all means the history's blocks did not reach this
-        Prometheus (every panel reading a recorded series would be empty but for its last minutes): an error."""
+        series there go to ``rule_history["missing"]``; returns every recorded name. None at all means the history's
+        blocks did not reach this Prometheus (every panel reading a recorded series would be empty but for its last
+        minutes): an error."""
         names = recorded_names(rules)
         middle = (bounds[0] + bounds[1]) / 2
         selector = "{__name__=~\"" + "|".join(n.replace(".", "\\\\.") for n in names) + "\"}"
@@ -312,6 +305,7 @@ class Stack:
                              f"none of the {len(names)} recorded names has a series at "
                              f"{time.strftime('%H:%M:%S', time.gmtime(middle))} UTC, halfway through the history; "
                              f"{len(blocks)} entries in {self.path('prometheus')}; see {self.path('logs')}")
+        return names
 
     def scenario(self, name: str) -> dict:
         response = requests.post(f"{self.urls['workload']}/scenario/{name}", timeout=30)
