@@ -31,6 +31,7 @@ from conftest import ROOT, tool
 from generator import bounds
 from generator.catalog import load_catalog
 from generator.lint.promql import parse
+from generator.live.procs import free_port
 
 pytestmark = pytest.mark.live
 
@@ -39,14 +40,6 @@ otlp_http = pytest.importorskip("opentelemetry.exporter.otlp.proto.http.metric_e
 
 BOUNDS = {"gen_ai.client.operation.duration": [0.01, 1, 10.24], "gen_ai.client.token.usage": [1, 4, 16]}
 ATTRIBUTES = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "error.type": ""}
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(params=["UnderscoreEscapingWithSuffixes", "NoUTF8EscapingWithSuffixes"])
@@ -61,7 +54,7 @@ def pushed(request, tmp_path):
     (tmp_path / "prometheus.yml").write_text(
         "global: {scrape_interval: 15s}\n"
         f"otlp:\n  translation_strategy: {strategy}\n  promote_resource_attributes: [service.version]\n")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with open(tmp_path / "log", "w") as log:
         proc = subprocess.Popen([prometheus.path, f"--config.file={tmp_path / 'prometheus.yml'}",
