@@ -1,20 +1,24 @@
-"""The rule groups a promtool scenario can observe, so that it runs against those alone.
+"""The rules a promtool scenario can observe, so that it runs against those alone.
 
 A scenario asserts alerts (``alert_rule_test``) and expressions (``promql_expr_test``); nothing else of a rule
-file's evaluation reaches its verdict. A group matters when it holds an asserted alert, or records a series that an
-asserted expression or a rule of a group that matters reads (``ALERTS`` read with a literal ``alertname`` brings
-that alert's group; read otherwise, every group with an alert). The other groups still evaluate at every step,
-for nothing: in an SLO rule file of four objectives, a scenario of one of them pays for all four. Without them,
-promtool's verdict and its explanation are the same, in about 40% of the time.
+file's evaluation reaches its verdict. A rule matters when it is an asserted alert, or records a series that an
+asserted expression or a rule that matters reads (``ALERTS`` read with a literal ``alertname`` brings that alert;
+read otherwise, every alert). The other rules still evaluate at every step, for nothing: in an SLO rule file of
+four objectives, a scenario of one of them paid for all four, and a scenario of a day-long alert over one counter
+for every histogram quantile of the file. Without them, promtool's verdict and its explanation are the same:
+a rule's result depends only on the series it reads, and what a kept rule reads is kept, in the order of its group
+(a rule that reads one recorded after it in the group still reads the previous evaluation's). A scenario's
+``CostSpike`` over a day ran in a quarter of the time (1.15 s against 0.26 s on Prometheus 3).
 
 The reading is textual and errs towards keeping: a name counts as read wherever it appears in an expression as a
 whole word (in a label value too), and any doubt (a file that is not a rule file, ``ALERTS`` or ``__name__``
-matched by a regular expression) keeps every group.
+matched by a regular expression) keeps every rule.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
@@ -26,22 +30,29 @@ _ALERTNAME = re.compile(r'alertname\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"')
 Record = tuple[str, tuple[tuple[str, str], ...]]  # a recording rule's name and its static labels
 
 
+@dataclass(frozen=True)
+class _Rule:
+    group: str
+    index: int  # in its group
+    record: Record | None
+    alert: str | None
+    reads: tuple[str, ...]  # its expression, and its templates (``query`` in an annotation reads too)
+
+
 @lru_cache(maxsize=64)
-def _groups(content: bytes) -> tuple[tuple[str, tuple[Record, ...], tuple[str, ...], tuple[str, ...]], ...] | None:
-    """(name, recordings, alert names, what its rules read) of each group of a rule file; None when it is not
-    one."""
+def _rules(content: bytes) -> tuple[_Rule, ...] | None:
+    """Every rule of a rule file, in order; None when it is not one."""
     try:
         data = yaml.safe_load(content)
         out = []
         for group in data["groups"]:
-            rules = group.get("rules") or []
-            records = tuple((str(r["record"]), tuple(sorted((str(k), str(v)) for k, v in
-                                                             (r.get("labels") or {}).items())))
-                            for r in rules if "record" in r)
-            # What a rule reads: its expression, and its templates (``query`` in an annotation reads too)
-            reads = tuple(str(text) for r in rules for text in [r["expr"], *(r.get("annotations") or {}).values(),
-                                                                 *(r.get("labels") or {}).values()])
-            out.append((str(group["name"]), records, tuple(str(r["alert"]) for r in rules if "alert" in r), reads))
+            for index, r in enumerate(group.get("rules") or []):
+                labels = r.get("labels") or {}
+                record = (str(r["record"]), tuple(sorted((str(k), str(v)) for k, v in labels.items()))) \
+                    if "record" in r else None
+                reads = tuple(str(text) for text in [r["expr"], *(r.get("annotations") or {}).values(),
+                                                     *labels.values()])
+                out.append(_Rule(str(group["name"]), index, record, str(r["alert"]) if "alert" in r else None, reads))
         return tuple(out)
     except (yaml.YAMLError, TypeError, KeyError, AttributeError):
         return None
@@ -74,27 +85,42 @@ def _alerts_read(expr: str) -> set[str] | None:
     return {value for _, value in matchers}
 
 
-def observed_groups(rule_files: list[bytes], test: dict) -> set[str] | None:
-    """The names of the groups of ``rule_files`` (their YAML) that scenario ``test`` (one entry of a promtool test
-    file's ``tests``) can observe; None when every group must stay."""
-    parsed = [_groups(content) for content in rule_files]
+def observed_rules(rule_files: list[bytes], test: dict) -> list[dict[str, list[int]]] | None:
+    """Per rule file of ``rule_files`` (their YAML), the rules scenario ``test`` (one entry of a promtool test file's
+    ``tests``) can observe: group name -> indexes of its rules, in order; a group with none is absent. None when
+    every rule must stay."""
+    parsed = [_rules(content) for content in rule_files]
     if any(p is None for p in parsed):
         return None
     exprs = [str(e.get("expr", "")) for e in test.get("promql_expr_test") or []]
-    if any("__name__" in expr for p in parsed for g in p for expr in g[3]) or any("__name__" in e for e in exprs):
+    if any("__name__" in text for p in parsed for r in p for text in r.reads) or any("__name__" in e for e in exprs):
         return None  # a name matched by a regular expression: any recording may be read
-    groups = [g for p in parsed for g in p]
-    wanted = {str(a.get("alertname", "")) for a in test.get("alert_rule_test") or []}
-    kept: set[str] = set()
+    rules = [(f, r) for f, p in enumerate(parsed) for r in p]
+    alerts: set[str] | None = {str(a.get("alertname", "")) for a in test.get("alert_rule_test") or []}
+    kept: set[tuple[int, str, int]] = set()
+    new = exprs  # what the rules kept last read, not yet matched against the others
     while True:
-        alerts: set[str] | None = set(wanted)
-        for expr in exprs:
+        for expr in new:
             read = _alerts_read(expr)
             alerts = None if read is None or alerts is None else alerts | read
-        added = {name for name, records, names, _ in groups if name not in kept and (
-            (names and (alerts is None or alerts & set(names)))
-            or any(_reads(expr, record) for record in records for expr in exprs))}
+        added = [(f, r) for f, r in rules if (f, r.group, r.index) not in kept and (
+            (r.alert is not None and (alerts is None or r.alert in alerts))
+            or (r.record is not None and any(_reads(expr, r.record) for expr in new)))]
         if not added:
-            return kept or None  # a scenario that observes no group at all: as written, rather than none
-        kept |= added
-        exprs += [e for name, _, _, es in groups if name in added for e in es]
+            break
+        kept |= {(f, r.group, r.index) for f, r in added}
+        new = [text for _, r in added for text in r.reads]  # a rule left out so far read none of the earlier ones
+    if not kept:
+        return None  # a scenario that observes no rule at all: as written, rather than none
+    out: list[dict[str, list[int]]] = [{} for _ in parsed]
+    for f, r in rules:
+        if (f, r.group, r.index) in kept:
+            out[f].setdefault(r.group, []).append(r.index)
+    return out
+
+
+def observed_groups(rule_files: list[bytes], test: dict) -> set[str] | None:
+    """The names of the groups of ``rule_files`` that hold a rule scenario ``test`` can observe; None when every
+    rule must stay."""
+    rules = observed_rules(rule_files, test)
+    return None if rules is None else {group for per_file in rules for group in per_file}

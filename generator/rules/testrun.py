@@ -7,8 +7,8 @@ the sources say now, whether or not ``generated/`` is up to date (``python -m ge
    scenario that checks its value;
 2. ``promtool check rules`` on every rule file;
 3. ``promtool test rules`` on every scenario alone (a file holding just that scenario, with the same
-   ``rule_files``, ``evaluation_interval`` and group order as the generated ``*.test.yml``, less the rule groups
-   the scenario cannot observe: :mod:`.observed`), so the report names each scenario with PASS or FAIL and
+   ``rule_files``, ``evaluation_interval`` and group order as the generated ``*.test.yml``, less the rules the
+   scenario cannot observe: :mod:`.observed`), so the report names each scenario with PASS or FAIL and
    promtool's own explanation of a failure.
 
 Steps 2 and 3 run on the promtool of Prometheus 2 and on that of Prometheus 3 (generator.tools), each line naming
@@ -34,7 +34,7 @@ from ..project import Project
 from ..tools import Tool, version_of
 from . import promtool as P
 from .coverage import coverage_problems
-from .observed import observed_groups
+from .observed import observed_rules
 
 
 @dataclass
@@ -112,20 +112,23 @@ def run_cases(promtool: str | list[str], rule_files: dict[str, bytes], cases: li
 
 def _observing(document: dict, rule_files: dict[str, bytes], parsed: dict[str, dict], directory: str, prefix: str,
                scratch: str) -> dict:
-    """``document`` (a test file of one scenario) against only the rule groups its scenario can observe
-    (:mod:`.observed`): copies of its rule files (``parsed``: each of ``rule_files`` as YAML) without the others,
-    written beside it under ``prefix``. The same document when every group may be observed, or when a rule file is
-    not among ``rule_files``."""
+    """``document`` (a test file of one scenario) against only the rules its scenario can observe (:mod:`.observed`):
+    copies of its rule files (``parsed``: each of ``rule_files`` as YAML) without the others, written beside it
+    under ``prefix``. The same document when every rule may be observed, or when a rule file is not among
+    ``rule_files``."""
     files = document.get("rule_files") or []
     rels = [os.path.normpath(os.path.join(directory, name)) for name in files]
     if not files or any(rel not in rule_files for rel in rels):
         return document
-    keep = observed_groups([rule_files[rel] for rel in rels], document["tests"][0])
+    keep = observed_rules([rule_files[rel] for rel in rels], document["tests"][0])
     if keep is None:
         return document
     whole = [parsed[rel] for rel in rels]
-    pruned = [{**data, "groups": [g for g in data["groups"] if g["name"] in keep]} for data in whole]
-    if all(len(p["groups"]) == len(w["groups"]) for p, w in zip(pruned, whole, strict=True)):
+    pruned = [{**data, "groups": [{**g, "rules": [g["rules"][i] for i in kept[g["name"]]]}
+                                  for g in data["groups"] if g["name"] in kept]}
+              for data, kept in zip(whole, keep, strict=True)]
+    if sum(len(g["rules"]) for p in pruned for g in p["groups"]) == sum(
+            len(g.get("rules") or []) for w in whole for g in w["groups"]):
         return document
     out = {**document, "rule_files": []}
     for name, data in zip(files, pruned, strict=True):
@@ -133,7 +136,8 @@ def _observing(document: dict, rule_files: dict[str, bytes], parsed: dict[str, d
         _write(os.path.join(scratch, directory, copy), dump_yaml(data))
         out["rule_files"].append(copy)
     if "group_eval_order" in document:
-        out["group_eval_order"] = [g for g in document["group_eval_order"] if g in keep]
+        groups = {g for kept in keep for g in kept}
+        out["group_eval_order"] = [g for g in document["group_eval_order"] if g in groups]
     return out
 
 
