@@ -211,9 +211,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p = sub.add_parser("test-rules",
                        help="compile, then run promtool check rules and the rules' unit tests, per scenario",
                        description="Compile, check every rule file with promtool, then run every scenario alone, "
-                       "with the promtool of Prometheus 2 and of 3, against the rule groups it can observe (those "
-                       "holding the alerts it checks and the recordings it reads, and what they read): the verdicts "
-                       "of the whole generated test files, in about half the time.")
+                       "with the promtool of Prometheus 2 and of 3, against the rules it can observe (the alerts it "
+                       "checks, the recordings it reads, and what they read, in their groups' order): the verdicts "
+                       "of the whole generated test files, in about two fifths of the time.")
     p.add_argument("rule_files", nargs="*", metavar="RULE_FILE",
                    help="only these rule files and their scenarios (slos, rules/slos.yml, generated/rules/slos.yml; "
                         "default: all)")
