@@ -82,8 +82,8 @@ def cmd_workload(args) -> int:
     if args.history:
         length, step = args.history / args.speed, args.history_step / args.speed
         # Its end as often as Prometheus scrapes: short rate windows have data as soon as it starts.
-        recent = {"recent": args.history_recent / args.speed,
-                  "recent_step": catalog.scrape_interval.total_seconds() / args.speed} if args.history_recent else {}
+        scraped = args.scrape_interval or catalog.scrape_interval.total_seconds() / args.speed
+        recent = {"recent": args.history_recent / args.speed, "recent_step": scraped} if args.history_recent else {}
         if args.write_history:
             end = time.time()
             workload.wall, workload.anchor = end - length, end
@@ -183,6 +183,9 @@ def add_commands(sub) -> None:
     p.add_argument("--history-series", choices=["all", "read"], default="all",
                    help="the series the history holds: all (default), or only those the built dashboards and rules "
                         "read (written sooner; the others start now)")
+    p.add_argument("--scrape-interval", type=_duration, metavar="DURATION",
+                   help="how often Prometheus scrapes (or --otlp-endpoint is pushed to), in wall time: the end of the "
+                        "history is sampled as often (default: the catalog's scrape interval divided by --speed)")
     p.add_argument("--backfill-dir", help="Prometheus data directory to write the history into (promtool)")
     p.add_argument("--write-history", metavar="FILE", help="only write the history as OpenMetrics to FILE and exit")
     p.add_argument("--otlp-endpoint", metavar="URL",

@@ -183,7 +183,7 @@ class Stack:
         self._launch("webhook", python + ["stack", "webhook", "--port", str(ports["webhook"]),
                                           "--log", self.webhook_log], "/-/ready", 30, log, env)
         workload = python + ["workload", "--host", HOST, "--port", str(ports["workload"]),
-                             "--speed", f"{p.speed:g}"]
+                             "--speed", f"{p.speed:g}", "--scrape-interval", p.interval(catalog.scrape_interval)]
         if catalog.ingestion == "otlp":  # the service pushes to the receiver, as often as it would be scraped
             workload += ["--otlp-endpoint", self.urls["prometheus"] + OTLP_PATH,
                          "--push-interval", p.interval(catalog.scrape_interval)]
