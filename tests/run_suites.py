@@ -32,9 +32,10 @@ def _commands(args: list[str]) -> tuple[list[str], list[str]]:
     workers = os.environ.get("TEST_WORKERS", "2")
     pytest = [sys.executable, "-m", "pytest"]
     rest = pytest + ["-m", "not live"] + (["-n", workers, "--dist", "loadfile"] if workers != "0" else []) + args
-    live_workers = os.environ.get("LIVE_WORKERS", "0")
-    # Whole files per worker: the tests of a module share its stacks, in order
-    live = pytest + ["-m", "live"] + (["-n", live_workers, "--dist", "loadfile"] if live_workers != "0" else []) + args
+    live_workers = os.environ.get("LIVE_WORKERS", "2")
+    # Whole groups per worker (tests/conftest.py LIVE_GROUPS): the timed alerts on one, the other live suites,
+    # whose stacks are only read, on the other; the tests of a group run in order and share its stacks
+    live = pytest + ["-m", "live"] + (["-n", live_workers, "--dist", "loadgroup"] if live_workers != "0" else []) + args
     return rest, live
 
 
