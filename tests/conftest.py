@@ -22,13 +22,11 @@ CONTENT = ("pyproject.toml", "catalog", "dashboards", "rules", "docs", "settings
            "traffic-genai-semconv.yml", "generated")
 
 
-def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None, timeout: float = 900,
-            nice: int = 0) -> subprocess.CompletedProcess:
-    """``python -m generator ARGS`` in a fresh interpreter, as a user would run it (``nice``: at that niceness, and
-    so every process it starts)."""
-    niced = ["nice", "-n", str(nice)] if nice and shutil.which("nice") else []
-    return subprocess.run([*niced, sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=timeout)
+def run_cli(*args: str, cwd: str = ROOT, env: dict | None = None,
+            timeout: float = 900) -> subprocess.CompletedProcess:
+    """``python -m generator ARGS`` in a fresh interpreter, as a user would run it."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
 
 
 def switch_naming(root, naming: str) -> None:
@@ -93,21 +91,6 @@ def live_tier() -> str:
         return "2"
 
 
-# The stacks that are only read (validate, preview) and every process they start, their histories' writers above
-# all, run at this niceness: the timed alerts' stacks (tests/test_live_alerts.py) run beside them on a worker of
-# their own (tests/run_suites.py) and must keep their pace.
-READER_NICENESS = 10
-# The live suites on two workers: the timed alerts on one, the rest of the live suites on the other, each group in
-# order (pytest-xdist's loadgroup)
-LIVE_GROUPS = {"test_live_alerts.py": "timed-alerts"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.get_closest_marker("live"):
-            item.add_marker(pytest.mark.xdist_group(LIVE_GROUPS.get(item.path.name, "read-only-stacks")))
-
-
 @contextlib.contextmanager
 def cli_stack(directory: str, cwd: str = ROOT, *options: str, tier: str | None = None):
     """`stack up --prometheus TIER OPTIONS` in ``directory`` as a user runs it (the project at ``cwd``; by default
@@ -121,8 +104,7 @@ def cli_stack(directory: str, cwd: str = ROOT, *options: str, tier: str | None =
     state = os.path.join(directory, "stack.json")
     try:  # `up` inside: one that times out has recorded what it started, and `down` stops it
         # Writing the raw and the recorded history of the GenAI naming's 12,000 series takes minutes on a busy machine.
-        up = run_cli("stack", "--dir", directory, "up", "--prometheus", tier, *options, cwd=cwd, timeout=900,
-                     nice=READER_NICENESS)
+        up = run_cli("stack", "--dir", directory, "up", "--prometheus", tier, *options, cwd=cwd, timeout=900)
         assert up.returncode == 0, up.stderr + up.stdout
         print(up.stdout)
         with open(state) as fh:

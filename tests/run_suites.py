@@ -1,16 +1,18 @@
-"""`make test`: every suite, in two parts that run side by side.
+"""`make test`: every suite, in three parts that run side by side, each at its own priority.
 
-- The live suites (pytest marker ``live``): stacks and workloads that must answer in real time. They spend most of
-  their time waiting for alerts' (compressed) ``for``, for notifications and for histories to be written, and need
-  CPU at once: they run at normal priority, one at a time (LIVE_WORKERS=2: on two xdist workers, whole files per
-  worker; measured unsafe: two GenAI workloads at once left one unanswering for 10 s).
+- The timed alerts (pytest markers ``live`` and ``timed``: tests/test_live_alerts.py): stacks whose alerts must
+  reach the webhook within their (compressed) ``for``. They mostly wait, but need CPU at once: normal priority.
+- The other live suites (``live``, not ``timed``): stacks that are only read (validate, preview) and workloads.
+  Most of their time is writing histories, which is CPU work that can wait: at niceness 10, so that the timed
+  alerts' stacks keep their pace beside them. A stack's processes run in sessions of their own, each a scheduling
+  group under Linux's autogroups, which would ignore a niceness: generator/live/procs.py gives it to the group.
 - Everything else: CPU-bound (promtool over every scenario and mutant, builds, lint over the corpus). It runs on
   TEST_WORKERS pytest-xdist workers (whole files per worker) at the lowest priority (``nice 19``), so it takes
-  what the live part leaves and never delays a scrape, an evaluation or a notification.
+  what the live parts leave and never delays a scrape, an evaluation or a notification.
 
-The live part's output goes to a log (``.test-live.log``) and is printed whole when both parts are done, so the
-two never interleave; the exit status is the worse of the two. ``TEST_OVERLAP=0`` runs the parts one after the
-other (the live part last), as `make test` did before it was measured safe: see docs/internals/testing.md.
+The live parts' output goes to logs (``.test-live-timed.log``, ``.test-live.log``), printed whole when every part
+is done, so that they never interleave; the exit status is the worst of the three. ``TEST_OVERLAP=0`` runs the
+parts one after the other: see docs/internals/testing.md.
 
 Usage: ``python tests/run_suites.py [pytest arguments]`` (the Makefile passes ``ARGS``).
 """
@@ -24,29 +26,22 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LIVE_LOG = os.path.join(ROOT, ".test-live.log")
 NO_TESTS = 5  # pytest's exit status when the selection holds no test
+# (title, marker expression, niceness, log) of the live parts
+LIVE = [("the timed alerts", "live and timed", 0, ".test-live-timed.log"),
+        ("the other live suites", "live and not timed", 10, ".test-live.log")]
 
 
-def _commands(args: list[str]) -> tuple[list[str], list[str]]:
-    workers = os.environ.get("TEST_WORKERS", "2")
-    pytest = [sys.executable, "-m", "pytest"]
-    rest = pytest + ["-m", "not live"] + (["-n", workers, "--dist", "loadfile"] if workers != "0" else []) + args
-    live_workers = os.environ.get("LIVE_WORKERS", "2")
-    # Whole groups per worker (tests/conftest.py LIVE_GROUPS): the timed alerts on one, the other live suites,
-    # whose stacks are only read, on the other; the tests of a group run in order and share its stacks
-    live = pytest + ["-m", "live"] + (["-n", live_workers, "--dist", "loadgroup"] if live_workers != "0" else []) + args
-    return rest, live
-
-
-def _niced(command: list[str]) -> list[str]:
+def _pytest(marks: str, args: list[str], niceness: int = 0, workers: str = "0") -> list[str]:
     nice = shutil.which("nice")
-    return [nice, "-n", "19", *command] if nice else command
+    prefix = [nice, "-n", str(niceness)] if niceness and nice else []
+    spread = ["-n", workers, "--dist", "loadfile"] if workers != "0" else []
+    return prefix + [sys.executable, "-m", "pytest", "-m", marks] + spread + args
 
 
 def _status(*codes: int) -> int:
-    """The worse of the parts' statuses; a part whose selection (``ARGS``) holds no test is no failure while the
-    other ran some."""
+    """The worst of the parts' statuses; a part whose selection (``ARGS``) holds no test is no failure while another
+    ran some."""
     ran = [c for c in codes if c != NO_TESTS]
     if not ran:
         return NO_TESTS
@@ -54,32 +49,35 @@ def _status(*codes: int) -> int:
 
 
 def main(args: list[str]) -> int:
-    rest, live = _commands(args)
+    rest = _pytest("not live", args, 19, os.environ.get("TEST_WORKERS", "2"))
+    live = [(title, _pytest(marks, args, niceness), log) for title, marks, niceness, log in LIVE]
     if os.environ.get("TEST_OVERLAP", "1") == "0":
         print("TEST_OVERLAP=0: the suites without live stacks first, then the live ones", flush=True)
-        first = subprocess.call(rest, cwd=ROOT)
-        return _status(first, subprocess.call(live, cwd=ROOT))
+        return _status(subprocess.call(rest, cwd=ROOT), *(subprocess.call(c, cwd=ROOT) for _, c, _ in live))
     began = time.monotonic()
-    with open(LIVE_LOG, "w", encoding="utf-8") as log:
-        print(f"the live suites run alongside, at normal priority; their output: {os.path.relpath(LIVE_LOG)} "
-              "(printed at the end)", flush=True)
-        live_proc = subprocess.Popen(live, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            first = subprocess.call(_niced(rest), cwd=ROOT)
-            if live_proc.poll() is None:
-                print(f"\nwaiting for the live suites ({time.monotonic() - began:.0f} s so far; "
-                      f"tail -f {os.path.relpath(LIVE_LOG)})", flush=True)
-            second = live_proc.wait()
-        except KeyboardInterrupt:  # Ctrl-C reached both parts (one process group): the live one tears its stacks down
-            live_proc.wait()
-            return 130
-    print("\n" + "=" * 30 + " the live suites " + "=" * 30, flush=True)
-    with open(LIVE_LOG, encoding="utf-8") as fh:
-        sys.stdout.write(fh.read())
-    status = _status(first, second)
-    print(f"\nmake test: the suites without live stacks exited {first}, the live suites {second}, "
-          f"in {time.monotonic() - began:.0f} s", flush=True)
-    return status
+    procs = []
+    try:
+        for title, command, log in live:
+            with open(os.path.join(ROOT, log), "w", encoding="utf-8") as out:
+                procs.append(subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT))
+            print(f"{title} run alongside; their output: {log} (printed at the end)", flush=True)
+        first = subprocess.call(rest, cwd=ROOT)
+        if any(p.poll() is None for p in procs):
+            print(f"\nwaiting for the live suites ({time.monotonic() - began:.0f} s so far; "
+                  f"tail -f {' '.join(log for _, _, log in live)})", flush=True)
+        codes = [p.wait() for p in procs]
+    except KeyboardInterrupt:  # Ctrl-C reached every part (one process group): the live ones tear their stacks down
+        for p in procs:
+            p.wait()
+        return 130
+    for title, _, log in live:
+        print("\n" + "=" * 30 + f" {title} " + "=" * 30, flush=True)
+        with open(os.path.join(ROOT, log), encoding="utf-8") as fh:
+            sys.stdout.write(fh.read())
+    done = ", ".join(f"{title} {code}" for (title, _, _), code in zip(live, codes, strict=True))
+    print(f"\nmake test: the suites without live stacks exited {first}, {done}, in {time.monotonic() - began:.0f} s",
+          flush=True)
+    return _status(first, *codes)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from generator.live.stack import Stack
 from generator.live.traffic_yaml import load_traffic
 from generator.project import Project
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.timed]
 
 with open(f"{ROOT}/pyproject.toml", "rb") as _fh:
     _SETTINGS = tomllib.load(_fh)["tool"]["generator"]

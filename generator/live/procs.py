@@ -78,11 +78,27 @@ def spawn(name: str, argv: list[str], log: str, *, cwd: str | None = None, env: 
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                  env=env, start_new_session=True)
     _CHILDREN[child.pid] = child
+    _keep_niceness(child.pid)
     stat = _stat(child.pid)
     if stat is None:
         child.wait()
         raise StackError(f"{name} exited at once; see {log}")
     return Proc(name, child.pid, stat[1], list(argv), log, url)
+
+
+def _keep_niceness(pid: int) -> None:
+    """Give the caller's niceness to the scheduling group of the new session ``pid`` leads. Under Linux's autogroup
+    scheduling (``/proc/sys/kernel/sched_autogroup_enabled``), each session is a group whose share of the CPU
+    ignores the niceness of its processes: a stack started at a niceness (``nice make up``, or beside timed tests)
+    would otherwise take as much CPU as the whole session that started it. Nothing to do without autogroups."""
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness <= 0:
+        return
+    try:
+        with open(f"/proc/{pid}/autogroup", "w", encoding="ascii") as fh:
+            fh.write(str(niceness))
+    except OSError:
+        pass
 
 
 def _reap(pid: int) -> None:
