@@ -4,11 +4,14 @@
   reach the webhook within their (compressed) ``for``. They mostly wait, but need CPU at once: normal priority.
 - The other live suites (``live``, not ``timed``): stacks that are only read (validate, preview) and workloads.
   Most of their time is writing histories, which is CPU work that can wait: at niceness 10, so that the timed
-  alerts' stacks keep their pace beside them. A stack's processes run in sessions of their own, each a scheduling
-  group under Linux's autogroups, which would ignore a niceness: generator/live/procs.py gives it to the group.
+  alerts' stacks keep their pace beside them.
 - Everything else: CPU-bound (promtool over every scenario and mutant, builds, lint over the corpus). It runs on
   TEST_WORKERS pytest-xdist workers (whole files per worker) at the lowest priority (``nice 19``), so it takes
   what the live parts leave and never delays a scrape, an evaluation or a notification.
+
+Each part is a session of its own, and so is each process of a stack: under Linux's autogroup scheduling every
+session is a scheduling group that shares the CPU by its own niceness, ignoring its processes'. Each part's group
+gets the part's niceness (procs.group_niceness), and a stack's processes their starter's (procs.spawn).
 
 The live parts' output goes to logs (``.test-live-timed.log``, ``.test-live.log``), printed whole when every part
 is done, so that they never interleave; the exit status is the worst of the three. ``TEST_OVERLAP=0`` runs the
@@ -21,9 +24,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+
+from generator.live.procs import group_niceness  # the installed engine (make venv)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NO_TESTS = 5  # pytest's exit status when the selection holds no test
@@ -48,33 +54,51 @@ def _status(*codes: int) -> int:
     return max(ran, key=lambda c: (c != 0, c))
 
 
+def _start(command: list[str], niceness: int, log: str | None = None) -> subprocess.Popen:
+    """``command`` in a session of its own whose scheduling group has ``niceness`` (procs.group_niceness: under
+    Linux's autogroups the groups share the CPU by their own niceness, not their processes')."""
+    out = open(os.path.join(ROOT, log), "w", encoding="utf-8") if log else None
+    try:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if out else None,
+                                start_new_session=True)
+    finally:
+        if out:
+            out.close()
+    group_niceness(proc.pid, niceness)
+    return proc
+
+
 def main(args: list[str]) -> int:
     rest = _pytest("not live", args, 19, os.environ.get("TEST_WORKERS", "2"))
-    live = [(title, _pytest(marks, args, niceness), log) for title, marks, niceness, log in LIVE]
+    live = [(title, _pytest(marks, args, niceness), niceness, log) for title, marks, niceness, log in LIVE]
     if os.environ.get("TEST_OVERLAP", "1") == "0":
         print("TEST_OVERLAP=0: the suites without live stacks first, then the live ones", flush=True)
-        return _status(subprocess.call(rest, cwd=ROOT), *(subprocess.call(c, cwd=ROOT) for _, c, _ in live))
+        return _status(subprocess.call(rest, cwd=ROOT), *(subprocess.call(c, cwd=ROOT) for _, c, _, _ in live))
     began = time.monotonic()
     procs = []
     try:
-        for title, command, log in live:
-            with open(os.path.join(ROOT, log), "w", encoding="utf-8") as out:
-                procs.append(subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT))
+        for title, command, niceness, log in live:
+            procs.append(_start(command, niceness, log))
             print(f"{title} run alongside; their output: {log} (printed at the end)", flush=True)
-        first = subprocess.call(rest, cwd=ROOT)
+        rest_proc = _start(rest, 19)
+        procs.append(rest_proc)
+        first = rest_proc.wait()
         if any(p.poll() is None for p in procs):
             print(f"\nwaiting for the live suites ({time.monotonic() - began:.0f} s so far; "
-                  f"tail -f {' '.join(log for _, _, log in live)})", flush=True)
-        codes = [p.wait() for p in procs]
-    except KeyboardInterrupt:  # Ctrl-C reached every part (one process group): the live ones tear their stacks down
+                  f"tail -f {' '.join(log for *_, log in live)})", flush=True)
+        codes = [p.wait() for p in procs[:-1]]
+    except KeyboardInterrupt:  # each part is a session of its own: pass the Ctrl-C on; the live ones stop their stacks
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGINT)
         for p in procs:
             p.wait()
         return 130
-    for title, _, log in live:
+    for title, _, _, log in live:
         print("\n" + "=" * 30 + f" {title} " + "=" * 30, flush=True)
         with open(os.path.join(ROOT, log), encoding="utf-8") as fh:
             sys.stdout.write(fh.read())
-    done = ", ".join(f"{title} {code}" for (title, _, _), code in zip(live, codes, strict=True))
+    done = ", ".join(f"{title} {code}" for (title, *_), code in zip(live, codes, strict=True))
     print(f"\nmake test: the suites without live stacks exited {first}, {done}, in {time.monotonic() - began:.0f} s",
           flush=True)
     return _status(first, *codes)

@@ -78,7 +78,7 @@ def spawn(name: str, argv: list[str], log: str, *, cwd: str | None = None, env: 
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                  env=env, start_new_session=True)
     _CHILDREN[child.pid] = child
-    _keep_niceness(child.pid)
+    group_niceness(child.pid, os.getpriority(os.PRIO_PROCESS, 0))  # its session keeps the caller's niceness
     stat = _stat(child.pid)
     if stat is None:
         child.wait()
@@ -86,12 +86,11 @@ def spawn(name: str, argv: list[str], log: str, *, cwd: str | None = None, env: 
     return Proc(name, child.pid, stat[1], list(argv), log, url)
 
 
-def _keep_niceness(pid: int) -> None:
-    """Give the caller's niceness to the scheduling group of the new session ``pid`` leads. Under Linux's autogroup
-    scheduling (``/proc/sys/kernel/sched_autogroup_enabled``), each session is a group whose share of the CPU
-    ignores the niceness of its processes: a stack started at a niceness (``nice make up``, or beside timed tests)
-    would otherwise take as much CPU as the whole session that started it. Nothing to do without autogroups."""
-    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+def group_niceness(pid: int, niceness: int) -> None:
+    """Give ``niceness`` to the scheduling group of the session ``pid`` leads. Under Linux's autogroup scheduling
+    (``/proc/sys/kernel/sched_autogroup_enabled``), each session is a group whose share of the CPU ignores the
+    niceness of its processes: a stack started at a niceness (``nice make up``, or beside timed tests) would
+    otherwise take as much CPU as the whole session that started it. Nothing to do without autogroups."""
     if niceness <= 0:
         return
     try:
