@@ -40,9 +40,9 @@ build: dashboards
 check: $(STAMP) ## fail when generated/ is stale (differs from what a build writes)
 	$(PY) -m generator check
 
-# Two parts side by side (tests/run_suites.py): the live suites (marked `live`: stacks that must answer in real
-# time) at normal priority, one at a time; the rest at the lowest priority on TEST_WORKERS workers (pytest-xdist,
-# whole files per worker). TEST_OVERLAP=0 runs them one after the other.
+# Three parts side by side (tests/run_suites.py): the timed alerts (marked `timed`) at normal priority, the other
+# live suites (marked `live`: stacks that must answer in real time) at niceness 10, the rest at the lowest priority
+# on TEST_WORKERS workers (pytest-xdist, whole files per worker). TEST_OVERLAP=0 runs them one after the other.
 export TEST_WORKERS ?= 2
 
 test: $(STAMP) tools ## run every test (promtool's unit tests of the rules included); ARGS go to pytest
