@@ -115,10 +115,9 @@ def _write_history(path: str, start: float, minutes: int) -> None:
         fh.write("# EOF\n")
 
 
-@pytest.mark.live
-@pytest.mark.parametrize("tier", ["2", "3"])
-def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
-    promtool, prometheus = tool("promtool", tier).path, tool("prometheus", tier).path
+def _rule_chain(tmp_path, promtool: str):
+    """Two hours of raw history in ``tmp_path/data`` and three recording rules reading each other: (data, rules,
+    start, end)."""
     data = tmp_path / "data"
     data.mkdir()
     end = (time.time() // 60) * 60 - 600
@@ -132,11 +131,19 @@ def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
         {"record": "demo:error_ratio:rate5m",
          "expr": 'code:demo_requests:rate5m{code="500"} / ignoring (code) sum(code:demo_requests:rate5m)'},
         {"record": "demo:error_ratio:avg30m", "expr": "avg_over_time(demo:error_ratio:rate5m[30m])"}]}]}))
+    return data, rules, start, end
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("tier", ["2", "3"])
+def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
+    promtool, prometheus = tool("promtool", tier).path, tool("prometheus", tier).path
+    data, rules, start, end = _rule_chain(tmp_path, promtool)
     bounds = history_bounds(str(data))
     assert bounds is not None and bounds[0] == pytest.approx(start, abs=1)
     done = backfill_rules([str(rules)], str(data), prometheus=prometheus, promtool=promtool, start=bounds[0],
                           end=bounds[1], eval_interval="15s", logs=str(tmp_path), log=lambda m: None)
-    assert (done["levels"], done["rules"]) == (3, 3)
+    assert (done["levels"], done["rules"], done["again"]) == (3, 3, [])
     # A Prometheus of our own on the data: the last level covers the history (after its first 30 minutes' ramp).
     url = f"http://127.0.0.1:{_port()}"
     config = tmp_path / "p.yml"
@@ -156,6 +163,41 @@ def test_rule_chain_backfilled_level_by_level(tier, tmp_path):
         assert float(series["values"][-1][1]) == pytest.approx(1 / 11, rel=1e-3)
     finally:
         stop(proc)
+
+
+# A promtool that leaves no blocks, and exits 0, for the rule files named in LOSES (once each, or always): as one
+# of a level's promtools did on a loaded machine
+LOSING_PROMTOOL = """#!/bin/sh
+for last; do :; done
+case "$last" in *{loses}) if [ "{always}" = 1 ] || [ ! -e "$last.lost" ]; then touch "$last.lost"; exit 0; fi;; esac
+exec {promtool} "$@"
+"""
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("always", [False, True], ids=["once", "always"])
+def test_a_level_left_without_a_past_is_evaluated_again(tmp_path, always):
+    promtool, prometheus = tool("promtool", "3").path, tool("prometheus", "3").path
+    data, rules, _, _ = _rule_chain(tmp_path, promtool)
+    losing = tmp_path / "promtool"
+    losing.write_text(LOSING_PROMTOOL.format(loses="level-1.0.yml" if not always else "level-1*.yml",
+                                             always=int(always), promtool=promtool))
+    losing.chmod(0o755)
+    said = []
+    bounds = history_bounds(str(data))
+
+    def backfill():
+        return backfill_rules([str(rules)], str(data), prometheus=prometheus, promtool=str(losing), start=bounds[0],
+                              end=bounds[1], eval_interval="15s", logs=str(tmp_path), log=said.append)
+    if always:
+        with pytest.raises(StackError, match=r"no past for demo:error_ratio:rate5m \(level 1\), evaluated twice"):
+            backfill()
+        return
+    done = backfill()
+    assert done["again"] == ["demo:error_ratio:rate5m"]
+    assert said[0] == ("rule history: 1 names of level 1 have no past (demo:error_ratio:rate5m); evaluating their "
+                       "rules again")
+    assert done["levels"] == 3 and done["blocks"] > 0
 
 
 def _port() -> int:

@@ -202,6 +202,20 @@ def _start_own(prometheus: str, config: str, data_dir: str, log_file: str, attem
                      f"{url}); see {log_file}")
 
 
+def names_without_past(url: str, names: list[str], at: float) -> list[str]:
+    """The recorded ``names`` that have no series at ``at`` (seconds since the epoch) in the Prometheus at ``url``."""
+    selector = "{__name__=~\"" + "|".join(n.replace(".", "\\\\.") for n in names) + "\"}"
+    response = requests.get(url + "/api/v1/query", params={"query": f"count by (__name__) ({selector})", "time": at},
+                            timeout=30)
+    response.raise_for_status()
+    found = {r["metric"]["__name__"] for r in response.json()["data"]["result"]}
+    return [n for n in names if n not in found]
+
+
+def _records(groups: list[dict]) -> list[str]:
+    return sorted({r["record"] for g in groups for r in g["rules"]})
+
+
 def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool: str, start: float, end: float,
                    eval_interval: str, logs: str, step: float | None = None, recent: float = 0.0, log=print,
                    timeout: float = 600.0, parallel: int | None = None) -> dict:
@@ -210,10 +224,14 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
     seconds but for its last ``recent`` seconds (as often as Prometheus scrapes): the rules are evaluated every
     ``step`` before that and at their groups' intervals (``eval_interval`` for a group without one: the stack's
     evaluation interval) over the last ``recent`` seconds. ``parallel`` promtools per pass (default: one per CPU).
-    Returns what was done: levels, rules, blocks and seconds (in all and per level)."""
+
+    Each level is checked once the next Prometheus has opened its blocks: a name with no series halfway through the
+    history (seen on a loaded machine: one of a level's two promtools left nothing, and exited 0) has its level's
+    rules evaluated again, by one promtool; still none is an error. Returns what was done: levels, rules, blocks,
+    seconds (in all and per level), and ``again``: the names evaluated again."""
     tiers = levels(files)
     if not tiers:
-        return {"levels": 0, "rules": 0, "blocks": 0, "seconds": 0.0, "per_level": []}
+        return {"levels": 0, "rules": 0, "blocks": 0, "seconds": 0.0, "per_level": [], "again": []}
     parallel = parallel or os.cpu_count() or 1
     began = time.monotonic()
     work = tempfile.mkdtemp(prefix="rule-history-", dir=os.path.dirname(os.path.abspath(data_dir)))
@@ -221,18 +239,26 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
     with open(config, "w", encoding="utf-8") as fh:
         yaml.safe_dump({"global": {"evaluation_interval": eval_interval}}, fh)
     log_file = os.path.join(logs, "prometheus-rule-history.log")
-    proc, running = None, []
-    blocks = rules = 0
-    spent = []
-    try:
-        for n, groups in enumerate(tiers):
-            level_began = time.monotonic()
-            # A fresh start opens the blocks of the levels before (a running one would see them within a minute).
-            proc, url = _start_own(prometheus, config, data_dir, log_file)
+    middle = (start + end) / 2
+    state = {"proc": None, "blocks": 0}
+    again: list[str] = []
+
+    def restart() -> str:
+        """A fresh Prometheus on ``data_dir``: a fresh start opens the blocks moved in (a running one would see them
+        within a minute)."""
+        if state["proc"] is not None:
+            stop(state["proc"])
+        state["proc"], url = _start_own(prometheus, config, data_dir, log_file)
+        return url
+
+    def evaluate(url: str, groups: list[dict], label: str, parts: int) -> None:
+        """``groups`` evaluated by ``parts`` promtools against ``url``; their blocks moved into ``data_dir``."""
+        running = []
+        try:
             tasks = [(a, b, part) for a, b, chosen in _passes(groups, start, end, eval_interval, step, recent)
-                     for part in _split(chosen, parallel)]
+                     for part in _split(chosen, parts)]
             for k, (a, b, part) in enumerate(tasks):
-                path, out = os.path.join(work, f"level-{n}.{k}.yml"), os.path.join(work, f"level-{n}.{k}")
+                path, out = os.path.join(work, f"{label}.{k}.yml"), os.path.join(work, f"{label}.{k}")
                 with open(path, "w", encoding="utf-8") as fh:
                     yaml.safe_dump({"groups": part}, fh, sort_keys=False)
                 os.makedirs(out)
@@ -246,23 +272,51 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
                 if child.returncode != 0:
                     failures.append(output.strip()[-2000:] or f"exit status {child.returncode}")
             if failures:
-                raise StackError(f"promtool could not backfill the recording rules of level {n}:\n"
-                                 + "\n".join(failures))
-            stop(proc)
-            proc = None
-            blocks += sum(_move_blocks(out, data_dir) for out, _ in running)
+                raise StackError(f"promtool could not backfill the recording rules of {label}:\n" + "\n".join(failures))
+            state["blocks"] += sum(_move_blocks(out, data_dir) for out, _ in running)
             running = []
+        finally:
+            for _, child in running:
+                child.kill()
+                child.wait()
+
+    def checked(url: str, n: int) -> str:
+        """Level ``n`` as the Prometheus at ``url`` serves it: its names without a past evaluated again, once."""
+        missing = names_without_past(url, _records(tiers[n]), middle)
+        if not missing:
+            return url
+        log(f"rule history: {len(missing)} names of level {n} have no past ({', '.join(missing)}); evaluating "
+            "their rules again")
+        again.extend(missing)
+        groups = [{**g, "rules": [r for r in g["rules"] if r["record"] in missing]} for g in tiers[n]]
+        evaluate(url, [g for g in groups if g["rules"]], f"level-{n}-again", 1)
+        url = restart()
+        still = names_without_past(url, missing, middle)
+        if still:
+            raise StackError(f"the rule history has no past for {', '.join(still)} (level {n}), evaluated twice; "
+                             f"see {log_file}")
+        return url
+
+    rules = 0
+    spent = []
+    try:
+        for n, groups in enumerate(tiers):
+            level_began = time.monotonic()
+            url = restart()
+            if n:
+                url = checked(url, n - 1)
+            evaluate(url, groups, f"level-{n}", parallel)
             rules += sum(len(g["rules"]) for g in groups)
             spent.append(round(time.monotonic() - level_began, 1))
+        checked(restart(), len(tiers) - 1)
     finally:
-        for _, child in running:
-            child.kill()
-            child.wait()
-        if proc is not None:
-            stop(proc)
+        if state["proc"] is not None:
+            stop(state["proc"])
         shutil.rmtree(work, ignore_errors=True)
+    blocks = state["blocks"]
     seconds = time.monotonic() - began
     log(f"rule history: {rules} recording rules in {len(tiers)} levels evaluated over "
         f"{(end - start) / 3600:.1f} h into {blocks} blocks in {seconds:.1f} s (levels: "
         + ", ".join(f"{s:g} s" for s in spent) + ")")
-    return {"levels": len(tiers), "rules": rules, "blocks": blocks, "seconds": round(seconds, 1), "per_level": spent}
+    return {"levels": len(tiers), "rules": rules, "blocks": blocks, "seconds": round(seconds, 1), "per_level": spent,
+            "again": again}

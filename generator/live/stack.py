@@ -31,7 +31,7 @@ from ..rules.render import render_group as _render_group
 from .config import OTLP_PATH, alertmanager_config, prometheus_config, rule_files
 from .procs import HOST, Proc, StackError, free_port, is_ours, spawn, stop, wait_ready
 from .profile import PROFILES, REAL, Profile
-from .rulehistory import backfill_rules, history_bounds, not_ours, recorded_names, shortest_window
+from .rulehistory import backfill_rules, history_bounds, names_without_past, not_ours, recorded_names, shortest_window
 from .traffic_yaml import load_traffic
 
 STATE = "stack.json"
@@ -292,14 +292,9 @@ class Stack:
         minutes): an error."""
         names = recorded_names(rules)
         middle = (bounds[0] + bounds[1]) / 2
-        selector = "{__name__=~\"" + "|".join(n.replace(".", "\\\\.") for n in names) + "\"}"
-        response = requests.get(self.urls["prometheus"] + "/api/v1/query",
-                                 params={"query": f"count by (__name__) ({selector})", "time": middle}, timeout=30)
-        response.raise_for_status()
-        found = {r["metric"]["__name__"] for r in response.json()["data"]["result"]}
-        self.rule_history["missing"] = [n for n in names if n not in found]
+        self.rule_history["missing"] = names_without_past(self.urls["prometheus"], names, middle)
         self._save()
-        if not found:
+        if len(self.rule_history["missing"]) == len(names):
             blocks = sorted(os.listdir(self.path("prometheus")))
             raise StackError(f"the rule history ({self.rule_history.get('blocks')} blocks) is not in Prometheus: "
                              f"none of the {len(names)} recorded names has a series at "
