@@ -68,7 +68,12 @@ def _start(command: list[str], niceness: int, log: str | None = None) -> subproc
     return proc
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt  # a SIGTERM (a CI job cancelled) is passed on as Ctrl-C is
+
+
 def main(args: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _interrupted)
     rest = _pytest("not live", args, 19, os.environ.get("TEST_WORKERS", "2"))
     live = [(title, _pytest(marks, args, niceness), niceness, log) for title, marks, niceness, log in LIVE]
     if os.environ.get("TEST_OVERLAP", "1") == "0":
@@ -87,7 +92,7 @@ def main(args: list[str]) -> int:
             print(f"\nwaiting for the live suites ({time.monotonic() - began:.0f} s so far; "
                   f"tail -f {' '.join(log for *_, log in live)})", flush=True)
         codes = [p.wait() for p in procs[:-1]]
-    except KeyboardInterrupt:  # each part is a session of its own: pass the Ctrl-C on; the live ones stop their stacks
+    except KeyboardInterrupt:  # each part is a session of its own: pass Ctrl-C on; the live ones stop their stacks
         for p in procs:
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGINT)
