@@ -127,9 +127,14 @@ def not_ours(url: str, data_dir: str) -> str | None:
     return None
 
 
+def _records(groups: list[dict]) -> list[str]:
+    """The names the recording rules of ``groups`` record, sorted."""
+    return sorted({r["record"] for g in groups for r in g["rules"]})
+
+
 def recorded_names(files: list[str]) -> list[str]:
     """The names the recording rules of ``files`` record, sorted."""
-    return sorted({r["record"] for tier in levels(files) for g in tier for r in g["rules"]})
+    return _records([g for tier in levels(files) for g in tier])
 
 
 def history_bounds(data_dir: str) -> tuple[float, float] | None:
@@ -212,10 +217,6 @@ def names_without_past(url: str, names: list[str], at: float) -> list[str]:
     return [n for n in names if n not in found]
 
 
-def _records(groups: list[dict]) -> list[str]:
-    return sorted({r["record"] for g in groups for r in g["rules"]})
-
-
 def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool: str, start: float, end: float,
                    eval_interval: str, logs: str, step: float | None = None, recent: float = 0.0, log=print,
                    timeout: float = 600.0, parallel: int | None = None) -> dict:
@@ -240,19 +241,22 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
         yaml.safe_dump({"global": {"evaluation_interval": eval_interval}}, fh)
     log_file = os.path.join(logs, "prometheus-rule-history.log")
     middle = (start + end) / 2
-    state = {"proc": None, "blocks": 0}
+    proc: Proc | None = None
+    blocks = 0
     again: list[str] = []
 
     def restart() -> str:
         """A fresh Prometheus on ``data_dir``: a fresh start opens the blocks moved in (a running one would see them
         within a minute)."""
-        if state["proc"] is not None:
-            stop(state["proc"])
-        state["proc"], url = _start_own(prometheus, config, data_dir, log_file)
+        nonlocal proc
+        if proc is not None:
+            stop(proc)
+        proc, url = _start_own(prometheus, config, data_dir, log_file)
         return url
 
     def evaluate(url: str, groups: list[dict], label: str, parts: int) -> None:
         """``groups`` evaluated by ``parts`` promtools against ``url``; their blocks moved into ``data_dir``."""
+        nonlocal blocks
         running = []
         try:
             tasks = [(a, b, part) for a, b, chosen in _passes(groups, start, end, eval_interval, step, recent)
@@ -273,7 +277,7 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
                     failures.append(output.strip()[-2000:] or f"exit status {child.returncode}")
             if failures:
                 raise StackError(f"promtool could not backfill the recording rules of {label}:\n" + "\n".join(failures))
-            state["blocks"] += sum(_move_blocks(out, data_dir) for out, _ in running)
+            blocks += sum(_move_blocks(out, data_dir) for out, _ in running)
             running = []
         finally:
             for _, child in running:
@@ -310,10 +314,9 @@ def backfill_rules(files: list[str], data_dir: str, *, prometheus: str, promtool
             spent.append(round(time.monotonic() - level_began, 1))
         checked(restart(), len(tiers) - 1)
     finally:
-        if state["proc"] is not None:
-            stop(state["proc"])
+        if proc is not None:
+            stop(proc)
         shutil.rmtree(work, ignore_errors=True)
-    blocks = state["blocks"]
     seconds = time.monotonic() - began
     log(f"rule history: {rules} recording rules in {len(tiers)} levels evaluated over "
         f"{(end - start) / 3600:.1f} h into {blocks} blocks in {seconds:.1f} s (levels: "
